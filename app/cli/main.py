@@ -1,0 +1,26 @@
+"""The `levelith` command line."""
+
+from __future__ import annotations
+
+import logging
+
+import click
+
+from app.cli.db import db
+from app.cli.serve import serve
+
+
+@click.group()
+@click.option("--log-level", default=None, help="Overrides LOG_LEVEL.")
+def cli(log_level: str | None) -> None:
+    """Levelith NAICS and profile search service."""
+    from app.config import Settings
+
+    logging.basicConfig(
+        level=(log_level or Settings.from_env().log_level).upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+cli.add_command(serve)
+cli.add_command(db)

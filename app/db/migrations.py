@@ -1,0 +1,61 @@
+"""Run Alembic from code, so `levelith db ...` works from an installed package."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
+
+import migrations
+from app.db.engine import async_url
+
+
+def alembic_config(database_url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(Path(migrations.__file__).parent))
+    config.attributes["database_url"] = database_url
+    return config
+
+
+def head_revision(database_url: str) -> str | None:
+    return ScriptDirectory.from_config(alembic_config(database_url)).get_current_head()
+
+
+def _upgrade(connection, database_url: str) -> None:  # type: ignore[no-untyped-def]
+    config = alembic_config(database_url)
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")
+
+
+async def upgrade(database_url: str) -> None:
+    engine = create_async_engine(async_url(database_url), poolclass=NullPool)
+    try:
+        async with engine.begin() as connection:
+            # One migrator at a time: the API and the indexer may both start with --migrate.
+            await connection.execute(text("SELECT pg_advisory_xact_lock(7493)"))
+            await connection.run_sync(_upgrade, database_url)
+    finally:
+        await engine.dispose()
+
+
+async def current_revision(engine: AsyncEngine) -> str | None:
+    async with engine.connect() as connection:
+        return await connection.run_sync(lambda sync: MigrationContext.configure(sync).get_current_revision())
+
+
+async def reset(database_url: str) -> None:
+    """Drop everything in the public schema, then migrate to head."""
+    engine = create_async_engine(async_url(database_url), poolclass=NullPool)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text("DROP SCHEMA public CASCADE"))
+            await connection.execute(text("CREATE SCHEMA public"))
+    finally:
+        await engine.dispose()
+    await upgrade(database_url)

@@ -1,0 +1,56 @@
+"""Exception handlers: infrastructure faults become clear 503s, never tracebacks."""
+
+from __future__ import annotations
+
+import logging
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException
+from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+
+log = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 5
+
+
+class ServiceUnavailableError(HTTPException):
+    status_code = HTTP_503_SERVICE_UNAVAILABLE
+
+
+def _unavailable(part: str) -> Response:
+    return Response(
+        {"status_code": 503, "detail": f"{part} is temporarily unavailable, retry shortly", "part": part},
+        status_code=HTTP_503_SERVICE_UNAVAILABLE,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        media_type=MediaType.JSON,
+    )
+
+
+def _is_connection_error(exc: BaseException) -> bool:
+    if isinstance(exc, OperationalError | InterfaceError | PoolTimeoutError | ConnectionError | OSError):
+        return True
+    if isinstance(exc, DBAPIError):
+        return bool(exc.connection_invalidated)
+    return False
+
+
+def database_error_handler(request: Request, exc: Exception) -> Response:
+    if _is_connection_error(exc):
+        log.warning("database unavailable during %s %s: %s", request.method, request.url.path, exc)
+        return _unavailable("database")
+    log.exception("database error during %s %s", request.method, request.url.path)
+    return Response(
+        {"status_code": 500, "detail": "Internal Server Error"},
+        status_code=500,
+        media_type=MediaType.JSON,
+    )
+
+
+EXCEPTION_HANDLERS = {
+    DBAPIError: database_error_handler,
+    PoolTimeoutError: database_error_handler,
+    ConnectionError: database_error_handler,
+    OSError: database_error_handler,
+}

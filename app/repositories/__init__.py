@@ -1,0 +1,1 @@
+"""Queries. Repositories know SQLAlchemy and OpenSearch, never HTTP."""

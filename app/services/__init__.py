@@ -1,0 +1,1 @@
+"""Business rules. Services call repositories and never see HTTP."""

@@ -1,0 +1,127 @@
+"""Session-wide engines, a template database, and per-test isolation.
+
+Engines start once per session (see tests/engines.py). A template database is migrated
+once; every test that touches PostgreSQL gets its own copy (CREATE DATABASE ... TEMPLATE,
+a few tens of milliseconds) and its own index-name prefix, so tests never see each
+other's rows or documents and never need a new server.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
+from sqlalchemy.pool import NullPool
+
+from app.config import Settings
+from app.db.engine import async_url
+from tests.engines import EngineSet, start_engines
+
+TEMPLATE_DB = "levelith_template"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def shared_dir() -> Path:
+    import os
+
+    return Path(os.environ.get("LEVELITH_SHARED_DIR") or REPO_ROOT.parent / "shared")
+
+
+def database_url(server_url: str, database: str) -> str:
+    return make_url(server_url).set(database=database).render_as_string(hide_password=False)
+
+
+async def _admin(engines: EngineSet, statement: str) -> None:
+    engine = create_async_engine(
+        async_url(engines.database_url), poolclass=NullPool, isolation_level="AUTOCOMMIT"
+    )
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text(statement))
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def engines() -> Iterator[EngineSet]:
+    with start_engines() as started:
+        yield started
+
+
+async def prepare_template(url: str) -> None:
+    """Everything every test database starts with: the schema at head."""
+    from app.db import migrations
+
+    await migrations.upgrade(url)
+
+
+@pytest.fixture(scope="session")
+async def template_database(engines: EngineSet) -> str:
+    await _admin(engines, f"DROP DATABASE IF EXISTS {TEMPLATE_DB} WITH (FORCE)")
+    await _admin(engines, f"CREATE DATABASE {TEMPLATE_DB}")
+    await prepare_template(database_url(engines.database_url, TEMPLATE_DB))
+    return TEMPLATE_DB
+
+
+@pytest.fixture
+async def test_database(engines: EngineSet, template_database: str) -> AsyncIterator[str]:
+    name = f"t_{secrets.token_hex(6)}"
+    await _admin(engines, f"CREATE DATABASE {name} TEMPLATE {template_database}")
+    try:
+        yield database_url(engines.database_url, name)
+    finally:
+        await _admin(engines, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def index_prefix() -> str:
+    return f"t{secrets.token_hex(5)}_"
+
+
+@pytest.fixture
+def settings(engines: EngineSet, test_database: str, index_prefix: str, tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=test_database,
+        opensearch_url=engines.opensearch_url,
+        secret_key="test-secret-" + secrets.token_hex(16),
+        data_dir=tmp_path / "data",
+        index_prefix=index_prefix,
+        run_indexer=False,
+    )
+
+
+@pytest.fixture
+async def db_engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
+    from app.db.engine import create_engine
+
+    engine = create_engine(settings)
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+async def db_session(db_engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
+    async with AsyncSession(db_engine, expire_on_commit=False) as session:
+        yield session
+
+
+@pytest.fixture
+def app(settings: Settings) -> Litestar:
+    from app.asgi import create_app
+
+    return create_app(settings)
+
+
+@pytest.fixture
+async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
+    async with AsyncTestClient(app=app) as test_client:
+        yield test_client
