@@ -22,9 +22,11 @@ from typing import Final, NamedTuple
 _TABLE_MARKER: Final = re.compile(r"(?<=[a-z)])T$")
 
 # Trailing "Cross-References." plus an optional dangling lead-in ending in
-# "--" or ":" with nothing after it.
+# "--" or ":" with nothing after it. The Census file also spells it
+# "Cross-references." (325194, 331313, ...).
 _DANGLING_CROSS_REFERENCES: Final = re.compile(
     r"\s*Cross-References\.(?:\s*[^.\n]*?(?:--|:))?\s*$",
+    re.IGNORECASE,
 )
 
 # "Subsector 312", "Industry Group 5615", "Sector 44-45", "U.S. Industry 541511".
