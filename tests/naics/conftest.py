@@ -26,11 +26,11 @@ def shared_dir() -> Path:
 def census_files() -> dict[str, Path]:
     naics_dir = shared_dir() / "naics"
     files = {kind: naics_dir / name for kind, name in CENSUS_FILE_NAMES.items()}
-    missing = [str(p) for p in files.values() if not p.is_file()]
+    missing = [p.name for p in files.values() if not p.is_file()]
     if missing:
         pytest.skip(
-            "official Census NAICS files not found (set LEVELITH_SHARED_DIR to the directory "
-            f"holding naics/*.xlsx); missing: {', '.join(missing)}"
+            f"official Census NAICS files not in {naics_dir} ({len(missing)} missing); "
+            "set LEVELITH_SHARED_DIR to the directory that holds naics/*.xlsx"
         )
     return files
 
