@@ -1,0 +1,66 @@
+"""``NaicsRecord``: one catalogue entry as every importer produces it.
+
+It mirrors the ``naics_codes`` columns that come from data files (admin
+fields, SBA data and timestamps belong to the database layer).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import msgspec
+
+from app.naics.categories import Category, category_for
+from app.naics.codes import denormalized
+
+
+class NaicsRecord(msgspec.Struct, kw_only=True):
+    code: str
+    title: str
+    description: str | None = None
+    level: int
+    parent_code: str | None
+    sector: str
+    subsector: str | None
+    industry_group: str | None
+    industry_detail: str | None
+    category: Category
+    keywords: list[str] = msgspec.field(default_factory=list)
+    aliases: list[str] = msgspec.field(default_factory=list)
+    examples: str | None = None
+    cross_references: list[str] = msgspec.field(default_factory=list)
+    is_active: bool = True
+    year: int = 2022
+    data_source: str | None = None
+
+    # Derived from the code; accepting them in build() would let a caller
+    # store a row whose hierarchy contradicts its code.
+    DERIVED: ClassVar[frozenset[str]] = frozenset(
+        {"level", "parent_code", "sector", "subsector", "industry_group", "industry_detail"}
+    )
+
+    @classmethod
+    def build(cls, code: str, title: str, **extra: Any) -> NaicsRecord:
+        """A record whose hierarchy (and category, unless given) is derived from ``code``.
+
+        ``code`` may be any accepted spelling ("31-33", " 541511 "); it is
+        stored canonical. Raises ``InvalidNaicsCode`` for a bad code and
+        ``TypeError`` when a derived field is passed in ``extra``.
+        """
+        clashes = cls.DERIVED & extra.keys()
+        if clashes:
+            raise TypeError(f"derived from the code, cannot be given: {', '.join(sorted(clashes))}")
+        h = denormalized(code)
+        category = extra.pop("category", None)
+        return cls(
+            code=h.code,
+            title=title,
+            level=h.level,
+            parent_code=h.parent_code,
+            sector=h.sector,
+            subsector=h.subsector,
+            industry_group=h.industry_group,
+            industry_detail=h.industry_detail,
+            category=Category(category) if category is not None else category_for(h.code),
+            **extra,
+        )
