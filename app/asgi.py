@@ -12,6 +12,7 @@ from litestar import Litestar
 from litestar.config.cors import CORSConfig
 from litestar.openapi import OpenAPIConfig
 
+from app.auth.dependencies import AUTH_DEPENDENCIES
 from app.config import Settings
 from app.db.engine import create_engine
 from app.errors import EXCEPTION_HANDLERS
@@ -53,6 +54,7 @@ def create_app(settings: Settings, *, background: Sequence[BackgroundTask] = ())
         route_handlers=route_handlers(),
         plugins=[SQLAlchemyPlugin(config=db_config)],
         lifespan=[lifespan],
+        dependencies=AUTH_DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         cors_config=CORSConfig(allow_origins=settings.cors_origins, allow_credentials=False),
         openapi_config=OpenAPIConfig(title="Levelith search service", version="1.0.0", path="/schema"),
