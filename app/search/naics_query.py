@@ -48,10 +48,6 @@ from app.search.tiers import TIER_BY_NAME, TIER_WEIGHT, Tier, tier_for_engine_sc
 MAX_LIMIT = 100
 # OpenSearch refuses from + size beyond index.max_result_window (10 000 by default).
 MAX_WINDOW = 10_000
-# Lucene's fuzzy default; with at most MAX_QUERY_WORDS words this keeps the rewritten
-# query well under the 1024-clause limit.
-FUZZY_MAX_EXPANSIONS = 50
-
 LEVEL_LABELS: dict[int, str] = {
     2: "Sector",
     3: "Subsector",
@@ -172,6 +168,9 @@ def _fuzzy_word(word: str, *, last: bool) -> dict[str, Any]:
     edits = fuzzy_max_edits(word)
     # The edit distance is computed here (not "AUTO") so the fallback uses the same
     # numbers; transpositions off because PostgreSQL's levenshtein() has none.
+    # rewrite constant_score: every vocabulary word within the distance counts (no
+    # top-50 cut as with the default scoring rewrite, so PostgreSQL can match it
+    # exactly), and the query never expands into boolean clauses (1024-clause limit).
     clause: dict[str, Any] = (
         {
             "fuzzy": {
@@ -180,7 +179,7 @@ def _fuzzy_word(word: str, *, last: bool) -> dict[str, Any]:
                     "fuzziness": edits,
                     "prefix_length": 0,
                     "transpositions": False,
-                    "max_expansions": FUZZY_MAX_EXPANSIONS,
+                    "rewrite": "constant_score",
                 }
             }
         }

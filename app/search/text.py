@@ -17,9 +17,9 @@ from dataclasses import dataclass
 MAX_QUERY_CHARS = 512
 # No real word is longer; a longer "word" is cut so fuzzy/wildcard automata stay small.
 MAX_WORD_CHARS = 40
-# At most this many words take part in a search. Each word becomes a few clauses
-# (and a fuzzy word can expand to 50 terms), so the cap keeps every query far below
-# OpenSearch's default limit of 1024 boolean clauses.
+# At most this many words take part in a search. Each word becomes a handful of
+# clauses; the cap keeps every query far below OpenSearch's default limit of 1024
+# boolean clauses (which the emulator used in tests does not enforce).
 MAX_QUERY_WORDS = 8
 # Longest normalised description kept for the description_contains tier. A keyword
 # term must stay under Lucene's 32766-byte limit; 8191 characters fit even in 4-byte

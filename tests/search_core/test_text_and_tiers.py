@@ -166,3 +166,24 @@ def test_naics_document_fields_match_the_mapping():
     assert set(doc) <= mapped
     assert doc["aliases_norm"] == ["cafe"]
     assert doc["match_words"] == ["snack", "bars", "cafe"]
+
+
+LEAF_QUERIES = {"term", "terms", "prefix", "wildcard", "fuzzy", "match", "multi_match", "match_all"}
+
+
+def _count_leaves(node: Any) -> int:
+    if isinstance(node, dict):
+        return sum(1 if k in LEAF_QUERIES else _count_leaves(v) for k, v in node.items())
+    if isinstance(node, list):
+        return sum(_count_leaves(v) for v in node)
+    return 0
+
+
+def test_worst_case_query_stays_far_below_the_clause_limit():
+    # Real OpenSearch refuses queries over 1024 clauses; the emulator does not, so
+    # the bound is checked here. Multi-match fields count as one clause each.
+    words = " ".join(f"word{i:02d}" * 3 for i in range(50))
+    body = build_naics_search(words)
+    leaves = _count_leaves(body["query"])
+    multi_match_fields = 5 + 3
+    assert leaves + multi_match_fields * MAX_QUERY_WORDS < 200
