@@ -1,0 +1,158 @@
+"""Facet filters and counts shared by the NAICS and experience searches.
+
+Faceting follows the usual "multi-select" pattern: the facet filters go into
+``post_filter`` (they narrow the hits, not the aggregations) and each facet's
+aggregation is wrapped in a ``filter`` aggregation holding every *other* facet's
+filter. So choosing sector 54 still shows how many hits the other sectors have,
+while the category and level counts shrink to sector 54.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+
+FacetValue = str | int
+FilterInput = Mapping[str, FacetValue | Sequence[FacetValue] | None]
+
+# Most facets have a handful of values (20 sectors, 14 categories, 5 levels);
+# naics_code on experiences is the long one and only its top values are useful.
+DEFAULT_FACET_SIZE = 50
+# A filter naming more values than this is not a human choice; refuse it rather
+# than send a huge terms query.
+MAX_FILTER_VALUES = 100
+
+
+class FacetBucket(msgspec.Struct, frozen=True):
+    value: FacetValue
+    label: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class FacetSpec:
+    """One facet: its API name (also the filter key), the field and where its label comes from.
+
+    label_field: a keyword field holding the label next to the value (sector ->
+    sector_title); read with a one-bucket terms sub-aggregation.
+    label_for: a pure function value -> label when no field holds it (levels).
+    value_type: ``int`` for integer fields so "6" from a query string filters level 6.
+    """
+
+    name: str
+    field: str
+    label_field: str | None = None
+    label_for: Callable[[FacetValue], str] | None = None
+    value_type: type = str
+    size: int = DEFAULT_FACET_SIZE
+
+
+def _coerce(spec: FacetSpec, value: Any) -> FacetValue:
+    if spec.value_type is int:
+        if isinstance(value, bool):
+            raise ValueError(f"filter {spec.name!r}: {value!r} is not an integer")
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"filter {spec.name!r}: {value!r} is not an integer") from None
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        raise ValueError(f"filter {spec.name!r}: {value!r} is not a string")
+    return str(value)
+
+
+def normalise_filters(specs: Iterable[FacetSpec], filters: FilterInput | None) -> dict[str, list[FacetValue]]:
+    """Validate filters against the facets: known names only, scalar or list values, typed.
+
+    Empty values (None, "", []) mean "no filter". Values of one facet are ORed
+    (terms query); different facets are ANDed.
+    """
+    by_name = {s.name: s for s in specs}
+    out: dict[str, list[FacetValue]] = {}
+    for name, raw in (filters or {}).items():
+        spec = by_name.get(name)
+        if spec is None:
+            raise ValueError(f"unknown filter {name!r}; expected one of {sorted(by_name)}")
+        if raw is None or raw == "":
+            continue
+        values = [raw] if isinstance(raw, str | int) else list(raw)
+        if len(values) > MAX_FILTER_VALUES:
+            raise ValueError(f"filter {name!r}: at most {MAX_FILTER_VALUES} values")
+        coerced: list[FacetValue] = []
+        for v in values:
+            if v is None or v == "":
+                continue
+            c = _coerce(spec, v)
+            if c not in coerced:
+                coerced.append(c)
+        if coerced:
+            out[name] = coerced
+    return out
+
+
+def filter_clauses(specs: Iterable[FacetSpec], filters: Mapping[str, list[FacetValue]]) -> dict[str, dict]:
+    """One ``terms`` clause per active facet filter, keyed by facet name."""
+    return {s.name: {"terms": {s.field: list(filters[s.name])}} for s in specs if filters.get(s.name)}
+
+
+def post_filter(clauses: Mapping[str, dict]) -> dict | None:
+    """All facet filters ANDed, for the search body's ``post_filter`` (None when there are none)."""
+    if not clauses:
+        return None
+    return {"bool": {"filter": list(clauses.values())}}
+
+
+def facet_aggregations(specs: Iterable[FacetSpec], clauses: Mapping[str, dict]) -> dict[str, dict]:
+    """Per facet: a filter aggregation of the other facets' filters around a terms aggregation."""
+    aggs: dict[str, dict] = {}
+    for spec in specs:
+        others = [c for name, c in clauses.items() if name != spec.name]
+        terms: dict[str, Any] = {
+            "terms": {
+                "field": spec.field,
+                "size": spec.size,
+                # Most frequent first; equal counts in value order so the output is stable.
+                "order": [{"_count": "desc"}, {"_key": "asc"}],
+            }
+        }
+        if spec.label_field:
+            terms["aggs"] = {"label": {"terms": {"field": spec.label_field, "size": 1}}}
+        aggs[spec.name] = {
+            "filter": {"bool": {"filter": others}} if others else {"match_all": {}},
+            "aggs": {"values": terms},
+        }
+    return aggs
+
+
+def _label(spec: FacetSpec, bucket: Mapping[str, Any], value: FacetValue) -> str:
+    if spec.label_field:
+        label_buckets = bucket.get("label", {}).get("buckets", [])
+        if label_buckets:
+            return str(label_buckets[0]["key"])
+    if spec.label_for is not None:
+        return spec.label_for(value)
+    return str(value)
+
+
+def parse_facets(
+    specs: Iterable[FacetSpec], aggregations: Mapping[str, Any] | None
+) -> dict[str, list[FacetBucket]]:
+    """``{"sector": [FacetBucket(value="54", label="...", count=3), ...], ...}`` from a response."""
+    aggregations = aggregations or {}
+    out: dict[str, list[FacetBucket]] = {}
+    for spec in specs:
+        buckets = aggregations.get(spec.name, {}).get("values", {}).get("buckets", [])
+        parsed: list[FacetBucket] = []
+        for bucket in buckets:
+            value = _coerce(spec, bucket["key"])
+            label = _label(spec, bucket, value)
+            parsed.append(FacetBucket(value=value, label=label, count=int(bucket["doc_count"])))
+        out[spec.name] = parsed
+    return out
+
+
+def humanise_enum(value: FacetValue) -> str:
+    """PROFESSIONAL_TECHNICAL_SERVICES -> "Professional Technical Services" (label fallback)."""
+    return " ".join(part.capitalize() for part in str(value).split("_") if part)

@@ -1,0 +1,343 @@
+"""NAICS search: index documents, the tiered search body and response parsing.
+
+How the tiers become one ranking: the query is a ``function_score`` whose inner
+query keeps a document only if it matches at least one tier (bool filter) and
+scores it by BM25 text relevance (bool should). Each tier is also a function
+``{filter: tier, weight: tier.score * 1000}`` with ``score_mode: max`` and
+``boost_mode: sum``, so the engine score is ``best_tier * 1000 + BM25``. Sorting
+by ``[_score desc, code asc]`` thus orders by best tier, then relevance, then
+code; the tier is read back from the score and the API only ever sees the tier.
+
+The exact, prefix, contains and fuzzy tiers compare Python-normalised strings
+(``*_norm`` and ``match_words`` fields filled by :func:`build_naics_document`),
+never engine analysis, so the PostgreSQL fallback can reproduce them exactly.
+User text only ever appears as a value inside a dict (term, prefix, wildcard with
+escaped metacharacters, fuzzy, multi_match): no query_string, no concatenated DSL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import msgspec
+
+from app.search.facets import (
+    FacetBucket,
+    FacetSpec,
+    FacetValue,
+    FilterInput,
+    facet_aggregations,
+    filter_clauses,
+    humanise_enum,
+    normalise_filters,
+    parse_facets,
+    post_filter,
+)
+from app.search.text import (
+    MAX_DESCRIPTION_NORM_CHARS,
+    PreparedQuery,
+    exact_code_candidates,
+    fuzzy_max_edits,
+    normalise_list,
+    normalise_text,
+    prepare_query,
+)
+from app.search.tiers import TIER_BY_NAME, TIER_WEIGHT, Tier, tier_for_engine_score
+
+MAX_LIMIT = 100
+# OpenSearch refuses from + size beyond index.max_result_window (10 000 by default).
+MAX_WINDOW = 10_000
+LEVEL_LABELS: dict[int, str] = {
+    2: "Sector",
+    3: "Subsector",
+    4: "Industry Group",
+    5: "NAICS Industry",
+    6: "National Industry",
+}
+
+
+def _level_label(value: FacetValue) -> str:
+    return LEVEL_LABELS.get(int(value), f"Level {value}")
+
+
+NAICS_FACETS: tuple[FacetSpec, ...] = (
+    FacetSpec("sector", "sector", label_field="sector_title"),
+    FacetSpec("category", "category", label_for=humanise_enum),
+    FacetSpec("level", "level", label_for=_level_label, value_type=int),
+)
+
+# Fields computed for matching only; not part of what the API shows.
+INTERNAL_FIELDS: tuple[str, ...] = (
+    "title_norm",
+    "description_norm",
+    "keywords_norm",
+    "aliases_norm",
+    "match_words",
+)
+
+# BM25 tie-break inside a tier: English-analysed text fields, title weighted most.
+RELEVANCE_FIELDS: tuple[str, ...] = ("title^3", "aliases^2", "keywords^2", "examples", "description")
+# Search-as-you-type: the last (maybe partial) word also scores on edge n-gram fields.
+PREFIX_FIELDS: tuple[str, ...] = ("title.prefix^3", "aliases.prefix^2", "keywords.prefix^2")
+
+_SOURCE_FIELDS: tuple[str, ...] = (
+    "code",
+    "title",
+    "description",
+    "level",
+    "parent_code",
+    "sector",
+    "sector_title",
+    "subsector",
+    "industry_group",
+    "category",
+    "examples",
+)
+
+
+class NaicsHit(msgspec.Struct, frozen=True):
+    code: str
+    title: str
+    score: int
+    match_type: str
+    source: dict[str, Any]
+
+
+class NaicsSearchResult(msgspec.Struct, frozen=True):
+    total: int
+    items: list[NaicsHit]
+    facets: dict[str, list[FacetBucket]]
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def match_words(title_norm: str, aliases_norm: list[str], keywords_norm: list[str]) -> list[str]:
+    """Distinct words of title, aliases and keywords: the vocabulary the fuzzy tier searches."""
+    words: dict[str, None] = {}
+    for text in (title_norm, *aliases_norm, *keywords_norm):
+        for w in text.split():
+            words.setdefault(w, None)
+    return list(words)
+
+
+def build_naics_document(record: Mapping[str, Any]) -> dict[str, Any]:
+    """The OpenSearch document for one NAICS row (a mapping of naics_codes columns).
+
+    Adds the normalised copies the exact/prefix/contains/fuzzy tiers use. Only
+    mapped fields are emitted (the index is ``dynamic: strict``).
+    """
+    doc: dict[str, Any] = {f: record.get(f) for f in _SOURCE_FIELDS}
+    doc["code"] = str(record["code"])
+    doc["title"] = str(record["title"])
+    doc["level"] = int(record["level"])
+    category = record.get("category")
+    # Enum members (StrEnum) are stored by value.
+    doc["category"] = getattr(category, "value", category)
+    keywords = [str(k) for k in (record.get("keywords") or [])]
+    aliases = [str(a) for a in (record.get("aliases") or [])]
+    doc["keywords"] = keywords
+    doc["aliases"] = aliases
+    doc["is_active"] = bool(record.get("is_active", True))
+    doc["title_norm"] = normalise_text(doc["title"])
+    doc["description_norm"] = normalise_text(doc.get("description"))[:MAX_DESCRIPTION_NORM_CHARS]
+    doc["keywords_norm"] = normalise_list(keywords)
+    doc["aliases_norm"] = normalise_list(aliases)
+    doc["match_words"] = match_words(doc["title_norm"], doc["aliases_norm"], doc["keywords_norm"])
+    return doc
+
+
+# --------------------------------------------------------------------------- queries
+
+
+def _escape_wildcard(word: str) -> str:
+    # Normalised words hold only letters and digits, but escaping keeps the wildcard
+    # query literal even if normalisation ever changes.
+    return word.replace("\\", "\\\\").replace("*", "\\*").replace("?", "\\?")
+
+
+def _contains(field: str, words: tuple[str, ...]) -> dict[str, Any]:
+    # Every word must appear somewhere inside the (normalised) field, in any order.
+    # On an array field each word may sit in a different element; since words hold
+    # no spaces this equals "the elements joined by spaces contain every word".
+    return {"bool": {"filter": [{"wildcard": {field: {"value": f"*{_escape_wildcard(w)}*"}}} for w in words]}}
+
+
+def _fuzzy_word(word: str, *, last: bool) -> dict[str, Any]:
+    edits = fuzzy_max_edits(word)
+    # The edit distance is computed here (not "AUTO") so the fallback uses the same
+    # numbers; transpositions off because PostgreSQL's levenshtein() has none.
+    # rewrite constant_score: every vocabulary word within the distance counts (no
+    # top-50 cut as with the default scoring rewrite, so PostgreSQL can match it
+    # exactly), and the query never expands into boolean clauses (1024-clause limit).
+    clause: dict[str, Any] = (
+        {
+            "fuzzy": {
+                "match_words": {
+                    "value": word,
+                    "fuzziness": edits,
+                    "prefix_length": 0,
+                    "transpositions": False,
+                    "rewrite": "constant_score",
+                }
+            }
+        }
+        if edits
+        else {"term": {"match_words": {"value": word}}}
+    )
+    if not last:
+        return clause
+    # The last word is still being typed: a plain prefix of a word also counts.
+    return {
+        "bool": {
+            "should": [clause, {"prefix": {"match_words": {"value": word}}}],
+            "minimum_should_match": 1,
+        }
+    }
+
+
+def tier_queries(prepared: PreparedQuery) -> list[tuple[Tier, dict[str, Any]]]:
+    """One filter clause per tier that can apply to this query, best tier first."""
+    out: list[tuple[Tier, dict[str, Any]]] = []
+    t = TIER_BY_NAME
+    if prepared.raw_code:
+        out.append((t["exact_code"], {"terms": {"code": exact_code_candidates(prepared.raw_code)}}))
+        out.append((t["code_prefix"], {"prefix": {"code": {"value": prepared.raw_code}}}))
+    words = prepared.words
+    if words:
+        text = prepared.text
+        out += [
+            (t["exact_title"], {"term": {"title_norm": {"value": text}}}),
+            (t["title_prefix"], {"prefix": {"title_norm": {"value": text}}}),
+            (t["exact_alias"], {"term": {"aliases_norm": {"value": text}}}),
+            (t["exact_keyword"], {"term": {"keywords_norm": {"value": text}}}),
+            (t["title_contains"], _contains("title_norm", words)),
+            (t["alias_contains"], _contains("aliases_norm", words)),
+            (t["keyword_contains"], _contains("keywords_norm", words)),
+            (t["description_contains"], _contains("description_norm", words)),
+            (
+                t["fuzzy"],
+                {"bool": {"filter": [_fuzzy_word(w, last=i == len(words) - 1) for i, w in enumerate(words)]}},
+            ),
+        ]
+    return out
+
+
+def _relevance(prepared: PreparedQuery) -> list[dict[str, Any]]:
+    if not prepared.words:
+        return []
+    return [
+        {
+            "multi_match": {
+                "query": prepared.text,
+                "fields": list(RELEVANCE_FIELDS),
+                "type": "best_fields",
+                "tie_breaker": 0.3,
+            }
+        },
+        {"multi_match": {"query": prepared.words[-1], "fields": list(PREFIX_FIELDS), "type": "best_fields"}},
+    ]
+
+
+def _check_page(limit: int, offset: int) -> None:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
+    if offset < 0 or offset + limit > MAX_WINDOW:
+        raise ValueError(f"offset must be >= 0 and offset + limit <= {MAX_WINDOW}")
+
+
+def build_naics_search(
+    query: str | None,
+    filters: FilterInput | None = None,
+    *,
+    limit: int = 20,
+    offset: int = 0,
+    active_only: bool = True,
+) -> dict[str, Any]:
+    """The search body for ``client.search(index=alias, body=...)``.
+
+    filters: facet filters by facet name (sector, category, level); each a value or
+    a list of values (ORed). Raises ValueError for unknown facets or bad paging.
+    A query that normalises to nothing matches nothing (and shows empty facets).
+    """
+    _check_page(limit, offset)
+    clauses = filter_clauses(NAICS_FACETS, normalise_filters(NAICS_FACETS, filters))
+    prepared = prepare_query(query)
+    tiers = tier_queries(prepared)
+
+    base_filters: list[dict[str, Any]] = []
+    if active_only:
+        base_filters.append({"term": {"is_active": True}})
+    if tiers:
+        inner = {
+            "bool": {
+                "filter": [
+                    {"bool": {"should": [c for _, c in tiers], "minimum_should_match": 1}},
+                    *base_filters,
+                ],
+                "should": _relevance(prepared),
+            }
+        }
+        search_query: dict[str, Any] = {
+            "function_score": {
+                "query": inner,
+                "functions": [{"filter": c, "weight": tier.score * TIER_WEIGHT} for tier, c in tiers],
+                "score_mode": "max",
+                "boost_mode": "sum",
+            }
+        }
+    else:
+        search_query = {"match_none": {}}
+
+    body: dict[str, Any] = {
+        "query": search_query,
+        "sort": [{"_score": {"order": "desc"}}, {"code": {"order": "asc"}}],
+        "from": offset,
+        "size": limit,
+        "track_total_hits": True,
+        "_source": {"excludes": list(INTERNAL_FIELDS)},
+        "aggs": facet_aggregations(NAICS_FACETS, clauses),
+    }
+    pf = post_filter(clauses)
+    if pf is not None:
+        body["post_filter"] = pf
+    return body
+
+
+# --------------------------------------------------------------------------- responses
+
+
+def _hit_score(hit: Mapping[str, Any]) -> float:
+    # With an explicit sort the score is the first sort value; _score may be null.
+    sort = hit.get("sort")
+    if sort:
+        return float(sort[0])
+    return float(hit.get("_score") or 0.0)
+
+
+def parse_naics_response(response: Mapping[str, Any]) -> NaicsSearchResult:
+    """Hits with their tier as ``score``/``match_type``, total and facets."""
+    items: list[NaicsHit] = []
+    hits = response.get("hits", {})
+    for hit in hits.get("hits", []):
+        tier = tier_for_engine_score(_hit_score(hit))
+        if tier is None:
+            # Cannot happen with bodies from build_naics_search (every hit matched a
+            # tier); skip rather than invent a score.
+            continue
+        source = dict(hit.get("_source") or {})
+        items.append(
+            NaicsHit(
+                code=str(source.get("code", hit.get("_id"))),
+                title=str(source.get("title", "")),
+                score=tier.score,
+                match_type=tier.name,
+                source=source,
+            )
+        )
+    total = hits.get("total", 0)
+    total_value = int(total["value"]) if isinstance(total, Mapping) else int(total or 0)
+    return NaicsSearchResult(
+        total=total_value, items=items, facets=parse_facets(NAICS_FACETS, response.get("aggregations"))
+    )

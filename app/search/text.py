@@ -1,0 +1,163 @@
+"""Text normalisation shared by the OpenSearch query builders and the PostgreSQL fallback.
+
+Every exact, prefix, contains and fuzzy tier compares strings produced by
+:func:`normalise_text` on both sides (documents are normalised in Python before
+indexing, queries before building the DSL), so the two back ends can only agree
+if they call this one function. Keep it free of I/O and engine specifics.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# Raw user input is cut before any work so a 10 KB (or 10 MB) query costs nothing.
+MAX_QUERY_CHARS = 512
+# No real word is longer; a longer "word" is cut so fuzzy/wildcard automata stay small.
+MAX_WORD_CHARS = 40
+# At most this many words take part in a search. Each word becomes a handful of
+# clauses; the cap keeps every query far below OpenSearch's default limit of 1024
+# boolean clauses (which the emulator used in tests does not enforce).
+MAX_QUERY_WORDS = 8
+# Longest normalised description kept for the description_contains tier. A keyword
+# term must stay under Lucene's 32766-byte limit; 8191 characters fit even in 4-byte
+# UTF-8. The PostgreSQL fallback must cut at the same length to stay identical.
+MAX_DESCRIPTION_NORM_CHARS = 8191
+
+# Letters that Unicode does not decompose (so NFKD cannot strip them) but that
+# Lucene's asciifolding filter folds. Folding them here keeps the OpenSearch
+# "folded" normalizer idempotent on our output, so the engine never sees a
+# different string from the one PostgreSQL compares.
+_EXTRA_FOLDS = str.maketrans(
+    {
+        "ß": "ss",
+        "æ": "ae",
+        "œ": "oe",
+        "ø": "o",
+        "đ": "d",
+        "ð": "d",
+        "þ": "th",
+        "ł": "l",
+        "ħ": "h",
+        "\u0131": "i",  # dotless i
+        "ŧ": "t",
+        "ŋ": "n",
+        "ĸ": "q",
+        "\u017f": "s",  # long s
+    }
+)
+
+# Codes are digits, with the combined sectors written "31-33", "44-45", "48-49".
+# A trailing "-" or a partial second half is allowed so typing "31-" already works.
+_CODE_RE = re.compile(r"^(?:[0-9]{1,6}|[0-9]{2}-[0-9]{0,2})$")
+# Sector numbers that only exist inside a published range and the row that holds them.
+SECTOR_ALIASES: dict[str, str] = {"32": "31", "33": "31", "45": "44", "49": "48"}
+# Hyphen, non-breaking hyphen, figure dash, en dash, em dash, minus sign.
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212", "-"))
+
+
+def normalise_text(text: str | None) -> str:
+    """Lowercase, fold accents, turn everything but letters and digits into spaces.
+
+    "Full-Service Restaurants" -> "full service restaurants";
+    "Café  Straße!" -> "cafe strasse". Lucene syntax, quotes and emoji all become
+    spaces, so no user character can ever carry meaning into a query.
+    """
+    if not text:
+        return ""
+    # NFKD splits accented letters into base + combining mark and expands
+    # compatibility forms (ligatures, full-width digits); casefold handles ß and
+    # friends; the second NFKD decomposes what casefold produced.
+    text = unicodedata.normalize("NFKD", text)
+    text = unicodedata.normalize("NFKD", text.casefold()).translate(_EXTRA_FOLDS)
+    out: list[str] = []
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if cat[0] == "M":
+            # Combining marks are the accents NFKD split off: drop them.
+            continue
+        out.append(ch if cat[0] in ("L", "N") else " ")
+    return " ".join("".join(out).split())
+
+
+def tokenize(text: str | None) -> list[str]:
+    """Words of the normalised text, in order (duplicates kept)."""
+    return normalise_text(text).split()
+
+
+def normalise_list(values: Iterable[str] | None) -> list[str]:
+    """Normalise each entry of a keyword/alias list, dropping entries that become empty."""
+    if not values:
+        return []
+    out: list[str] = []
+    for value in values:
+        norm = normalise_text(value)
+        if norm and norm not in out:
+            out.append(norm)
+    return out
+
+
+def normalise_code_query(text: str | None) -> str | None:
+    """The query as a stored NAICS code or code prefix, or None when it is not code-like.
+
+    Whitespace is ignored and any Unicode dash counts as "-". The catalogue stores
+    the published sector ranges under their first number ("31-33" is row "31"), so
+    a range query keeps only the part before the dash: "31 - 33" -> "31", "44-" -> "44".
+    Only a code-like query gets the exact_code and code_prefix tiers.
+    """
+    if not text:
+        return None
+    compact = "".join(text[:MAX_QUERY_CHARS].translate(_DASHES).split())
+    if not _CODE_RE.match(compact):
+        return None
+    return compact.split("-", 1)[0]
+
+
+def exact_code_candidates(code: str) -> list[str]:
+    """Codes the exact_code tier accepts for a code query: itself and, for the
+    sector numbers hidden inside a range (32, 33, 45, 49), the row they live in."""
+    alias = SECTOR_ALIASES.get(code)
+    return [code, alias] if alias else [code]
+
+
+def fuzzy_max_edits(word: str) -> int:
+    """Edit distance the fuzzy tier allows for a query word (OpenSearch "AUTO").
+
+    0 for 1-2 characters, 1 for 3-5, 2 for longer words; counted in characters.
+    """
+    n = len(word)
+    if n <= 2:
+        return 0
+    if n <= 5:
+        return 1
+    return 2
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedQuery:
+    """A user query reduced to what every tier needs.
+
+    raw_code: the code-like form of the query, or None.
+    words: normalised words, at most MAX_QUERY_WORDS, the last one maybe partial.
+    text: the words joined by single spaces (the string the exact/prefix tiers use).
+    """
+
+    raw_code: str | None
+    words: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.words)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.words and self.raw_code is None
+
+
+def prepare_query(query: str | None) -> PreparedQuery:
+    """Cut, normalise and tokenise a user query once, for any back end."""
+    raw = (query or "")[:MAX_QUERY_CHARS]
+    words = tuple(w[:MAX_WORD_CHARS] for w in tokenize(raw)[:MAX_QUERY_WORDS])
+    return PreparedQuery(raw_code=normalise_code_query(raw), words=words)
