@@ -5,7 +5,7 @@ COPY app ./app
 COPY indexer ./indexer
 COPY migrations ./migrations
 COPY opensearch ./opensearch
-RUN pip install --no-cache-dir . && useradd --system levelith
+RUN pip install --no-cache-dir -e . && useradd --system levelith
 USER levelith
 EXPOSE 8000
 CMD ["levelith", "serve", "--host", "0.0.0.0", "--port", "8000"]

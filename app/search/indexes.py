@@ -1,0 +1,125 @@
+"""Physical indexes behind the aliases: create, find, swap, clean up.
+
+Readers use the alias (`naics`, `experiences`). While a reindex builds a new physical
+index, a second alias (`<alias>_next`) points at it, and the indexer writes every change
+to both: with external versions, whichever write lands last, the newest version wins,
+so the new index is complete the moment the bulk load ends and the alias can swap.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from opensearchpy import AsyncOpenSearch, NotFoundError
+
+from app.search.definitions import alias_name, load_definition, physical_index_name, physical_index_pattern
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class IndexNames:
+    kind: str
+    prefix: str = ""
+
+    @property
+    def alias(self) -> str:
+        return alias_name(self.kind, self.prefix)
+
+    @property
+    def next_alias(self) -> str:
+        return f"{self.alias}_next"
+
+    @property
+    def pattern(self) -> str:
+        return physical_index_pattern(self.kind, self.prefix)
+
+
+class IndexManager:
+    def __init__(self, client: AsyncOpenSearch, prefix: str = "") -> None:
+        self.client = client
+        self.prefix = prefix
+
+    def names(self, kind: str) -> IndexNames:
+        return IndexNames(kind, self.prefix)
+
+    async def create(self, kind: str) -> str:
+        definition = load_definition(kind)
+        name = physical_index_name(kind, definition.version, prefix=self.prefix)
+        suffix = 0
+        while await self.client.indices.exists(index=name):  # two builds within one second
+            suffix += 1
+            name = f"{physical_index_name(kind, definition.version, prefix=self.prefix)}_{suffix}"
+        await self.client.indices.create(index=name, body=definition.create_body())
+        return name
+
+    async def _indexes_of(self, alias: str) -> list[str]:
+        try:
+            found = await self.client.indices.get_alias(name=alias)
+        except NotFoundError:
+            return []
+        return sorted(found)
+
+    async def live_index(self, kind: str) -> str | None:
+        indexes = await self._indexes_of(self.names(kind).alias)
+        return indexes[0] if indexes else None
+
+    async def next_index(self, kind: str) -> str | None:
+        indexes = await self._indexes_of(self.names(kind).next_alias)
+        return indexes[0] if indexes else None
+
+    async def write_targets(self, kind: str) -> list[str]:
+        """Every index a change must reach: the live one and, during a reindex, the next one."""
+        names = self.names(kind)
+        targets = await self._indexes_of(names.alias) + await self._indexes_of(names.next_alias)
+        return sorted(set(targets))
+
+    async def ensure(self, kind: str) -> str | None:
+        """Create an empty live index if the alias points nowhere; return its name if created."""
+        if await self.live_index(kind) is not None:
+            return None
+        name = await self.create(kind)
+        await self.client.indices.put_alias(index=name, name=self.names(kind).alias)
+        log.info("created empty index %s for alias %s", name, self.names(kind).alias)
+        return name
+
+    async def begin_build(self, kind: str) -> str:
+        """A new physical index that receives live writes while it is being filled."""
+        await self.drop_orphans(kind)
+        name = await self.create(kind)
+        await self.client.indices.put_alias(index=name, name=self.names(kind).next_alias)
+        return name
+
+    async def swap(self, kind: str, new_index: str) -> list[str]:
+        """Point the alias at new_index in one atomic request; return the indexes it left."""
+        names = self.names(kind)
+        old = await self._indexes_of(names.alias)
+        actions: list[dict[str, dict[str, str]]] = [{"remove": {"index": i, "alias": names.alias}} for i in old]
+        actions.append({"add": {"index": new_index, "alias": names.alias}})
+        actions.append({"remove": {"index": new_index, "alias": names.next_alias}})
+        await self.client.indices.update_aliases(body={"actions": actions})
+        for index in old:
+            if index != new_index:
+                await self.client.indices.delete(index=index, ignore_unavailable=True)
+        return [i for i in old if i != new_index]
+
+    async def drop_orphans(self, kind: str) -> list[str]:
+        """Delete physical indexes of this kind that no alias serves (an interrupted reindex)."""
+        names = self.names(kind)
+        try:
+            found = await self.client.indices.get(index=names.pattern, expand_wildcards="open")
+        except NotFoundError:
+            return []
+        orphans = [
+            index
+            for index, info in found.items()
+            if not ({names.alias, names.next_alias} & set(info.get("aliases", {})))
+        ]
+        # A build left half-done keeps its _next alias; the caller is starting a new build.
+        orphans += [index for index in await self._indexes_of(names.next_alias) if index not in orphans]
+        for index in orphans:
+            await self.client.indices.delete(index=index, ignore_unavailable=True)
+        if orphans:
+            log.info("removed orphaned indexes %s", orphans)
+        return orphans
