@@ -46,7 +46,9 @@ class ReindexError(RuntimeError):
     """The new index could not be filled; the alias still serves the old one."""
 
 
-async def _actions(session: AsyncSession, kind: str, index: str, skipped: list[int]) -> AsyncIterator[dict[str, Any]]:
+async def _actions(
+    session: AsyncSession, kind: str, index: str, skipped: list[int]
+) -> AsyncIterator[dict[str, Any]]:
     async for row in stream_rows(session, kind):
         action = action_for(kind, row)
         if action.document is None:  # hidden documents: a fresh index simply lacks them

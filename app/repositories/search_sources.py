@@ -76,7 +76,10 @@ def experience_source_query() -> Select[Any]:
             Experience.created_at,
             Experience.updated_at,
             _micros(
-                Experience.updated_at, User.updated_at, ExperienceNaics.updated_at, ExperienceSector.updated_at
+                Experience.updated_at,
+                User.updated_at,
+                ExperienceNaics.updated_at,
+                ExperienceSector.updated_at,
             ).label("version"),
         )
         .join(User, User.id == Experience.user_id)
@@ -109,7 +112,9 @@ async def experience_ids_of_users(session: AsyncSession, user_ids: Sequence[str]
     return list(result)
 
 
-async def stream_rows(session: AsyncSession, kind: str, batch_size: int = 1000) -> AsyncIterator[dict[str, Any]]:
+async def stream_rows(
+    session: AsyncSession, kind: str, batch_size: int = 1000
+) -> AsyncIterator[dict[str, Any]]:
     """Every source row of an index kind, streamed with a server-side cursor."""
     query = naics_source_query() if kind == "naics" else experience_source_query()
     result = await session.stream(query.execution_options(yield_per=batch_size))

@@ -95,7 +95,9 @@ class IndexManager:
         """Point the alias at new_index in one atomic request; return the indexes it left."""
         names = self.names(kind)
         old = await self._indexes_of(names.alias)
-        actions: list[dict[str, dict[str, str]]] = [{"remove": {"index": i, "alias": names.alias}} for i in old]
+        actions: list[dict[str, dict[str, str]]] = [
+            {"remove": {"index": i, "alias": names.alias}} for i in old
+        ]
         actions.append({"add": {"index": new_index, "alias": names.alias}})
         actions.append({"remove": {"index": new_index, "alias": names.next_alias}})
         await self.client.indices.update_aliases(body={"actions": actions})
