@@ -10,6 +10,7 @@ from typing import Any
 from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig, SQLAlchemyPlugin
 from litestar import Litestar
 from litestar.config.cors import CORSConfig
+from litestar.datastructures import ResponseHeader
 from litestar.openapi import OpenAPIConfig
 
 from app.auth.dependencies import AUTH_DEPENDENCIES
@@ -28,6 +29,15 @@ BackgroundTask = Callable[[Litestar], contextlib.AbstractAsyncContextManager[Any
 
 def route_handlers() -> list[Any]:
     return [health, ready]
+
+
+# Safe on every response, API or page; the pages add their own Content-Security-Policy.
+SECURITY_HEADERS = [
+    ResponseHeader(name="X-Content-Type-Options", value="nosniff"),
+    ResponseHeader(name="X-Frame-Options", value="DENY"),
+    ResponseHeader(name="Referrer-Policy", value="no-referrer"),
+    ResponseHeader(name="Cross-Origin-Opener-Policy", value="same-origin"),
+]
 
 
 def create_app(settings: Settings, *, background: Sequence[BackgroundTask] = ()) -> Litestar:
@@ -58,6 +68,7 @@ def create_app(settings: Settings, *, background: Sequence[BackgroundTask] = ())
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         cors_config=CORSConfig(allow_origins=settings.cors_origins, allow_credentials=False),
         openapi_config=OpenAPIConfig(title="Levelith search service", version="1.0.0", path="/schema"),
+        response_headers=SECURITY_HEADERS,
         request_max_body_size=1024 * 1024,
         debug=False,
     )

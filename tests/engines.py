@@ -21,8 +21,8 @@ class EngineSet:
     database_url: str  # server URL; tests make their own databases on it
     opensearch_url: str
     source: str
-    # Lets fault tests stop and restart the search engine (embedded only).
-    restart_search: object | None = None
+    # Lets fault tests stop and start PostgreSQL (embedded only).
+    postgres: object | None = None
 
 
 def _docker_answers() -> bool:
@@ -74,7 +74,7 @@ def _embedded() -> Iterator[EngineSet]:
         pg = EmbeddedPostgres(Path(tmp) / "pgdata", delete_on_exit=True)
         search = EmbeddedOpenSearch()
         try:
-            yield EngineSet(pg.url, search.url, "embedded")
+            yield EngineSet(pg.url, search.url, "embedded", postgres=pg)
         finally:
             search.stop()
             pg.stop()

