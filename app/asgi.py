@@ -18,6 +18,7 @@ from app.config import Settings
 from app.db.engine import create_engine
 from app.errors import EXCEPTION_HANDLERS
 from app.routes.health import health, ready
+from app.routes.pages import PAGE_HANDLERS
 from app.search.client import create_search_client
 
 log = logging.getLogger(__name__)
@@ -28,7 +29,7 @@ BackgroundTask = Callable[[Litestar], contextlib.AbstractAsyncContextManager[Any
 
 
 def route_handlers() -> list[Any]:
-    return [health, ready]
+    return [health, ready, *PAGE_HANDLERS]
 
 
 # Safe on every response, API or page; the pages add their own Content-Security-Policy.

@@ -1,0 +1,47 @@
+"""The two browser pages and their static assets (plain HTML, CSS and ES modules)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from litestar import Response, get
+from litestar.enums import MediaType
+from litestar.static_files import create_static_files_router
+
+from app.web import STATIC_DIR
+
+# Everything the pages load comes from this origin: no inline script, no CDN.
+_PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+@cache
+def _page(name: str) -> bytes:
+    return (STATIC_DIR / name).read_bytes()
+
+
+def _html(name: str) -> Response[bytes]:
+    return Response(_page(name), media_type=MediaType.HTML, headers=_PAGE_HEADERS)
+
+
+@get("/", include_in_schema=False, cache=False)
+async def industry_picker_page() -> Response[bytes]:
+    return _html("index.html")
+
+
+@get("/experiences", include_in_schema=False, cache=False)
+async def experience_search_page() -> Response[bytes]:
+    return _html("experiences.html")
+
+
+static_assets = create_static_files_router(
+    path="/static", directories=[STATIC_DIR], include_in_schema=False, name="static"
+)
+
+PAGE_HANDLERS = [industry_picker_page, experience_search_page, static_assets]

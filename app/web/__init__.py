@@ -1,0 +1,7 @@
+"""The browser pages (industry picker, experience search): static files served by the app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"

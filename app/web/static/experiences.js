@@ -1,0 +1,161 @@
+// Experience search on "/experiences": query, facet chips, result cards, paging.
+// The state lives in the address bar so a search can be bookmarked and shared.
+import { ApiError, LatestOnly, debounce, experiences, isAbort } from "./api.js";
+import { renderFacet, showDegraded } from "./facets.js";
+import { el, humanise } from "./text.js";
+
+const PAGE_SIZE = 10;
+const FACETS = ["category", "experience_type", "sector"];
+
+const $ = (id) => document.getElementById(id);
+const input = $("experience-query");
+const results = $("experience-results");
+const status = $("experience-status");
+const range = $("page-range");
+const prev = $("prev-page");
+const next = $("next-page");
+const banner = $("degraded");
+
+const state = readState();
+const requests = new LatestOnly();
+let total = 0;
+
+function readState() {
+  const params = new URLSearchParams(location.search);
+  const offset = Number.parseInt(params.get("offset") || "0", 10);
+  return {
+    q: params.get("q") || "",
+    category: params.get("category") || "",
+    experience_type: params.get("experience_type") || "",
+    sector: params.get("sector") || "",
+    offset: Number.isFinite(offset) && offset > 0 ? offset : 0,
+  };
+}
+
+function writeState() {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(state)) if (value) params.set(name, String(value));
+  const text = params.toString();
+  history.replaceState(null, "", text ? `?${text}` : location.pathname);
+}
+
+const monthYear = new Intl.DateTimeFormat("en", { month: "short", year: "numeric", timeZone: "UTC" });
+
+function formatDate(value) {
+  if (!value) return "";
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? "" : monthYear.format(date);
+}
+
+function dates(item) {
+  const start = formatDate(item.start_date);
+  const end = item.is_current ? "present" : formatDate(item.end_date);
+  if (start && end) return `${start} – ${end}`;
+  return start || (end ? `until ${end}` : "");
+}
+
+function card(item) {
+  const industry = item.naics_title ? `${item.naics_code} ${item.naics_title}` : "";
+  const details = [
+    ["Organisation", item.organization],
+    ["Industry", industry],
+    ["Dates", dates(item)],
+    ["Location", item.location],
+  ].filter(([, value]) => value);
+  return el(
+    "li",
+    { className: "card", dataset: { id: item.id } },
+    el(
+      "p",
+      { className: "card-top" },
+      el("span", { className: "username" }, `@${item.username}`),
+      el("span", { className: "type" }, humanise(item.experience_type)),
+    ),
+    el("h2", { className: "card-title" }, item.title),
+    el("dl", {}, ...details.flatMap(([name, value]) => [el("dt", {}, name), el("dd", {}, value)])),
+    item.description ? el("p", { className: "description" }, item.description) : null,
+    item.tags?.length ? el("ul", { className: "tags" }, ...item.tags.map((tag) => el("li", {}, tag))) : null,
+  );
+}
+
+function renderPaging(shown) {
+  const first = shown ? state.offset + 1 : 0;
+  const last = state.offset + shown;
+  range.textContent = shown ? `${first}–${last} of ${total}` : `0 of ${total}`;
+  prev.disabled = state.offset === 0;
+  next.disabled = last >= total;
+}
+
+async function search() {
+  writeState();
+  const request = requests.start();
+  document.body.dataset.loading = "true";
+  try {
+    const answer = await experiences.search(
+      {
+        q: state.q,
+        category: state.category,
+        experience_type: state.experience_type,
+        sector: state.sector,
+        limit: PAGE_SIZE,
+        offset: state.offset,
+      },
+      request.signal,
+    );
+    if (!request.isCurrent()) return;
+    showDegraded(banner, answer);
+    total = answer.total;
+    results.replaceChildren(...answer.items.map(card));
+    results.dataset.query = state.q;
+    for (const facet of FACETS) {
+      renderFacet($(`facet-${facet}`), answer.facets?.[facet], state[facet], (value) => setFilter(facet, value), {
+        showValue: facet === "sector",
+      });
+    }
+    status.textContent = answer.items.length
+      ? `${total} experience${total === 1 ? "" : "s"} found.`
+      : "No experience matches this search.";
+    renderPaging(answer.items.length);
+  } catch (error) {
+    if (isAbort(error) || !request.isCurrent()) return;
+    results.replaceChildren();
+    status.textContent =
+      error instanceof ApiError ? `Search failed: ${error.message}` : "Search failed: the service is unreachable.";
+    total = 0;
+    renderPaging(0);
+  } finally {
+    if (request.isCurrent()) delete document.body.dataset.loading;
+  }
+}
+
+function setFilter(facet, value) {
+  state[facet] = value;
+  state.offset = 0;
+  search();
+}
+
+const queueSearch = debounce(() => {
+  state.q = input.value.trim();
+  state.offset = 0;
+  search();
+}, 250);
+
+input.value = state.q;
+input.addEventListener("input", queueSearch);
+$("experience-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  queueSearch.cancel();
+  state.q = input.value.trim();
+  state.offset = 0;
+  search();
+});
+prev.addEventListener("click", () => {
+  state.offset = Math.max(0, state.offset - PAGE_SIZE);
+  search();
+});
+next.addEventListener("click", () => {
+  state.offset += PAGE_SIZE;
+  search();
+});
+
+search();
