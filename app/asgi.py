@@ -16,7 +16,10 @@ from app.auth.dependencies import AUTH_DEPENDENCIES
 from app.config import Settings
 from app.db.engine import create_engine
 from app.errors import EXCEPTION_HANDLERS
+from app.routes.auth import AuthController
+from app.routes.experiences import ExperiencesController
 from app.routes.health import health, ready
+from app.routes.users import UsersController
 from app.search.client import create_search_client
 
 log = logging.getLogger(__name__)
@@ -27,7 +30,9 @@ BackgroundTask = Callable[[Litestar], contextlib.AbstractAsyncContextManager[Any
 
 
 def route_handlers() -> list[Any]:
-    return [health, ready]
+    handlers: list[Any] = [health, ready]
+    handlers += [AuthController, UsersController, ExperiencesController]
+    return handlers
 
 
 def create_app(settings: Settings, *, background: Sequence[BackgroundTask] = ()) -> Litestar:
@@ -38,6 +43,9 @@ def create_app(settings: Settings, *, background: Sequence[BackgroundTask] = ())
         session_dependency_key="db_session",
         before_send_handler="autocommit",
         create_all=False,
+        # updated_at is set by a database trigger (naive UTC, strictly increasing per row);
+        # advanced-alchemy's listener would write an aware datetime into a naive column.
+        enable_touch_updated_timestamp_listener=False,
     )
 
     @contextlib.asynccontextmanager
