@@ -17,8 +17,11 @@ from app.auth.dependencies import AUTH_DEPENDENCIES
 from app.config import Settings
 from app.db.engine import create_engine
 from app.errors import EXCEPTION_HANDLERS
+from app.routes.auth import AuthController
+from app.routes.experiences import ExperiencesController
 from app.routes.health import health, ready
 from app.routes.pages import PAGE_HANDLERS
+from app.routes.users import UsersController
 from app.search.client import create_search_client
 
 log = logging.getLogger(__name__)
@@ -29,7 +32,11 @@ BackgroundTask = Callable[[Litestar], contextlib.AbstractAsyncContextManager[Any
 
 
 def route_handlers() -> list[Any]:
-    return [health, ready, *PAGE_HANDLERS]
+    # One line per area keeps merges of new areas trivial.
+    handlers: list[Any] = [health, ready]
+    handlers += PAGE_HANDLERS
+    handlers += [AuthController, UsersController, ExperiencesController]
+    return handlers
 
 
 # Safe on every response, API or page; the pages add their own Content-Security-Policy.
@@ -49,6 +56,9 @@ def create_app(settings: Settings, *, background: Sequence[BackgroundTask] = ())
         session_dependency_key="db_session",
         before_send_handler="autocommit",
         create_all=False,
+        # updated_at is set by a database trigger (naive UTC, strictly increasing per row);
+        # advanced-alchemy's listener would write an aware datetime into a naive column.
+        enable_touch_updated_timestamp_listener=False,
     )
 
     @contextlib.asynccontextmanager

@@ -8,6 +8,7 @@ import click
 
 from app.cli.db import db
 from app.cli.serve import serve
+from app.cli.users import users
 
 
 @click.group()
@@ -24,3 +25,4 @@ def cli(log_level: str | None) -> None:
 
 cli.add_command(serve)
 cli.add_command(db)
+cli.add_command(users)

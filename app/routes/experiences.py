@@ -1,0 +1,53 @@
+"""/api/v1/experiences: create, read, change and delete one experience."""
+
+from __future__ import annotations
+
+from litestar import Controller, delete, get, patch, post
+from litestar.di import Provide
+from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+
+from app.models import User
+from app.routes.profile_errors import PROFILE_EXCEPTION_HANDLERS
+from app.routes.users import provide_experience_service
+from app.schemas.experiences import ExperienceCreate, ExperienceResponse, ExperienceUpdate
+from app.services.experiences import ExperienceService
+
+
+class ExperiencesController(Controller):
+    path = "/api/v1/experiences"
+    tags = ["experiences"]
+    dependencies = {"experience_service": Provide(provide_experience_service)}
+    exception_handlers = PROFILE_EXCEPTION_HANDLERS
+
+    @post("/", status_code=HTTP_201_CREATED, summary="Record an experience of the signed-in user")
+    async def create(
+        self, data: ExperienceCreate, current_user: User, experience_service: ExperienceService
+    ) -> ExperienceResponse:
+        experience = await experience_service.create(current_user, data)
+        return (await experience_service.responses([experience]))[0]
+
+    @get("/{experience_id:str}", summary="One experience (hidden while its owner is inactive)")
+    async def read(
+        self, experience_id: str, optional_user: User | None, experience_service: ExperienceService
+    ) -> ExperienceResponse:
+        experience = await experience_service.visible(experience_id, optional_user)
+        return (await experience_service.responses([experience]))[0]
+
+    @patch("/{experience_id:str}", summary="Change an experience (owner or administrator)")
+    async def update(
+        self,
+        experience_id: str,
+        data: ExperienceUpdate,
+        current_user: User,
+        experience_service: ExperienceService,
+    ) -> ExperienceResponse:
+        experience = await experience_service.update(experience_id, current_user, data)
+        return (await experience_service.responses([experience]))[0]
+
+    @delete(
+        "/{experience_id:str}", status_code=HTTP_204_NO_CONTENT, summary="Delete (owner or administrator)"
+    )
+    async def remove(
+        self, experience_id: str, current_user: User, experience_service: ExperienceService
+    ) -> None:
+        await experience_service.delete(experience_id, current_user)

@@ -1,0 +1,112 @@
+"""/api/v1/users: the signed-in account (/me) and public profiles."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, delete, get, patch, post
+from litestar.di import Provide
+from litestar.params import Parameter
+from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.experiences.types import ExperienceCategory, ExperienceType
+from app.models import User
+from app.routes.auth import provide_accounts
+from app.routes.profile_errors import PROFILE_EXCEPTION_HANDLERS
+from app.schemas.experiences import ExperiencePage
+from app.schemas.resume import ImportResult, Resume
+from app.schemas.users import MeResponse, PublicProfile, UpdateMeRequest
+from app.services.accounts import AccountService, me_response, public_profile
+from app.services.experiences import MAX_PAGE_SIZE, ExperienceService
+from app.services.resume import ResumeService
+
+MAX_OFFSET = 10_000
+
+
+async def provide_experience_service(db_session: AsyncSession) -> ExperienceService:
+    return ExperienceService(db_session)
+
+
+async def provide_resume_service(db_session: AsyncSession) -> ResumeService:
+    return ResumeService(db_session)
+
+
+class UsersController(Controller):
+    path = "/api/v1/users"
+    tags = ["users"]
+    dependencies = {
+        "accounts": Provide(provide_accounts),
+        "experience_service": Provide(provide_experience_service),
+        "resumes": Provide(provide_resume_service),
+    }
+    exception_handlers = PROFILE_EXCEPTION_HANDLERS
+
+    @get("/me", summary="The signed-in account, with its e-mail address", cache=False)
+    async def me(self, current_user: User) -> MeResponse:
+        return me_response(current_user)
+
+    @patch("/me", summary="Change username, e-mail (needs verifying again) or profile_data")
+    async def update_me(
+        self, data: UpdateMeRequest, current_user: User, accounts: AccountService
+    ) -> MeResponse:
+        return me_response(await accounts.update(current_user, data))
+
+    @delete("/me", status_code=HTTP_204_NO_CONTENT, summary="Delete the account and all its experiences")
+    async def delete_me(self, current_user: User, accounts: AccountService) -> None:
+        await accounts.delete(current_user)
+
+    @post(
+        "/me/deactivate",
+        status_code=HTTP_204_NO_CONTENT,
+        summary="Deactivate the account: it can no longer log in and its profile is hidden",
+    )
+    async def deactivate_me(self, current_user: User, accounts: AccountService) -> None:
+        await accounts.deactivate(current_user)
+
+    @get("/{username:str}", summary="Public profile: never e-mail, password or account flags")
+    async def profile(
+        self, username: str, accounts: AccountService, optional_user: User | None
+    ) -> PublicProfile:
+        return public_profile(await accounts.public_user(username, optional_user))
+
+    @get("/{username:str}/experiences", summary="A user's experiences, newest first")
+    async def experiences(
+        self,
+        username: str,
+        experience_service: ExperienceService,
+        optional_user: User | None,
+        category: ExperienceCategory | None = None,
+        experience_type: ExperienceType | None = None,
+        limit: Annotated[int, Parameter(ge=1, le=MAX_PAGE_SIZE)] = 20,
+        offset: Annotated[int, Parameter(ge=0, le=MAX_OFFSET)] = 0,
+    ) -> ExperiencePage:
+        return await experience_service.page(
+            username,
+            optional_user,
+            category=category,
+            experience_type=experience_type,
+            limit=limit,
+            offset=offset,
+        )
+
+    @get(
+        "/{username:str}/resume.json",
+        summary="The profile and experiences as a JSON Resume (e-mail only for its owner)",
+        cache=False,
+    )
+    async def resume(self, username: str, resumes: ResumeService, optional_user: User | None) -> Resume:
+        return await resumes.export(username, optional_user)
+
+    @post(
+        "/me/resume",
+        status_code=HTTP_201_CREATED,
+        summary="Import a JSON Resume: one experience per entry, all or nothing",
+        description="basics replace the profile's bio, location, website, avatar and social links. "
+        "An invalid entry is a 422 naming it (e.g. `education[1].type_specific_data.gpa`); "
+        "nothing is written then.",
+    )
+    async def import_resume(
+        self, data: dict[str, Any], current_user: User, resumes: ResumeService
+    ) -> ImportResult:
+        return await resumes.import_resume(current_user, data)

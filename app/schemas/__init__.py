@@ -1,0 +1,1 @@
+"""msgspec Structs: request and response bodies of the API."""
