@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, case, delete, func, literal_column, select, tuple_
+from sqlalchemy import ColumnElement, case, delete, func, literal_column, select, tuple_, update
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -273,11 +273,15 @@ class NaicsRepository:
         return {code: count for code, count in rows.tuples()}
 
     async def update_fields(self, code: str, values: dict[str, Any]) -> NaicsCode | None:
-        row = await self.get(code)
-        if row is None:
-            return None
-        for name, value in values.items():
-            setattr(row, name, value)
-        await self.session.flush()
-        await self.session.refresh(row)
-        return row
+        if not values:
+            return await self.get(code)
+        # A statement, not a dirty ORM object: advanced-alchemy's before_flush listener would
+        # stamp an aware updated_at into the naive column; the trigger sets it anyway.
+        stmt = (
+            update(NaicsCode)
+            .where(NaicsCode.code == code)
+            .values(**values)
+            .returning(NaicsCode)
+            .execution_options(populate_existing=True)
+        )
+        return (await self.session.scalars(stmt)).one_or_none()
