@@ -121,7 +121,6 @@ async def add_alias(session: AsyncSession, raw_code: str, alias: str, *, commit:
 async def validate_catalogue(session: AsyncSession) -> list[Issue]:
     """Missing parents, denormalised fields that disagree with the code, empty titles, repeated keywords."""
     rows = await NaicsRepository(session).all()
-    await session.rollback()
     codes = {row.code for row in rows}
     issues: list[Issue] = []
     for row in rows:
@@ -145,4 +144,5 @@ async def validate_catalogue(session: AsyncSession) -> list[Issue]:
             repeated = duplicates(getattr(row, field))
             if repeated:
                 issues.append(Issue(row.code, f"duplicate {field[:-1]}s: {', '.join(repeated)}"))
+    await session.rollback()  # read-only: end the transaction rather than leave it open
     return issues
