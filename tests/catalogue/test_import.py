@@ -220,10 +220,14 @@ async def test_import_keeps_what_a_file_does_not_provide(db_session: AsyncSessio
     )
 
 
-def test_sample_writes_the_seed_sample(tmp_path: Path, settings: Settings) -> None:
+def test_sample_writes_the_seed_sample(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from app.cli.main import cli
+
     target = tmp_path / "sample.tsv"
-    result = levelith("naics", "sample", str(target), settings=settings)
-    assert result.returncode == 0, result.stderr
+    result = CliRunner().invoke(cli, ["naics", "sample", str(target)])
+    assert result.exit_code == 0, result.output
     lines = target.read_text().splitlines()
     assert lines[0].split("\t") == [
         "code",

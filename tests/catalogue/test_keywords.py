@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -88,19 +84,25 @@ async def test_validate_reports_each_kind_of_problem(db_session: AsyncSession) -
 
 
 def test_add_alias_through_the_cli(settings: Settings) -> None:
+    from click.testing import CliRunner
+
+    from app.cli.main import cli
+
     assert settings.database_url
-    env = {**os.environ, "DATABASE_URL": settings.database_url, "LOG_LEVEL": "WARNING"}
+    runner = CliRunner()
+    env = {"DATABASE_URL": settings.database_url, "LOG_LEVEL": "WARNING"}
+    args = ["naics", "keywords", "add-alias", "--code", "541511", "--alias", "Mobile Apps"]
 
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        command = [sys.executable, "-m", "app.cli", "naics", "keywords", *args]
-        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
+    done = runner.invoke(cli, [*args, "--commit"], env=env)
+    assert done.exit_code == 0, done.output
+    assert "541511: + aliases: Mobile Apps" in done.output and "updated 1 code(s)" in done.output
+    again = runner.invoke(cli, args, env=env)
+    assert "dry run: 0 code(s) would change" in again.output
 
-    done = run("add-alias", "--code", "541511", "--alias", "Mobile Apps", "--commit")
-    assert done.returncode == 0, done.stderr
-    assert "541511: + aliases: Mobile Apps" in done.stdout and "updated 1 code(s)" in done.stdout
-
-    missing = run("add-alias", "--code", "54151", "--alias", "X")
-    assert missing.returncode != 0 and "--code" in missing.stderr
+    malformed = runner.invoke(
+        cli, ["naics", "keywords", "add-alias", "--code", "54151", "--alias", "X"], env=env
+    )
+    assert malformed.exit_code != 0 and "--code" in malformed.output
 
 
 async def test_add_alias_dry_run_changes_nothing(db_session: AsyncSession) -> None:
