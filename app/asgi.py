@@ -20,6 +20,7 @@ from app.errors import EXCEPTION_HANDLERS
 from app.routes.auth import AuthController
 from app.routes.experiences import ExperiencesController
 from app.routes.health import health, ready
+from app.routes.naics import NaicsController
 from app.routes.pages import PAGE_HANDLERS
 from app.routes.users import UsersController
 from app.search.client import create_search_client
@@ -36,6 +37,7 @@ def route_handlers() -> list[Any]:
     handlers: list[Any] = [health, ready]
     handlers += PAGE_HANDLERS
     handlers += [AuthController, UsersController, ExperiencesController]
+    handlers += [NaicsController]
     return handlers
 
 

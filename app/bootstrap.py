@@ -15,3 +15,20 @@ async def prepare(settings: Settings) -> None:
     assert settings.database_url
     log.info("migrating the database")
     await migrations.upgrade(settings.database_url)
+    await seed_catalogue_if_empty(settings)
+
+
+async def seed_catalogue_if_empty(settings: Settings) -> None:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from app.db.engine import create_engine
+    from app.services.naics_import import seed_if_empty
+
+    engine = create_engine(settings, pool=False)
+    try:
+        async with AsyncSession(engine) as session:
+            summary = await seed_if_empty(session)
+    finally:
+        await engine.dispose()
+    if summary is not None:
+        log.info("naics_codes was empty: loaded the built-in catalogue (%d codes)", summary.inserted)

@@ -10,6 +10,8 @@ from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
+from app.services.catalogue_errors import CodeNotFound, InvalidCatalogueInput
+
 log = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 5
@@ -48,7 +50,25 @@ def database_error_handler(request: Request, exc: Exception) -> Response:
     )
 
 
+def invalid_input_handler(request: Request, exc: InvalidCatalogueInput) -> Response:
+    return Response(
+        {"status_code": 422, "detail": exc.detail, "field": exc.field, "rule": exc.rule},
+        status_code=422,
+        media_type=MediaType.JSON,
+    )
+
+
+def code_not_found_handler(request: Request, exc: CodeNotFound) -> Response:
+    return Response(
+        {"status_code": 404, "detail": exc.detail, "code": exc.code},
+        status_code=404,
+        media_type=MediaType.JSON,
+    )
+
+
 EXCEPTION_HANDLERS = {
+    InvalidCatalogueInput: invalid_input_handler,
+    CodeNotFound: code_not_found_handler,
     DBAPIError: database_error_handler,
     PoolTimeoutError: database_error_handler,
     ConnectionError: database_error_handler,

@@ -145,6 +145,14 @@ async def _user(session: AsyncSession, name: str = "ada") -> User:
     return user
 
 
+@pytest.fixture(autouse=True)
+async def _empty_catalogue(db_session: AsyncSession) -> None:
+    # Test databases start with the built-in catalogue; these tests write their own rows.
+    await db_session.execute(text("DELETE FROM naics_codes"))
+    await db_session.execute(text("DELETE FROM search_outbox"))
+    await db_session.commit()
+
+
 async def _naics(session: AsyncSession, code: str = "541511") -> NaicsCode:
     row = NaicsCode(code=code, title="Custom Computer Programming Services", level=6, category="technology")
     session.add(row)

@@ -7,6 +7,7 @@ import logging
 import click
 
 from app.cli.db import db
+from app.cli.naics import naics
 from app.cli.serve import serve
 from app.cli.users import users
 
@@ -26,3 +27,4 @@ def cli(log_level: str | None) -> None:
 cli.add_command(serve)
 cli.add_command(db)
 cli.add_command(users)
+cli.add_command(naics)

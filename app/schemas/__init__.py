@@ -1,1 +1,1 @@
-"""msgspec Structs: request and response bodies of the API."""
+"""msgspec request and response shapes, one module per API area."""

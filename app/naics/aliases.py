@@ -1,0 +1,77 @@
+"""Predefined aliases: what people write on a resume for an industry, mapped to its code.
+
+Data, reviewed like data: each entry is a code and the everyday names a user
+might type for it ("SaaS", "Dentist") that the official title does not contain.
+``levelith naics keywords aliases`` merges them into ``naics_codes.aliases``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Final
+
+PREDEFINED_ALIASES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
+    {
+        # Technology
+        "541511": ("App Development", "Software Development", "Software Engineering", "Web Development"),
+        "541512": ("IT Consulting", "Systems Integration"),
+        "5415": ("IT Services", "Information Technology"),
+        "513210": ("Software Company", "SaaS", "Software as a Service", "Tech Startup"),
+        "518210": ("Cloud Computing", "Web Hosting", "Data Center"),
+        "517111": ("Internet Service Provider", "ISP", "Telecom"),
+        "516210": ("Social Media", "Streaming Platform"),
+        # Professional services
+        "541611": ("Management Consulting", "Business Consulting"),
+        "541613": ("Marketing Agency", "Digital Marketing"),
+        "541810": ("Ad Agency", "Advertising"),
+        "541110": ("Law Firm", "Legal Services", "Attorney"),
+        "541211": ("Accounting Firm", "CPA Firm", "Public Accounting"),
+        "541213": ("Tax Preparation", "Tax Services"),
+        "541330": ("Engineering Firm", "Engineering Consulting"),
+        "541715": ("R&D Lab", "Research Lab"),
+        "541922": ("Photography Studio", "Photographer"),
+        "561311": ("Recruiting Agency", "Staffing Agency", "Headhunter"),
+        "561320": ("Temp Agency",),
+        "561720": ("Cleaning Services", "Janitorial"),
+        # Finance and real estate
+        "522110": ("Bank", "Retail Banking"),
+        "523150": ("Investment Bank", "Brokerage"),
+        "524210": ("Insurance Agency", "Insurance Broker"),
+        "531210": ("Real Estate Agency", "Realtor", "Real Estate Brokerage"),
+        # Healthcare
+        "621210": ("Dentist", "Dental Office", "Dental Clinic"),
+        "621111": ("Doctor's Office", "Medical Practice", "Physician"),
+        "622110": ("Hospital", "Medical Center"),
+        "623110": ("Nursing Home", "Skilled Nursing"),
+        "621610": ("Home Health", "Home Care"),
+        "624410": ("Daycare", "Child Care", "Preschool"),
+        # Education
+        "611310": ("University", "College", "Higher Education"),
+        "611110": ("K-12 School", "High School", "Elementary School"),
+        "611710": ("Tutoring", "Education Consulting"),
+        # Hospitality and food
+        "722511": ("Restaurant", "Fine Dining", "Sit-Down Restaurant"),
+        "722513": ("Fast Food", "Quick Service Restaurant", "QSR"),
+        "722515": ("Coffee Shop", "Cafe", "Juice Bar"),
+        "721110": ("Hotel", "Motel"),
+        "311811": ("Bakery",),
+        # Retail
+        "445110": ("Grocery Store", "Supermarket"),
+        "455110": ("Department Store",),
+        # Construction and trades
+        "236220": ("General Contractor", "Commercial Construction"),
+        "238220": ("Plumber", "HVAC"),
+        # Transportation
+        "484121": ("Trucking Company", "Long-Haul Trucking"),
+        "492110": ("Courier", "Delivery Service", "Parcel Delivery"),
+        # Manufacturing
+        "336110": ("Automaker", "Car Manufacturer", "Auto Manufacturing"),
+        # Arts, recreation, personal services
+        "512110": ("Film Production", "Video Production"),
+        "711510": ("Freelance Writer", "Freelance Artist", "Musician"),
+        "713940": ("Gym", "Fitness Center", "Health Club"),
+        "812112": ("Hair Salon", "Beauty Salon"),
+        "813110": ("Church", "Religious Organization"),
+    }
+)

@@ -1,0 +1,212 @@
+"""HTTP for the NAICS catalogue: /api/v1/naics (search and autocomplete live with the search routes).
+
+Literal paths (sectors, levels, categories, validate, suggestions, and the
+search routes added elsewhere under the same prefix) never reach ``{code}``:
+Litestar's router prefers a static segment to a path parameter.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, MediaType, Request, Response, get, patch, post
+from litestar.exceptions import ValidationException
+from litestar.params import Parameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.models import User
+from app.naics.codes import LEVEL_NAMES, VALID_LEVELS
+from app.schemas.naics import (
+    CategoryCodes,
+    CategoryItem,
+    CategorySummary,
+    LevelItem,
+    NaicsAdminDetail,
+    NaicsAdminPatch,
+    NaicsChildren,
+    NaicsDetail,
+    NaicsList,
+    NaicsPage,
+    NaicsSummary,
+    SectorItem,
+    SuggestionsResponse,
+    ValidateRequest,
+    ValidateResponse,
+    display_code,
+)
+from app.services.naics_catalogue import MAX_PAGE, NaicsCatalogue
+
+Limit = Annotated[int, Parameter(ge=1, description=f"Page size; values above {MAX_PAGE} are capped.")]
+Offset = Annotated[int, Parameter(ge=0, description="Items to skip.")]
+Level = Annotated[int | None, Parameter(description="2, 3, 4 or 6 (digits of the code).")]
+CODE_DOC = (
+    "A NAICS code: 2, 3, 4 or 6 digits; sectors also as 32, 33, 45, 49 or the ranges 31-33, 44-45, 48-49."
+)
+
+
+def validation_error_422(request: Request, exc: ValidationException) -> Response[dict[str, Any]]:
+    # Malformed input is a 422 across this API, like the rule errors, and names the field.
+    extra = exc.extra if isinstance(exc.extra, list) else []
+    field = next((e.get("key") for e in extra if isinstance(e, dict) and e.get("key")), None)
+    body: dict[str, Any] = {"status_code": 422, "detail": exc.detail, "rule": "invalid"}
+    if field:
+        body["field"] = field
+    if extra:
+        body["extra"] = extra
+    return Response(body, status_code=422, media_type=MediaType.JSON)
+
+
+class NaicsController(Controller):
+    path = "/api/v1/naics"
+    tags = ["naics"]
+    exception_handlers = {ValidationException: validation_error_422}
+
+    @get("/", summary="List codes with filters and pagination")
+    async def list_codes(
+        self,
+        db_session: AsyncSession,
+        level: Level = None,
+        sector: Annotated[str | None, Parameter(description="Sector code (31, 33 and 31-33 alike).")] = None,
+        category: Annotated[str | None, Parameter(description="One of the 14 categories.")] = None,
+        parent: Annotated[str | None, Parameter(description="Direct parent code.")] = None,
+        active: bool | None = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> NaicsPage:
+        rows, total = await NaicsCatalogue(db_session).list_codes(
+            level=level,
+            sector=sector,
+            category=category,
+            parent=parent,
+            active=active,
+            limit=limit,
+            offset=offset,
+        )
+        return NaicsPage(
+            items=[NaicsSummary.of(r) for r in rows], total=total, limit=min(limit, MAX_PAGE), offset=offset
+        )
+
+    @get("/sectors", summary="The 20 sectors, with their published codes (31-33 ...)")
+    async def sectors(self, db_session: AsyncSession) -> list[SectorItem]:
+        rows = await NaicsCatalogue(db_session).sectors()
+        return [
+            SectorItem(
+                code=r.code,
+                display_code=display_code(r.code),
+                title=r.title,
+                category=r.category,
+                is_active=r.is_active,
+            )
+            for r in rows
+        ]
+
+    @get("/levels", summary="The hierarchy levels and how many codes each has")
+    async def levels(self, db_session: AsyncSession) -> list[LevelItem]:
+        counts = await NaicsCatalogue(db_session).level_counts()
+        return [LevelItem(level=lv, name=LEVEL_NAMES[lv], digits=lv, count=counts[lv]) for lv in VALID_LEVELS]
+
+    @get("/categories", summary="The 14 categories and how many codes each has")
+    async def categories(self, db_session: AsyncSession) -> list[CategoryItem]:
+        counts = await NaicsCatalogue(db_session).category_counts()
+        return [CategoryItem(category=str(c), count=n) for c, n in counts.items()]
+
+    @get("/categories/summary", summary="Code counts per category and per level")
+    async def categories_summary(self, db_session: AsyncSession) -> CategorySummary:
+        catalogue = NaicsCatalogue(db_session)
+        categories = await catalogue.category_counts()
+        levels = await catalogue.level_counts()
+        return CategorySummary(
+            total=sum(levels.values()),
+            categories=[CategoryItem(category=str(c), count=n) for c, n in categories.items()],
+            levels=[
+                LevelItem(level=lv, name=LEVEL_NAMES[lv], digits=lv, count=levels[lv]) for lv in VALID_LEVELS
+            ],
+        )
+
+    @get("/categories/{category:str}/codes", summary="Codes of one category")
+    async def category_codes(
+        self,
+        db_session: AsyncSession,
+        category: str,
+        level: Level = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> CategoryCodes:
+        parsed, rows, total = await NaicsCatalogue(db_session).codes_in_category(
+            category, level=level, limit=limit, offset=offset
+        )
+        return CategoryCodes(
+            category=str(parsed),
+            items=[NaicsSummary.of(r) for r in rows],
+            total=total,
+            limit=min(limit, MAX_PAGE),
+            offset=offset,
+        )
+
+    @post("/validate", summary="Is this a well-formed, existing, active code?", status_code=200)
+    async def validate(self, db_session: AsyncSession, data: ValidateRequest) -> ValidateResponse:
+        v = await NaicsCatalogue(db_session).validate(data.code)
+        return ValidateResponse(
+            input=v.input,
+            valid=v.valid,
+            normalized=v.normalized,
+            level=v.level,
+            level_name=v.level_name,
+            exists=v.exists,
+            active=v.active,
+            title=v.title,
+            rule=v.rule,
+            reason=v.reason,
+        )
+
+    @get("/suggestions", summary="Codes to suggest for an experience type, likeliest categories first")
+    async def suggestions(
+        self,
+        db_session: AsyncSession,
+        experience_type: Annotated[str, Parameter(description="certificate, degree, course, gig, ...")],
+        limit: Annotated[int, Parameter(ge=1)] = 20,
+        offset: Offset = 0,
+    ) -> SuggestionsResponse:
+        s = await NaicsCatalogue(db_session).suggestions(experience_type, limit=limit, offset=offset)
+        return SuggestionsResponse(
+            experience_type=s.experience_type,
+            experience_category=s.experience_category,
+            categories=[str(c) for c in s.categories],
+            items=[NaicsSummary.of(r) for r in s.codes],
+        )
+
+    @get("/{code:str}", summary="One code", description=CODE_DOC)
+    async def get_code(self, db_session: AsyncSession, code: str) -> NaicsDetail:
+        return NaicsDetail.of(await NaicsCatalogue(db_session).get(code))
+
+    @get("/{code:str}/children", summary="Direct children of a code")
+    async def children(self, db_session: AsyncSession, code: str) -> NaicsChildren:
+        row, rows = await NaicsCatalogue(db_session).children(code)
+        return NaicsChildren(code=row.code, items=[NaicsSummary.of(r) for r in rows], total=len(rows))
+
+    @get("/{code:str}/parent", summary="The direct parent of a code (404 for a sector)")
+    async def parent(self, db_session: AsyncSession, code: str) -> NaicsSummary:
+        return NaicsSummary.of(await NaicsCatalogue(db_session).parent(code))
+
+    @get("/{code:str}/hierarchy", summary="The code's ancestors, sector first, then the code")
+    async def hierarchy(self, db_session: AsyncSession, code: str) -> NaicsList:
+        rows = await NaicsCatalogue(db_session).hierarchy(code)
+        return NaicsList(items=[NaicsSummary.of(r) for r in rows], total=len(rows))
+
+    @get("/{code:str}/descendants", summary="Every code below this one")
+    async def descendants(
+        self, db_session: AsyncSession, code: str, level: Level = None, limit: Limit = 50, offset: Offset = 0
+    ) -> NaicsPage:
+        rows, total = await NaicsCatalogue(db_session).descendants(
+            code, level=level, limit=limit, offset=offset
+        )
+        return NaicsPage(
+            items=[NaicsSummary.of(r) for r in rows], total=total, limit=min(limit, MAX_PAGE), offset=offset
+        )
+
+    @patch("/{code:str}", summary="Edit admin annotations (administrators only)")
+    async def patch_code(
+        self, db_session: AsyncSession, admin_user: User, code: str, data: NaicsAdminPatch
+    ) -> NaicsAdminDetail:
+        row = await NaicsCatalogue(db_session).patch_admin_fields(code, data.changes())
+        return NaicsAdminDetail.of(row)

@@ -1,0 +1,197 @@
+"""Request and response shapes of /api/v1/naics (msgspec, documented in OpenAPI)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+from msgspec import UNSET, Meta, UnsetType
+
+from app.models import NaicsCode
+from app.naics.codes import LEVEL_NAMES, SECTOR_RANGES
+
+Label = Annotated[str, Meta(min_length=1, max_length=100)]
+
+
+def display_code(code: str) -> str:
+    """How people know the code: sectors 31, 44 and 48 as the published ranges."""
+    return SECTOR_RANGES.get(code, code)
+
+
+class NaicsSummary(msgspec.Struct):
+    code: str
+    display_code: str
+    title: str
+    level: int
+    level_name: str
+    parent_code: str | None
+    sector: str | None
+    category: str
+    is_active: bool
+
+    @classmethod
+    def of(cls, row: NaicsCode) -> NaicsSummary:
+        return cls(
+            code=row.code,
+            display_code=display_code(row.code),
+            title=row.title,
+            level=row.level,
+            level_name=LEVEL_NAMES.get(row.level, str(row.level)),
+            parent_code=row.parent_code,
+            sector=row.sector,
+            category=row.category,
+            is_active=row.is_active,
+        )
+
+
+class NaicsDetail(msgspec.Struct):
+    code: str
+    display_code: str
+    title: str
+    description: str | None
+    level: int
+    level_name: str
+    parent_code: str | None
+    sector: str | None
+    sector_display: str | None
+    subsector: str | None
+    industry_group: str | None
+    industry_detail: str | None
+    category: str
+    custom_category: str | None
+    keywords: list[str]
+    aliases: list[str]
+    examples: str | None
+    cross_references: list[str]
+    tags: list[str]
+    sba_size_standard: str | None
+    is_active: bool
+    year: int
+    data_source: str | None
+
+    @classmethod
+    def of(cls, row: NaicsCode) -> NaicsDetail:
+        return cls(
+            code=row.code,
+            display_code=display_code(row.code),
+            title=row.title,
+            description=row.description,
+            level=row.level,
+            level_name=LEVEL_NAMES.get(row.level, str(row.level)),
+            parent_code=row.parent_code,
+            sector=row.sector,
+            sector_display=display_code(row.sector) if row.sector else None,
+            subsector=row.subsector,
+            industry_group=row.industry_group,
+            industry_detail=row.industry_detail,
+            category=row.category,
+            custom_category=row.custom_category,
+            keywords=list(row.keywords),
+            aliases=list(row.aliases),
+            examples=row.examples,
+            cross_references=list(row.cross_references),
+            tags=list(row.tags),
+            sba_size_standard=row.sba_size_standard,
+            is_active=row.is_active,
+            year=row.year,
+            data_source=row.data_source,
+        )
+
+
+class NaicsAdminDetail(NaicsDetail):
+    """What an administrator sees: the public detail plus the internal notes."""
+
+    admin_notes: str | None = None
+
+    @classmethod
+    def of(cls, row: NaicsCode) -> NaicsAdminDetail:
+        public = NaicsDetail.of(row)
+        return cls(**msgspec.structs.asdict(public), admin_notes=row.admin_notes)
+
+
+class NaicsPage(msgspec.Struct):
+    items: list[NaicsSummary]
+    total: int
+    limit: int
+    offset: int
+
+
+class NaicsList(msgspec.Struct):
+    items: list[NaicsSummary]
+    total: int
+
+
+class NaicsChildren(msgspec.Struct):
+    code: str
+    items: list[NaicsSummary]
+    total: int
+
+
+class SectorItem(msgspec.Struct):
+    code: str
+    display_code: str
+    title: str
+    category: str
+    is_active: bool
+
+
+class LevelItem(msgspec.Struct):
+    level: int
+    name: str
+    digits: int
+    count: int
+
+
+class CategoryItem(msgspec.Struct):
+    category: str
+    count: int
+
+
+class CategorySummary(msgspec.Struct):
+    total: int
+    categories: list[CategoryItem]
+    levels: list[LevelItem]
+
+
+class CategoryCodes(msgspec.Struct):
+    category: str
+    items: list[NaicsSummary]
+    total: int
+    limit: int
+    offset: int
+
+
+class ValidateRequest(msgspec.Struct, forbid_unknown_fields=True):
+    code: Annotated[str, Meta(max_length=50)]
+
+
+class ValidateResponse(msgspec.Struct):
+    input: str
+    valid: bool
+    normalized: str | None
+    level: int | None
+    level_name: str | None
+    exists: bool
+    active: bool | None
+    title: str | None
+    rule: str | None
+    reason: str | None
+
+
+class SuggestionsResponse(msgspec.Struct):
+    experience_type: str
+    experience_category: str
+    categories: list[str]
+    items: list[NaicsSummary]
+
+
+class NaicsAdminPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """Admin annotations; a field left out is left unchanged, null clears a text field."""
+
+    tags: Annotated[list[Label], Meta(max_length=50)] | UnsetType = UNSET
+    aliases: Annotated[list[Label], Meta(max_length=50)] | UnsetType = UNSET
+    custom_category: Annotated[str, Meta(max_length=100)] | UnsetType | None = UNSET
+    admin_notes: Annotated[str, Meta(max_length=5000)] | UnsetType | None = UNSET
+
+    def changes(self) -> dict[str, object]:
+        return {name: value for name in self.__struct_fields__ if (value := getattr(self, name)) is not UNSET}

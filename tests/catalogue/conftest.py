@@ -1,0 +1,65 @@
+"""Fixtures for the catalogue tests: the official Census files, admins, an empty catalogue."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth.tokens import issue_token
+from app.config import Settings
+from app.models import User, UserRole
+from tests.conftest import shared_dir
+
+CENSUS_FILE_NAMES = (
+    "2-6 digit_2022_Codes.xlsx",
+    "2022_NAICS_Descriptions.xlsx",
+    "2022_NAICS_Index_File.xlsx",
+    "2022_NAICS_Structure_Summary_Table.xlsx",
+)
+
+
+@pytest.fixture(scope="session")
+def census_paths() -> list[Path]:
+    naics_dir = shared_dir() / "naics"
+    paths = [naics_dir / name for name in CENSUS_FILE_NAMES]
+    missing = [p.name for p in paths if not p.is_file()]
+    if missing:
+        pytest.skip(
+            f"official Census NAICS files not in {naics_dir} (missing: {', '.join(missing)}); "
+            "set LEVELITH_SHARED_DIR to the directory that holds naics/*.xlsx"
+        )
+    return paths
+
+
+@pytest.fixture
+async def empty_catalogue(db_session: AsyncSession) -> AsyncSession:
+    """The test database with no NAICS codes (every test database starts with the built-in ones)."""
+    await db_session.execute(text("DELETE FROM naics_codes"))
+    await db_session.execute(text("DELETE FROM search_outbox"))
+    await db_session.commit()
+    return db_session
+
+
+async def _user(session: AsyncSession, name: str, *, admin: bool) -> User:
+    user = User(username=name, email=f"{name}@example.com", password_hash="not-a-real-hash")
+    session.add(user)
+    await session.flush()
+    if admin:
+        session.add(UserRole(user_id=user.id, role="admin"))
+    await session.commit()
+    return user
+
+
+@pytest.fixture
+async def admin_headers(db_session: AsyncSession, settings: Settings) -> dict[str, str]:
+    user = await _user(db_session, "catalogue_admin", admin=True)
+    return {"Authorization": f"Bearer {issue_token(user.id, settings)}"}
+
+
+@pytest.fixture
+async def member_headers(db_session: AsyncSession, settings: Settings) -> dict[str, str]:
+    user = await _user(db_session, "catalogue_member", admin=False)
+    return {"Authorization": f"Bearer {issue_token(user.id, settings)}"}
