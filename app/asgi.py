@@ -17,6 +17,7 @@ from app.config import Settings
 from app.db.engine import create_engine
 from app.errors import EXCEPTION_HANDLERS
 from app.routes.health import health, ready
+from app.routes.search import SEARCH_ROUTES
 from app.search.client import create_search_client
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,9 @@ BackgroundTask = Callable[[Litestar], contextlib.AbstractAsyncContextManager[Any
 
 
 def route_handlers() -> list[Any]:
-    return [health, ready]
+    handlers: list[Any] = [health, ready]
+    handlers += SEARCH_ROUTES
+    return handlers
 
 
 def create_app(settings: Settings, *, background: Sequence[BackgroundTask] = ()) -> Litestar:
