@@ -22,6 +22,7 @@ from app.routes.experiences import ExperiencesController
 from app.routes.health import health, ready
 from app.routes.naics import NaicsController
 from app.routes.pages import PAGE_HANDLERS
+from app.routes.search import SEARCH_ROUTES
 from app.routes.users import UsersController
 from app.search.client import create_search_client
 
@@ -38,6 +39,7 @@ def route_handlers() -> list[Any]:
     handlers += PAGE_HANDLERS
     handlers += [AuthController, UsersController, ExperiencesController]
     handlers += [NaicsController]
+    handlers += SEARCH_ROUTES
     return handlers
 
 

@@ -341,3 +341,58 @@ def parse_naics_response(response: Mapping[str, Any]) -> NaicsSearchResult:
     return NaicsSearchResult(
         total=total_value, items=items, facets=parse_facets(NAICS_FACETS, response.get("aggregations"))
     )
+
+
+# --------------------------------------------------------------------------- browse and autocomplete
+
+# What a listing without a query shows in place of a tier: every row, in code order.
+BROWSE = Tier("browse", 0)
+# The fields an API item shows; autocomplete fetches only these.
+ITEM_FIELDS: tuple[str, ...] = ("code", "title", "level", "sector", "sector_title", "category")
+MAX_AUTOCOMPLETE_LIMIT = 20
+
+
+def build_naics_browse(
+    filters: FilterInput | None = None, *, limit: int = 20, offset: int = 0, active_only: bool = True
+) -> dict[str, Any]:
+    """Every (active) code passing the filters, in code order, with the same facets as a search."""
+    _check_page(limit, offset)
+    clauses = filter_clauses(NAICS_FACETS, normalise_filters(NAICS_FACETS, filters))
+    base_filters: list[dict[str, Any]] = [{"term": {"is_active": True}}] if active_only else []
+    body: dict[str, Any] = {
+        "query": {"bool": {"filter": base_filters}} if base_filters else {"match_all": {}},
+        "sort": [{"code": {"order": "asc"}}],
+        "from": offset,
+        "size": limit,
+        "track_total_hits": True,
+        "_source": {"excludes": list(INTERNAL_FIELDS)},
+        "aggs": facet_aggregations(NAICS_FACETS, clauses),
+    }
+    pf = post_filter(clauses)
+    if pf is not None:
+        body["post_filter"] = pf
+    return body
+
+
+def parse_naics_browse_response(response: Mapping[str, Any]) -> NaicsSearchResult:
+    hits = response.get("hits", {})
+    items = []
+    for hit in hits.get("hits", []):
+        source = dict(hit.get("_source") or {})
+        code = str(source.get("code", hit.get("_id")))
+        items.append(NaicsHit(code, str(source.get("title", "")), BROWSE.score, BROWSE.name, source))
+    total = hits.get("total", 0)
+    total_value = int(total["value"]) if isinstance(total, Mapping) else int(total or 0)
+    return NaicsSearchResult(
+        total=total_value, items=items, facets=parse_facets(NAICS_FACETS, response.get("aggregations"))
+    )
+
+
+def build_naics_autocomplete(query: str | None, *, limit: int = 8) -> dict[str, Any]:
+    """The search body trimmed for per-keystroke calls: no aggregations, only the item fields."""
+    if not 1 <= limit <= MAX_AUTOCOMPLETE_LIMIT:
+        raise ValueError(f"limit must be between 1 and {MAX_AUTOCOMPLETE_LIMIT}")
+    body = build_naics_search(query, None, limit=limit, offset=0)
+    del body["aggs"]
+    body["_source"] = {"includes": list(ITEM_FIELDS)}
+    return body

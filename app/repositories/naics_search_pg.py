@@ -1,0 +1,233 @@
+"""NAICS search in PostgreSQL: the same tiers as OpenSearch, for when the engine is gone.
+
+One parameterised statement computes every row's best tier with a CASE over the rules in
+opensearch/README.md, on strings normalised by levelith_normalise() (migration
+0002_search, the SQL twin of app.search.text.normalise_text). User text only ever reaches
+the database as bind parameters, already normalised and split into words in Python by
+prepare_query(), exactly as the OpenSearch builder receives it.
+
+Inside a tier, rows are ordered by a text-relevance proxy for the engine's BM25: per-field
+ts_rank over English tsvectors, weighted like RELEVANCE_FIELDS (title 3, aliases and
+keywords 2, examples and description 1), plus the last word as an unstemmed prefix on
+title, aliases and keywords (the engine's edge n-gram fields, PREFIX_FIELDS); then by code.
+The facet counts come from GROUP BY queries over the same matched rows, each with every
+filter applied except its own.
+
+The SQL is assembled from constant fragments at import time (hence the S608 waivers);
+nothing from a request is ever formatted into it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgspec
+from sqlalchemy import Integer, String, bindparam, text
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.search.text import MAX_DESCRIPTION_NORM_CHARS, PreparedQuery, exact_code_candidates, fuzzy_max_edits
+
+# Same bucket count as the OpenSearch terms aggregations (app.search.facets).
+FACET_SIZE = 50
+
+_FILTERED = "in_sector AND in_category AND in_level"
+
+_MATCH = f"""
+WITH base AS (
+    SELECT n.code, n.title, n.level, n.sector, s.title AS sector_title, n.category,
+           n.description, n.examples, n.aliases, n.keywords,
+           levelith_normalise(n.title) AS title_norm,
+           left(levelith_normalise(n.description), {MAX_DESCRIPTION_NORM_CHARS}) AS description_norm,
+           ARRAY(SELECT levelith_normalise(e) FROM jsonb_array_elements_text(n.aliases) AS e) AS aliases_norm,
+           ARRAY(SELECT levelith_normalise(e) FROM jsonb_array_elements_text(n.keywords) AS e)
+               AS keywords_norm
+    FROM naics_codes AS n
+    LEFT JOIN naics_codes AS s ON s.code = n.sector
+    WHERE n.is_active OR NOT :active_only
+),
+words AS (
+    SELECT q.w, q.k, q.i
+    FROM unnest(CAST(:words AS text[]), CAST(:edits AS int[])) WITH ORDINALITY AS q(w, k, i)
+),
+-- The fuzzy tier's vocabulary: distinct words of titles, aliases and keywords. Only
+-- evaluated when some row reaches the fuzzy branch of the CASE below.
+vocab AS MATERIALIZED (
+    SELECT DISTINCT t
+    FROM base, unnest(string_to_array(concat_ws(' ', title_norm, array_to_string(aliases_norm, ' '),
+                                                array_to_string(keywords_norm, ' ')), ' ')) AS t
+    WHERE t <> ''
+),
+-- For each query word, the vocabulary words it matches: within its edit distance
+-- (no transpositions, like the engine's fuzzy query), or as a prefix for the last word.
+fuzzy_hits AS MATERIALIZED (
+    SELECT words.i, array_agg(vocab.t) AS tokens
+    FROM words JOIN vocab ON (
+        vocab.t = words.w
+        OR CASE WHEN words.k > 0 AND abs(length(vocab.t) - length(words.w)) <= words.k
+                THEN levenshtein_less_equal(words.w, vocab.t, words.k) <= words.k
+                ELSE false END
+        OR (words.i = :nwords AND starts_with(vocab.t, words.w))
+    )
+    GROUP BY words.i
+),
+tiered AS (
+    SELECT b.*, CASE
+        WHEN :browse THEN 0
+        WHEN :code <> '' AND b.code = ANY(CAST(:code_candidates AS text[])) THEN 100
+        WHEN :code <> '' AND starts_with(b.code, :code) THEN 90
+        WHEN :nwords = 0 THEN NULL
+        WHEN b.title_norm = :text THEN 85
+        WHEN starts_with(b.title_norm, :text) THEN 80
+        WHEN :text = ANY(b.aliases_norm) THEN 75
+        WHEN :text = ANY(b.keywords_norm) THEN 70
+        WHEN NOT EXISTS (SELECT 1 FROM words WHERE strpos(b.title_norm, words.w) = 0) THEN 60
+        WHEN NOT EXISTS (SELECT 1 FROM words
+                         WHERE strpos(array_to_string(b.aliases_norm, ' '), words.w) = 0) THEN 55
+        WHEN NOT EXISTS (SELECT 1 FROM words
+                         WHERE strpos(array_to_string(b.keywords_norm, ' '), words.w) = 0) THEN 50
+        WHEN NOT EXISTS (SELECT 1 FROM words WHERE strpos(b.description_norm, words.w) = 0) THEN 40
+        WHEN (SELECT count(*) FROM fuzzy_hits
+              WHERE fuzzy_hits.tokens && string_to_array(concat_ws(' ', b.title_norm,
+                        array_to_string(b.aliases_norm, ' '), array_to_string(b.keywords_norm, ' ')), ' ')
+             ) = :nwords THEN 30
+    END AS score
+    FROM base AS b
+),
+hits AS MATERIALIZED (
+    SELECT t.code, t.title, t.level, t.sector, t.sector_title, t.category, t.score,
+           CASE WHEN :browse OR :nwords = 0 THEN 0.0 ELSE
+               3 * ts_rank(to_tsvector('english', t.title_norm), to_tsquery('english', :words_query), 1)
+             + 2 * ts_rank(to_tsvector('english', array_to_string(t.aliases_norm, ' ') || ' '
+                                                 || array_to_string(t.keywords_norm, ' ')),
+                           to_tsquery('english', :words_query), 1)
+             + ts_rank(to_tsvector('english', levelith_normalise(t.examples)),
+                       to_tsquery('english', :words_query), 1)
+             + ts_rank(to_tsvector('english', t.description_norm), to_tsquery('english', :words_query), 1)
+             -- Search-as-you-type: the last word as a prefix, on title, aliases and keywords only.
+             + 3 * ts_rank(to_tsvector('simple', t.title_norm), to_tsquery('simple', :prefix_query), 1)
+             + 2 * ts_rank(to_tsvector('simple', array_to_string(t.aliases_norm, ' ') || ' '
+                                                 || array_to_string(t.keywords_norm, ' ')),
+                           to_tsquery('simple', :prefix_query), 1)
+           END AS rank,
+           (cardinality(CAST(:sectors AS text[])) = 0 OR t.sector = ANY(CAST(:sectors AS text[])))
+               AS in_sector,
+           (cardinality(CAST(:categories AS text[])) = 0 OR t.category = ANY(CAST(:categories AS text[])))
+               AS in_category,
+           (cardinality(CAST(:levels AS int[])) = 0 OR t.level = ANY(CAST(:levels AS int[]))) AS in_level
+    FROM tiered AS t
+    WHERE t.score IS NOT NULL
+)
+SELECT
+    (SELECT count(*) FROM hits WHERE {_FILTERED}) AS total,
+    (SELECT coalesce(json_agg(p ORDER BY p.score DESC, p.rank DESC, p.code), '[]')
+     FROM (SELECT code, title, level, sector, sector_title, category, score, rank FROM hits
+           WHERE {_FILTERED}
+           ORDER BY score DESC, rank DESC, code LIMIT :limit OFFSET :offset) AS p) AS items
+"""  # noqa: S608
+
+
+def _facet(column: str, label: str, where: str) -> str:
+    return f"""(SELECT coalesce(json_agg(f ORDER BY f.count DESC, f.value), '[]')
+     FROM (SELECT {column} AS value, {label} AS label, count(*) AS count FROM hits
+           WHERE {where} AND {column} IS NOT NULL
+           GROUP BY {column} ORDER BY count(*) DESC, {column} LIMIT {FACET_SIZE}) AS f)"""  # noqa: S608
+
+
+_FACETS = f""",
+    {_facet("sector", "max(sector_title)", "in_category AND in_level")} AS sector_facet,
+    {_facet("category", "NULL", "in_sector AND in_level")} AS category_facet,
+    {_facet("level", "NULL", "in_sector AND in_category")} AS level_facet
+"""
+
+_PARAMS = (
+    bindparam("words", type_=ARRAY(String)),
+    bindparam("edits", type_=ARRAY(Integer)),
+    bindparam("code_candidates", type_=ARRAY(String)),
+    bindparam("sectors", type_=ARRAY(String)),
+    bindparam("categories", type_=ARRAY(String)),
+    bindparam("levels", type_=ARRAY(Integer)),
+)
+SEARCH_STATEMENT = text(_MATCH + _FACETS).bindparams(*_PARAMS)
+AUTOCOMPLETE_STATEMENT = text(_MATCH).bindparams(*_PARAMS)
+
+
+@dataclass(frozen=True, slots=True)
+class NaicsFilterValues:
+    """Facet filters, already canonical (sector "31" for 31/32/33/31-33). Empty means any."""
+
+    sectors: Sequence[str] = ()
+    categories: Sequence[str] = ()
+    levels: Sequence[int] = ()
+
+
+@dataclass(slots=True)
+class PgNaicsResult:
+    total: int
+    # code, title, level, sector, sector_title, category, score (tier score; 0 when browsing)
+    items: list[dict[str, Any]]
+    # facet name -> [{"value", "label", "count"}]; label is None unless a column holds it
+    facets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+
+def words_tsquery(words: Sequence[str]) -> str:
+    """Query words ORed for to_tsquery: 'a' | 'b'.
+
+    Words are normalised (letters and digits only), so quoting them is enough to keep
+    to_tsquery's operators out; this text is a bind parameter, never part of the SQL.
+    """
+    return " | ".join(f"'{w}'" for w in words)
+
+
+def prefix_tsquery(words: Sequence[str]) -> str:
+    """The last word as a prefix, 'b':*, like the engine's edge n-gram fields (unstemmed)."""
+    return f"'{words[-1]}':*" if words else ""
+
+
+def _json(value: Any) -> Any:
+    # asyncpg hands json columns over as text.
+    return msgspec.json.decode(value) if isinstance(value, str | bytes) else value
+
+
+async def search_naics(
+    session: AsyncSession,
+    prepared: PreparedQuery,
+    filters: NaicsFilterValues,
+    *,
+    limit: int,
+    offset: int,
+    browse: bool = False,
+    with_facets: bool = True,
+    active_only: bool = True,
+) -> PgNaicsResult:
+    """Rows matching the query by best tier (or every row in code order when browsing)."""
+    words = list(prepared.words)
+    params: dict[str, Any] = {
+        "active_only": active_only,
+        "browse": browse,
+        "words": words,
+        "edits": [fuzzy_max_edits(w) for w in words],
+        "nwords": len(words),
+        "text": prepared.text,
+        "code": prepared.raw_code or "",
+        "code_candidates": exact_code_candidates(prepared.raw_code) if prepared.raw_code else [],
+        "words_query": words_tsquery(words),
+        "prefix_query": prefix_tsquery(words),
+        "sectors": list(filters.sectors),
+        "categories": list(filters.categories),
+        "levels": list(filters.levels),
+        "limit": limit,
+        "offset": offset,
+    }
+    statement = SEARCH_STATEMENT if with_facets else AUTOCOMPLETE_STATEMENT
+    row = (await session.execute(statement, params)).mappings().one()
+    result = PgNaicsResult(total=int(row["total"]), items=_json(row["items"]))
+    if with_facets:
+        result.facets = {
+            "sector": _json(row["sector_facet"]),
+            "category": _json(row["category_facet"]),
+            "level": _json(row["level_facet"]),
+        }
+    return result

@@ -1,0 +1,141 @@
+"""HTTP for search: /api/v1/naics/search, /api/v1/naics/autocomplete, /api/v1/experiences/search.
+
+Filters may repeat (``?sector=54&sector=62``): values of one filter are ORed, different
+filters ANDed. Unknown filter values match nothing; they are not errors.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, MediaType, Request, Response, get
+from litestar.datastructures import State
+from litestar.exceptions import ValidationException
+from litestar.params import Parameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.services import experience_search, naics_search
+from app.services.experience_search import ExperienceSearchResponse
+from app.services.naics_search import NaicsAutocompleteResponse, NaicsSearchResponse
+from app.services.search_input import (
+    MAX_AUTOCOMPLETE_LIMIT,
+    MAX_QUERY_LENGTH,
+    MAX_SEARCH_LIMIT,
+    MAX_WINDOW,
+    InvalidSearchInput,
+)
+
+Query = Annotated[
+    str | None,
+    Parameter(
+        description=f"What the user typed (at most {MAX_QUERY_LENGTH} characters); "
+        "the last word may be partial. Blank lists everything."
+    ),
+]
+Filter = Annotated[list[str] | None, Parameter(description="Repeat to choose several values.")]
+SearchLimit = Annotated[int, Parameter(description=f"Page size, capped at {MAX_SEARCH_LIMIT}.")]
+Offset = Annotated[int, Parameter(description=f"Items to skip; offset + limit <= {MAX_WINDOW}.")]
+
+
+def _unprocessable(field: str | None, detail: str, extra: Any = None) -> Response[dict[str, Any]]:
+    body: dict[str, Any] = {"status_code": 422, "detail": detail}
+    if field:
+        body["field"] = field
+    if extra:
+        body["extra"] = extra
+    return Response(body, status_code=422, media_type=MediaType.JSON)
+
+
+def invalid_input_422(request: Request, exc: InvalidSearchInput) -> Response[dict[str, Any]]:
+    return _unprocessable(exc.field, exc.message)
+
+
+def validation_422(request: Request, exc: ValidationException) -> Response[dict[str, Any]]:
+    # e.g. limit=abc: malformed input is a 422 across this API and names the field.
+    extra = exc.extra if isinstance(exc.extra, list) else []
+    field = next((e.get("key") for e in extra if isinstance(e, dict) and e.get("key")), None)
+    return _unprocessable(field, str(exc.detail), extra)
+
+
+_HANDLERS: dict[Any, Any] = {InvalidSearchInput: invalid_input_422, ValidationException: validation_422}
+
+
+class NaicsSearchController(Controller):
+    path = "/api/v1/naics"
+    tags = ["search"]
+    exception_handlers = _HANDLERS
+
+    @get("/search", summary="Tiered NAICS search with facets", cache=False)
+    async def search(
+        self,
+        state: State,
+        db_session: AsyncSession,
+        q: Query = None,
+        sector: Annotated[
+            list[str] | None, Parameter(description="Sector code; 31, 33 and 31-33 alike.")
+        ] = None,
+        category: Filter = None,
+        level: Annotated[list[str] | None, Parameter(description="Digits of the code (2-6).")] = None,
+        limit: SearchLimit = 20,
+        offset: Offset = 0,
+    ) -> NaicsSearchResponse:
+        return await naics_search.search(
+            state.search,
+            db_session,
+            index_prefix=state.settings.index_prefix,
+            q=q,
+            sector=sector,
+            category=category,
+            level=level,
+            limit=limit,
+            offset=offset,
+        )
+
+    @get("/autocomplete", summary="NAICS suggestions while typing", cache=False)
+    async def autocomplete(
+        self,
+        state: State,
+        db_session: AsyncSession,
+        q: Query = None,
+        limit: Annotated[int, Parameter(description=f"Capped at {MAX_AUTOCOMPLETE_LIMIT}.")] = 8,
+    ) -> NaicsAutocompleteResponse:
+        return await naics_search.autocomplete(
+            state.search, db_session, index_prefix=state.settings.index_prefix, q=q, limit=limit
+        )
+
+
+class ExperienceSearchController(Controller):
+    path = "/api/v1/experiences"
+    tags = ["search"]
+    exception_handlers = _HANDLERS
+
+    @get("/search", summary="Full-text experience search with facets", cache=False)
+    async def search(
+        self,
+        state: State,
+        db_session: AsyncSession,
+        q: Query = None,
+        category: Filter = None,
+        experience_type: Filter = None,
+        sector: Annotated[
+            list[str] | None, Parameter(description="Sector code; 31, 33 and 31-33 alike.")
+        ] = None,
+        naics_code: Filter = None,
+        limit: SearchLimit = 20,
+        offset: Offset = 0,
+    ) -> ExperienceSearchResponse:
+        return await experience_search.search(
+            state.search,
+            db_session,
+            index_prefix=state.settings.index_prefix,
+            q=q,
+            category=category,
+            experience_type=experience_type,
+            sector=sector,
+            naics_code=naics_code,
+            limit=limit,
+            offset=offset,
+        )
+
+
+SEARCH_ROUTES: list[Any] = [NaicsSearchController, ExperienceSearchController]

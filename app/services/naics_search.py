@@ -1,0 +1,182 @@
+"""NAICS search and autocomplete: OpenSearch first, PostgreSQL when the engine is gone.
+
+Both back ends apply the same relevance tiers to the same prepared query, so a result's
+`score` and `match_type` do not depend on which one answered; `engine` says which did.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import msgspec
+from opensearchpy import AsyncOpenSearch
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.repositories.naics_search_pg import NaicsFilterValues, PgNaicsResult, search_naics
+from app.search.definitions import alias_name
+from app.search.facets import FacetBucket, FacetSpec
+from app.search.naics_query import (
+    BROWSE,
+    NAICS_FACETS,
+    NaicsSearchResult,
+    build_naics_autocomplete,
+    build_naics_browse,
+    build_naics_search,
+    parse_naics_browse_response,
+    parse_naics_response,
+)
+from app.search.text import prepare_query
+from app.search.tiers import TIERS
+from app.services.search_fallback import engine_unavailable
+from app.services.search_input import (
+    MAX_AUTOCOMPLETE_LIMIT,
+    MAX_SEARCH_LIMIT,
+    check_query,
+    clean_values,
+    level_values,
+    page,
+    sector_values,
+)
+
+log = logging.getLogger(__name__)
+
+ENGINE_OPENSEARCH = "opensearch"
+ENGINE_POSTGRES = "postgres"
+_TIER_NAME_BY_SCORE: dict[int, str] = {t.score: t.name for t in TIERS} | {BROWSE.score: BROWSE.name}
+
+
+class NaicsItem(msgspec.Struct, frozen=True):
+    code: str
+    title: str
+    level: int
+    sector: str | None
+    sector_title: str | None
+    category: str
+    score: int
+    match_type: str
+
+
+class NaicsSearchResponse(msgspec.Struct, frozen=True):
+    items: list[NaicsItem]
+    total: int
+    facets: dict[str, list[FacetBucket]]
+    engine: str
+
+
+class NaicsAutocompleteResponse(msgspec.Struct, frozen=True):
+    items: list[NaicsItem]
+    total: int
+    engine: str
+
+
+def _item(fields: dict[str, Any], score: int, match_type: str) -> NaicsItem:
+    return NaicsItem(
+        code=str(fields["code"]),
+        title=str(fields.get("title") or ""),
+        level=int(fields["level"]),
+        sector=fields.get("sector"),
+        sector_title=fields.get("sector_title"),
+        category=str(fields.get("category") or ""),
+        score=score,
+        match_type=match_type,
+    )
+
+
+def _from_engine(result: NaicsSearchResult) -> tuple[list[NaicsItem], int]:
+    items = [_item(hit.source | {"code": hit.code}, hit.score, hit.match_type) for hit in result.items]
+    return items, result.total
+
+
+def _from_postgres(result: PgNaicsResult) -> list[NaicsItem]:
+    return [_item(row, int(row["score"]), _TIER_NAME_BY_SCORE[int(row["score"])]) for row in result.items]
+
+
+def _bucket(spec: FacetSpec, row: dict[str, Any]) -> FacetBucket:
+    value = int(row["value"]) if spec.value_type is int else str(row["value"])
+    # Labels come from the same place as the engine's: a column (sector title) or the spec.
+    if row.get("label"):
+        label = str(row["label"])
+    elif spec.label_for is not None:
+        label = spec.label_for(value)
+    else:
+        label = str(value)
+    return FacetBucket(value=value, label=label, count=int(row["count"]))
+
+
+def _facets_from_postgres(result: PgNaicsResult) -> dict[str, list[FacetBucket]]:
+    return {
+        spec.name: [_bucket(spec, row) for row in result.facets.get(spec.name, [])] for spec in NAICS_FACETS
+    }
+
+
+async def search(
+    client: AsyncOpenSearch,
+    session: AsyncSession,
+    *,
+    index_prefix: str,
+    q: str | None,
+    sector: Sequence[str] | None = None,
+    category: Sequence[str] | None = None,
+    level: Sequence[str] | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> NaicsSearchResponse:
+    """Tiered search; a blank query lists every code in code order (score 0, "browse")."""
+    q = check_query(q)
+    limit, offset = page(limit, offset, MAX_SEARCH_LIMIT)
+    browse = not q.strip()
+    filters = NaicsFilterValues(sector_values(sector), clean_values(category), level_values(level))
+    engine_filters: dict[str, Any] = {
+        "sector": list(filters.sectors),
+        "category": list(filters.categories),
+        "level": list(filters.levels),
+    }
+    if browse:
+        body = build_naics_browse(engine_filters, limit=limit, offset=offset)
+    else:
+        body = build_naics_search(q, engine_filters, limit=limit, offset=offset)
+    try:
+        response = await client.search(index=alias_name("naics", index_prefix), body=body)
+    except Exception as exc:
+        if not engine_unavailable(exc):
+            raise
+        log.warning("NAICS search answered by PostgreSQL: search engine unavailable (%s)", exc)
+        pg = await search_naics(session, prepare_query(q), filters, limit=limit, offset=offset, browse=browse)
+        return NaicsSearchResponse(
+            items=_from_postgres(pg), total=pg.total, facets=_facets_from_postgres(pg), engine=ENGINE_POSTGRES
+        )
+    parsed = parse_naics_browse_response(response) if browse else parse_naics_response(response)
+    items, total = _from_engine(parsed)
+    return NaicsSearchResponse(items=items, total=total, facets=parsed.facets, engine=ENGINE_OPENSEARCH)
+
+
+async def autocomplete(
+    client: AsyncOpenSearch,
+    session: AsyncSession,
+    *,
+    index_prefix: str,
+    q: str | None,
+    limit: int = 8,
+) -> NaicsAutocompleteResponse:
+    """The best few codes for what has been typed so far; nothing for a blank query."""
+    q = check_query(q)
+    limit, _ = page(limit, 0, MAX_AUTOCOMPLETE_LIMIT)
+    prepared = prepare_query(q)
+    if prepared.is_empty:
+        return NaicsAutocompleteResponse(items=[], total=0, engine=ENGINE_OPENSEARCH)
+    try:
+        response = await client.search(
+            index=alias_name("naics", index_prefix), body=build_naics_autocomplete(q, limit=limit)
+        )
+    except Exception as exc:
+        if not engine_unavailable(exc):
+            raise
+        log.warning("NAICS autocomplete answered by PostgreSQL: search engine unavailable (%s)", exc)
+        pg = await search_naics(
+            session, prepared, NaicsFilterValues(), limit=limit, offset=0, with_facets=False
+        )
+        return NaicsAutocompleteResponse(items=_from_postgres(pg), total=pg.total, engine=ENGINE_POSTGRES)
+    items, total = _from_engine(parse_naics_response(response))
+    return NaicsAutocompleteResponse(items=items, total=total, engine=ENGINE_OPENSEARCH)
