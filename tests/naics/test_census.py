@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -234,6 +233,3 @@ def test_table_marker_cleaning_never_damages_a_real_title(census_files: dict[str
     assert sum(1 for t in marked.values() if t.endswith("T")) > 700  # the quirk is real
     for code, title in marked.items():
         assert clean_title(title) == " ".join(official[code].split()), code
-
-
-@pytest.mark.census
