@@ -16,6 +16,7 @@ from app.auth.dependencies import AUTH_DEPENDENCIES
 from app.config import Settings
 from app.db.engine import create_engine
 from app.errors import EXCEPTION_HANDLERS
+from app.routes.admin_search import search_status
 from app.routes.health import health, ready
 from app.search.client import create_search_client
 
@@ -27,7 +28,7 @@ BackgroundTask = Callable[[Litestar], contextlib.AbstractAsyncContextManager[Any
 
 
 def route_handlers() -> list[Any]:
-    return [health, ready]
+    return [health, ready, search_status]
 
 
 def create_app(settings: Settings, *, background: Sequence[BackgroundTask] = ()) -> Litestar:

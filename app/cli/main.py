@@ -7,6 +7,7 @@ import logging
 import click
 
 from app.cli.db import db
+from app.cli.search import indexer, reindex_command
 from app.cli.serve import serve
 
 
@@ -24,3 +25,5 @@ def cli(log_level: str | None) -> None:
 
 cli.add_command(serve)
 cli.add_command(db)
+cli.add_command(indexer)
+cli.add_command(reindex_command)

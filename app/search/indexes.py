@@ -75,6 +75,21 @@ class IndexManager:
         targets = await self._indexes_of(names.alias) + await self._indexes_of(names.next_alias)
         return sorted(set(targets))
 
+    async def write_aliases(self, kind: str) -> list[str]:
+        """The aliases of write_targets(), for writers racing a swap or an emptied engine.
+
+        Writing through an alias with require_alias can never auto-create a stray index: a
+        physical index deleted by a swap, or an alias gone with the engine's data, is a 404
+        the writer retries instead.
+        """
+        names = self.names(kind)
+        aliases = []
+        if await self._indexes_of(names.alias):
+            aliases.append(names.alias)
+        if await self._indexes_of(names.next_alias):
+            aliases.append(names.next_alias)
+        return aliases
+
     async def ensure(self, kind: str) -> str | None:
         """Create an empty live index if the alias points nowhere; return its name if created."""
         if await self.live_index(kind) is not None:
