@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import signal
 import sys
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from opensearchpy import ConnectionError as EngineConnectionError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from sqlalchemy.exc import DBAPIError
 
 from app.config import Settings
 from app.db.engine import create_engine, session_factory
@@ -25,6 +27,9 @@ from indexer.worker import indexer_client, running_worker
 
 @contextlib.contextmanager
 def _settings() -> Iterator[Settings]:
+    # The client logs every failed request with a traceback; these commands report engine
+    # trouble themselves (status table, retry warnings), once and readably.
+    logging.getLogger("opensearch").setLevel(logging.ERROR)
     configured = Settings.from_env()
     if not configured.opensearch_url:
         # The embedded engine lives inside `levelith serve` (and keeps nothing), so there is
@@ -109,12 +114,18 @@ def _status_table(status: SearchStatus) -> Table:
 def status_command(quiet: bool) -> None:
     """Documents in PostgreSQL and in each index, pending outbox rows and lag.
 
-    Exits 1 when the search engine is unreachable.
+    Exits 1 when the search engine is unreachable, 2 when PostgreSQL is.
     """
     with _settings() as settings:
-        status = asyncio.run(_status(settings))
+        try:
+            status = asyncio.run(_status(settings))
+        except (OSError, DBAPIError) as exc:
+            if not quiet:
+                click.echo(f"PostgreSQL unreachable: {exc}", err=True)
+            sys.exit(2)
     if not quiet:
-        Console().print(_status_table(status))
+        # Off a terminal (logs, pipes) a wide table beats one wrapped at 80 columns.
+        Console(width=None if sys.stdout.isatty() else 160).print(_status_table(status))
     sys.exit(0 if status.engine_reachable else 1)
 
 
@@ -157,6 +168,8 @@ def reindex_command(what: str) -> None:
             summaries = asyncio.run(_reindex(settings, kinds, sys.stdout.isatty()))
         except EngineConnectionError as exc:
             raise click.ClickException(f"search engine unreachable: {exc}") from None
+        except (OSError, DBAPIError) as exc:
+            raise click.ClickException(f"PostgreSQL unreachable: {exc}") from None
         except ReindexError as exc:
             raise click.ClickException(str(exc)) from None
     for summary in summaries:

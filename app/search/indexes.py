@@ -55,11 +55,10 @@ class IndexManager:
         return name
 
     async def _indexes_of(self, alias: str) -> list[str]:
-        try:
-            found = await self.client.indices.get_alias(name=alias)
-        except NotFoundError:
-            return []
-        return sorted(found)
+        # A missing alias is an ordinary answer here (asked on every indexer batch); ignore=404
+        # keeps it out of the client's warning log. The 404 body is an error object, not indexes.
+        found = await self.client.indices.get_alias(name=alias, ignore=404)
+        return sorted(name for name, info in found.items() if isinstance(info, dict) and "aliases" in info)
 
     async def live_index(self, kind: str) -> str | None:
         indexes = await self._indexes_of(self.names(kind).alias)

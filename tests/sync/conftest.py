@@ -7,6 +7,7 @@ what PostgreSQL says each index should hold and what the index actually holds.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import secrets
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -34,10 +35,8 @@ def sessions(db_engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 
 async def drop_indexes(client: AsyncOpenSearch, prefix: str) -> None:
-    try:
+    with contextlib.suppress(NotFoundError):
         await client.indices.delete(index=f"{prefix}*", expand_wildcards="all")
-    except NotFoundError:
-        pass
 
 
 @pytest.fixture
@@ -134,12 +133,12 @@ async def get_document(client: AsyncOpenSearch, prefix: str, kind: str, doc_id: 
         return None
 
 
-async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 10.0, step: float = 0.05) -> float:
-    """Poll `check` until it is true; return the seconds it took, fail after `timeout`."""
+async def eventually(check: Callable[[], Awaitable[bool]], within: float = 10.0, step: float = 0.05) -> float:
+    """Poll `check` until it is true; return the seconds it took, fail after `within` seconds."""
     started = time.monotonic()
     while True:
         if await check():
             return time.monotonic() - started
-        if time.monotonic() - started > timeout:
-            raise AssertionError(f"condition not met within {timeout}s")
+        if time.monotonic() - started > within:
+            raise AssertionError(f"condition not met within {within}s")
         await asyncio.sleep(step)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 from opensearchpy import AsyncOpenSearch
 from sqlalchemy import delete, func, select, text, update
@@ -195,12 +196,19 @@ async def test_two_workers_draining_at_once_never_take_the_same_row(
     await db_session.execute(
         Experience.__table__.insert(),
         [
-            {"id": f"{n:032x}", "user_id": user.id, "title": f"Bulk job {n}", "category": "workplace",
-             "experience_type": "gig"}
+            {
+                "id": f"{n:032x}",
+                "user_id": user.id,
+                "title": f"Bulk job {n}",
+                "category": "workplace",
+                "experience_type": "gig",
+            }
             for n in range(400)
         ],
     )
-    await db_session.execute(update(Experience).where(Experience.title.like("Bulk job 1%")).values(tags=["x"]))
+    await db_session.execute(
+        update(Experience).where(Experience.title.like("Bulk job 1%")).values(tags=["x"])
+    )
     await db_session.commit()
     pending = set(await db_session.scalars(select(SearchOutbox.id)))
     assert len(pending) > 400
@@ -256,10 +264,8 @@ async def test_an_indexer_killed_between_bulk_and_commit_loses_nothing(
         await asyncio.sleep(0.1)
         assert not task.done()
         task.cancel()
-        try:
+        with contextlib.suppress(asyncio.CancelledError):
             await task
-        except asyncio.CancelledError:
-            pass
         await blocker.rollback()
 
     assert await _outbox_count(db_session) == rows_before, "the claimed rows are still there"
