@@ -21,6 +21,8 @@ def cli(log_level: str | None) -> None:
         level=(log_level or Settings.from_env().log_level).upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # opensearch-py logs every request at INFO (the indexer makes several per batch).
+    logging.getLogger("opensearch").setLevel(max(logging.getLogger().level, logging.WARNING))
 
 
 cli.add_command(serve)
