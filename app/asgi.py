@@ -17,6 +17,7 @@ from app.auth.dependencies import AUTH_DEPENDENCIES
 from app.config import Settings
 from app.db.engine import create_engine
 from app.errors import EXCEPTION_HANDLERS
+from app.routes.admin_search import search_status
 from app.routes.auth import AuthController
 from app.routes.experiences import ExperiencesController
 from app.routes.health import health, ready
@@ -40,6 +41,7 @@ def route_handlers() -> list[Any]:
     handlers += [AuthController, UsersController, ExperiencesController]
     handlers += [NaicsController]
     handlers += SEARCH_ROUTES
+    handlers += [search_status]
     return handlers
 
 

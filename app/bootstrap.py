@@ -16,6 +16,7 @@ async def prepare(settings: Settings) -> None:
     log.info("migrating the database")
     await migrations.upgrade(settings.database_url)
     await seed_catalogue_if_empty(settings)
+    await ensure_search_indexes(settings)
 
 
 async def seed_catalogue_if_empty(settings: Settings) -> None:
@@ -32,3 +33,26 @@ async def seed_catalogue_if_empty(settings: Settings) -> None:
         await engine.dispose()
     if summary is not None:
         log.info("naics_codes was empty: loaded the built-in catalogue (%d codes)", summary.inserted)
+
+
+async def ensure_search_indexes(settings: Settings) -> None:
+    """Rebuild any index that is missing or incomplete (osmem keeps nothing across restarts)."""
+    from app.db.engine import create_engine, session_factory
+    from indexer.health import ensure_complete
+    from indexer.worker import indexer_client
+
+    if not settings.opensearch_url:
+        return
+    engine = create_engine(settings)
+    client = indexer_client(settings)
+    try:
+        for summary in await ensure_complete(client, session_factory(engine), settings.index_prefix):
+            log.info(
+                "built search index %s: %d documents in %.1fs",
+                summary.index,
+                summary.indexed,
+                summary.seconds,
+            )
+    finally:
+        await client.close()
+        await engine.dispose()

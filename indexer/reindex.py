@@ -18,12 +18,16 @@ from opensearchpy.helpers import async_streaming_bulk
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.repositories.search_sources import count_documents, stream_rows
+from app.search.definitions import alias_name
 from app.search.documents import action_for
 from app.search.indexes import IndexManager
+from indexer.rebuild_lock import rebuild_lock
 
 log = logging.getLogger(__name__)
 
 BULK_CHUNK = 1000
+# The request path's client gives up after about two seconds; a bulk chunk may take longer.
+BULK_TIMEOUT_SECONDS = 60.0
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -64,7 +68,22 @@ async def reindex(
     *,
     prefix: str = "",
     progress: Progress | None = None,
+    wait: bool = True,
 ) -> ReindexSummary:
+    """Rebuild one index kind. With wait=False, raise RebuildBusy if another build is running."""
+    async with rebuild_lock(sessions.kw["bind"], alias_name(kind, prefix), wait=wait):
+        return await build_index(kind, client, sessions, prefix=prefix, progress=progress)
+
+
+async def build_index(
+    kind: str,
+    client: AsyncOpenSearch,
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    prefix: str = "",
+    progress: Progress | None = None,
+) -> ReindexSummary:
+    """The build itself; the caller holds rebuild_lock for this alias."""
     manager = IndexManager(client, prefix)
     started = time.perf_counter()
     new_index = await manager.begin_build(kind)
@@ -79,6 +98,7 @@ async def reindex(
             raise_on_error=False,
             raise_on_exception=True,
             max_retries=3,
+            request_timeout=BULK_TIMEOUT_SECONDS,
         ):
             result = next(iter(item.values()))
             # 409: the indexer already wrote a newer version of this document meanwhile.

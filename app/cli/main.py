@@ -8,6 +8,7 @@ import click
 
 from app.cli.db import db
 from app.cli.naics import naics
+from app.cli.search import indexer, reindex_command
 from app.cli.serve import serve
 from app.cli.users import users
 
@@ -22,9 +23,13 @@ def cli(log_level: str | None) -> None:
         level=(log_level or Settings.from_env().log_level).upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # opensearch-py logs every request at INFO (the indexer makes several per batch).
+    logging.getLogger("opensearch").setLevel(max(logging.getLogger().level, logging.WARNING))
 
 
 cli.add_command(serve)
 cli.add_command(db)
 cli.add_command(users)
 cli.add_command(naics)
+cli.add_command(indexer)
+cli.add_command(reindex_command)

@@ -11,6 +11,7 @@ from app.asgi import create_app
 from app.bootstrap import prepare
 from app.config import Settings
 from app.runtime import engines
+from indexer.worker import in_process_indexer
 
 
 @click.command()
@@ -24,6 +25,8 @@ def serve(host: str, port: int) -> None:
     configured = Settings.from_env()
     with engines(configured) as settings:
         asyncio.run(prepare(settings))
-        app = create_app(settings)
+        # One process does it all in embedded mode; with RUN_INDEXER=false a separate
+        # `levelith indexer run` consumes the outbox instead.
+        app = create_app(settings, background=[in_process_indexer(settings)] if settings.run_indexer else [])
         click.echo(f"Levelith search on http://{host}:{port}  (OpenAPI: /schema)")
         uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower(), access_log=False)

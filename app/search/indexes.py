@@ -55,11 +55,10 @@ class IndexManager:
         return name
 
     async def _indexes_of(self, alias: str) -> list[str]:
-        try:
-            found = await self.client.indices.get_alias(name=alias)
-        except NotFoundError:
-            return []
-        return sorted(found)
+        # A missing alias is an ordinary answer here (asked on every indexer batch); ignore=404
+        # keeps it out of the client's warning log. The 404 body is an error object, not indexes.
+        found = await self.client.indices.get_alias(name=alias, ignore=404)
+        return sorted(name for name, info in found.items() if isinstance(info, dict) and "aliases" in info)
 
     async def live_index(self, kind: str) -> str | None:
         indexes = await self._indexes_of(self.names(kind).alias)
@@ -74,6 +73,21 @@ class IndexManager:
         names = self.names(kind)
         targets = await self._indexes_of(names.alias) + await self._indexes_of(names.next_alias)
         return sorted(set(targets))
+
+    async def write_aliases(self, kind: str) -> list[str]:
+        """The aliases of write_targets(), for writers racing a swap or an emptied engine.
+
+        Writing through an alias with require_alias can never auto-create a stray index: a
+        physical index deleted by a swap, or an alias gone with the engine's data, is a 404
+        the writer retries instead.
+        """
+        names = self.names(kind)
+        aliases = []
+        if await self._indexes_of(names.alias):
+            aliases.append(names.alias)
+        if await self._indexes_of(names.next_alias):
+            aliases.append(names.next_alias)
+        return aliases
 
     async def ensure(self, kind: str) -> str | None:
         """Create an empty live index if the alias points nowhere; return its name if created."""

@@ -1,0 +1,69 @@
+"""Self-healing: rebuild from PostgreSQL an index the engine no longer has.
+
+An engine can come back empty: a new cluster, a deleted index, or osmem, which keeps nothing
+across restarts. The indexer checks on every reconnect and periodically; `levelith serve`
+checks at start-up, where a count that differs from PostgreSQL also means "rebuild".
+Meanwhile searches answer from PostgreSQL (the query side falls back on a missing alias).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from opensearchpy import AsyncOpenSearch, NotFoundError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.repositories.search_sources import count_documents
+from app.search.definitions import INDEX_KINDS
+from app.search.indexes import IndexManager
+from indexer.rebuild_lock import RebuildBusy, rebuild_lock
+from indexer.reindex import ReindexSummary, build_index, reindex
+
+log = logging.getLogger(__name__)
+
+
+async def rebuild_missing(
+    client: AsyncOpenSearch, sessions: async_sessionmaker[AsyncSession], prefix: str = ""
+) -> list[ReindexSummary]:
+    """Rebuild every kind whose alias is gone; skip a kind another process is rebuilding."""
+    manager = IndexManager(client, prefix)
+    rebuilt = []
+    for kind in INDEX_KINDS:
+        if await manager.live_index(kind) is not None:
+            continue
+        alias = manager.names(kind).alias
+        try:
+            async with rebuild_lock(sessions.kw["bind"], alias, wait=False):
+                # Checked again under the lock: another indexer may have just finished.
+                if await manager.live_index(kind) is not None:
+                    continue
+                log.warning("search alias %s is missing: rebuilding it from PostgreSQL", alias)
+                rebuilt.append(await build_index(kind, client, sessions, prefix=prefix))
+        except RebuildBusy:
+            log.info("alias %s is being rebuilt by another process", alias)
+    return rebuilt
+
+
+async def _index_count(client: AsyncOpenSearch, alias: str) -> int | None:
+    try:
+        return int((await client.count(index=alias))["count"])
+    except NotFoundError:
+        return None
+
+
+async def ensure_complete(
+    client: AsyncOpenSearch, sessions: async_sessionmaker[AsyncSession], prefix: str = ""
+) -> list[ReindexSummary]:
+    """Rebuild every kind whose alias is missing or holds a different number of documents."""
+    manager = IndexManager(client, prefix)
+    rebuilt = []
+    for kind in INDEX_KINDS:
+        alias = manager.names(kind).alias
+        async with sessions() as session:
+            expected = await count_documents(session, kind)
+        found = await _index_count(client, alias)
+        if found == expected:
+            continue
+        log.info("search alias %s holds %s documents, PostgreSQL %d: rebuilding", alias, found, expected)
+        rebuilt.append(await reindex(kind, client, sessions, prefix=prefix))
+    return rebuilt
