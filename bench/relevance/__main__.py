@@ -7,6 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
+from bench.common.cli import quiet_client_logs
 from bench.common.paths import RESULTS_DIR
 from bench.common.results import write_json, write_png
 from bench.relevance.report import chart, misses_text, table
@@ -21,6 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    quiet_client_logs()
 
     report, _, _ = run(max_queries=args.max_queries, concurrency=args.concurrency)
     write_json(args.output, report)
