@@ -137,9 +137,11 @@ def chart(report: Mapping[str, Any], title: str) -> Any:
     for i, scenario in enumerate(scenarios):
         xs = [j + (i - (len(scenarios) - 1) / 2) * width for j in range(len(concurrencies))]
         cells = [load[scenario].get(str(c), {}).get("median", {}) for c in concurrencies]
-        rps_ax.bar(xs, [c.get("rps") or 0 for c in cells], width, label=scenario)
-        p99_ax.bar(xs, [c.get("p99_ms") or 0 for c in cells], width, label=scenario)
-    for ax, label in ((rps_ax, "requests/s (median)"), (p99_ax, "p99 latency, ms (median)")):
+        rps_ax.bar(xs, [c.get("rps") or float("nan") for c in cells], width, label=scenario)
+        p99_ax.bar(xs, [c.get("p99_ms") or float("nan") for c in cells], width, label=scenario)
+    for ax, label in ((rps_ax, "requests/s (median, log)"), (p99_ax, "p99 latency, ms (median, log)")):
+        # Health and a search differ by orders of magnitude; a log axis keeps both readable.
+        ax.set_yscale("log")
         ax.set_xticks(range(len(concurrencies)), [f"c={c}" for c in concurrencies])
         ax.set_ylabel(label)
         ax.grid(axis="y", alpha=0.3)
@@ -151,7 +153,8 @@ def chart(report: Mapping[str, Any], title: str) -> Any:
     if sync_runs:
         keys = ("p50_ms", "p95_ms", "p99_ms", "max_ms")
         for n, run in enumerate(sync_runs):
-            lag_ax.plot(keys, [run["lag"][k] or 0 for k in keys], marker="o", label=f"run {n + 1}")
+            values = [run["lag"][k] if run["lag"][k] is not None else float("nan") for k in keys]
+            lag_ax.plot(keys, values, marker="o", label=f"run {n + 1} ({run['not_visible']} never seen)")
         lag_ax.axhline(
             TARGET_SYNC_P99_S * 1000, color="black", linestyle="dashed", linewidth=1, label="p99 target"
         )

@@ -7,6 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
+from bench.common.census_files import CensusFilesMissing
 from bench.common.cli import quiet_client_logs
 from bench.common.paths import RESULTS_DIR
 from bench.common.results import write_json, write_png
@@ -24,7 +25,11 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     quiet_client_logs()
 
-    report, _, _ = run(max_queries=args.max_queries, concurrency=args.concurrency)
+    try:
+        report, _, _ = run(max_queries=args.max_queries, concurrency=args.concurrency)
+    except CensusFilesMissing as exc:
+        print(exc, file=sys.stderr)
+        return 2
     write_json(args.output, report)
     machine = report["machine"]
     title = (
