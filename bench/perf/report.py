@@ -160,6 +160,7 @@ def chart(report: Mapping[str, Any], title: str) -> Any:
         )
         lag_ax.legend(fontsize=8)
     lag_ax.set_title("sync lag: 201 → searchable")
+    lag_ax.set_ylim(bottom=0)
     lag_ax.set_ylabel("ms")
     lag_ax.grid(alpha=0.3)
 

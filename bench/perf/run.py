@@ -66,7 +66,7 @@ class PerfConfig:
 QUICK = PerfConfig(
     mode="quick",
     repeats=1,
-    load=LoadSettings(warmup_s=0.5, duration_s=3, max_requests=5_000),
+    load=LoadSettings(warmup_s=0.5, duration_s=3, max_requests=20_000),
     sync_count=100,
     sync_rate=20,
     reindex_sizes=(2_000, 10_000),
@@ -74,7 +74,7 @@ QUICK = PerfConfig(
 FULL = PerfConfig(
     mode="full",
     repeats=3,
-    load=LoadSettings(warmup_s=2, duration_s=10, max_requests=100_000),
+    load=LoadSettings(warmup_s=2, duration_s=10, max_requests=200_000),
     sync_count=1_000,
     sync_rate=20,
     reindex_sizes=(10_000, 100_000),
