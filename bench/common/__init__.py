@@ -1,0 +1,1 @@
+"""Plumbing shared by the benchmarks: engines, the service process, machine facts, results."""
