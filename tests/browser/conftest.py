@@ -228,17 +228,11 @@ async def people(settings: Settings, catalogue: None) -> list[SeedExperience]:
 
 @pytest.fixture
 async def search_ready(settings: Settings, catalogue: None, people: list[SeedExperience]) -> None:
-    """The search indexes (this test's prefix) built from what PostgreSQL holds now.
+    """The search indexes (this test's prefix) built from what PostgreSQL holds now,
+    by the same start-up step `levelith serve` runs."""
+    from app.bootstrap import ensure_search_indexes
 
-    This is the one place the browser tests depend on the search engineer's code (issue 4):
-    it must call the index-building function (what `levelith reindex all` runs) for these
-    settings, so the pages search real OpenSearch indexes over the seeded rows.
-    """
-    try:
-        from app.search.reindex import reindex_all  # type: ignore[import-not-found]
-    except ImportError:
-        pytest.skip("the search API and its index builder (issue 4) are not in this build yet")
-    await reindex_all(settings)
+    await ensure_search_indexes(settings)
 
 
 # ---------------------------------------------------------------- the running service
