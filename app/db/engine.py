@@ -27,7 +27,8 @@ def create_engine(settings: Settings, *, pool: bool = True) -> AsyncEngine:
             "timeout": settings.db_pool_timeout,
         },
     }
-    if pool:
+    # DB_POOL_SIZE=0 turns pooling off (behind an external pooler such as PgBouncer).
+    if pool and settings.db_pool_size > 0:
         options.update(
             pool_size=settings.db_pool_size,
             max_overflow=settings.db_max_overflow,
