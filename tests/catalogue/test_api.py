@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from litestar import Litestar, get
 from litestar.testing import AsyncTestClient
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.config import Settings
 from app.models import NaicsCode
 
 API = "/api/v1/naics"
@@ -224,17 +222,11 @@ async def test_admin_patch(
     assert (await client.patch(f"{API}/999999", json=change, headers=admin_headers)).status_code == 404
 
 
-async def test_literal_paths_beside_code_are_not_swallowed(settings: Settings) -> None:
-    # The search routes are registered elsewhere under the same prefix.
-    from app.asgi import create_app, route_handlers
-
-    @get("/api/v1/naics/search", sync_to_thread=False)
-    def search_stub() -> dict[str, str]:
-        return {"route": "search"}
-
-    app: Litestar = create_app(settings)
-    app.register(search_stub)
-    assert search_stub not in route_handlers()
-    async with AsyncTestClient(app=app) as client:
-        assert (await client.get(f"{API}/search")).json() == {"route": "search"}
-        assert (await client.get(f"{API}/levels")).status_code == 200
+async def test_literal_paths_beside_code_are_not_swallowed(client: AsyncTestClient) -> None:
+    # /search and /autocomplete live in another controller under the same prefix as /{code}.
+    search = await client.get(f"{API}/search", params={"q": "541511"})
+    assert search.status_code == 200
+    assert search.json()["items"][0]["code"] == "541511"
+    autocomplete = await client.get(f"{API}/autocomplete", params={"q": "softw"})
+    assert autocomplete.status_code == 200 and "engine" in autocomplete.json()
+    assert (await client.get(f"{API}/levels")).status_code == 200
