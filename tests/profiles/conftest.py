@@ -8,11 +8,11 @@ import pytest
 from argon2 import PasswordHasher
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import passwords
 from app.models import NaicsCode
-from app.naics.records import NaicsRecord
 
 PASSWORD = "correct horse battery"
 
@@ -58,18 +58,13 @@ def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 async def naics_codes(db_session: AsyncSession) -> list[str]:
-    """Sectors 54 and 61, one active national industry in each, and an inactive code."""
-    records = [
-        NaicsRecord.build("54", "Professional, Scientific, and Technical Services"),
-        NaicsRecord.build("541511", "Custom Computer Programming Services"),
-        NaicsRecord.build("61", "Educational Services"),
-        NaicsRecord.build("611310", "Colleges, Universities, and Professional Schools"),
-        NaicsRecord.build("611710", "Educational Support Services", is_active=False),
-    ]
-    for record in records:
-        db_session.add(NaicsCode(**{f: getattr(record, f) for f in record.__struct_fields__}))
+    """Codes of the built-in catalogue every test database starts with; 611710 made inactive."""
+    codes = ["54", "541511", "61", "611310", "611710"]
+    found = set(await db_session.scalars(select(NaicsCode.code).where(NaicsCode.code.in_(codes))))
+    assert found == set(codes), "the template database carries the built-in catalogue"
+    await db_session.execute(update(NaicsCode).where(NaicsCode.code == "611710").values(is_active=False))
     await db_session.commit()
-    return [record.code for record in records]
+    return codes
 
 
 # One valid experience of each of the nine types, as a client would send them.
