@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from litestar import MediaType, Request, Response
-from litestar.exceptions import HTTPException
+from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -15,6 +16,22 @@ from app.services.catalogue_errors import CodeNotFound, InvalidCatalogueInput
 log = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 5
+
+
+_MISSING_PARAMETER = re.compile(
+    r"Missing required (?:query |path |header |cookie )?parameter '(?P<name>[^']+)'"
+)
+
+
+def validation_field(exc: ValidationException) -> str | None:
+    """The parameter a Litestar validation error is about: from its details, or its message
+    when a required parameter is missing (Litestar then gives no details)."""
+    extra = exc.extra if isinstance(exc.extra, list) else []
+    field = next((e.get("key") for e in extra if isinstance(e, dict) and e.get("key")), None)
+    if field:
+        return str(field)
+    missing = _MISSING_PARAMETER.search(str(exc.detail))
+    return missing.group("name") if missing else None
 
 
 class ServiceUnavailableError(HTTPException):

@@ -9,16 +9,19 @@ import dataclasses
 import os
 import secrets
 import signal
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
 import pytest
+from opensearchpy import AsyncOpenSearch
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from app.bootstrap import ensure_search_indexes
 from app.config import Settings
 from app.embedded.opensearch import EmbeddedOpenSearch
 from tests.live_server import free_port
+from tests.sync.conftest import drop_indexes
 
 PASSWORD = "correct horse battery staple"
 
@@ -83,3 +86,15 @@ async def register(http: httpx.AsyncClient, username: str | None = None) -> tupl
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+async def indexed(settings: Settings) -> AsyncIterator[Settings]:
+    """This test's indexes built on the session's engine (as `levelith serve` builds them), dropped after."""
+    await ensure_search_indexes(settings)
+    client = AsyncOpenSearch(hosts=[settings.opensearch_url], timeout=30)
+    try:
+        yield settings
+    finally:
+        await drop_indexes(client, settings.index_prefix)
+        await client.close()
