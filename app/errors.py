@@ -6,7 +6,7 @@ import logging
 import re
 
 from litestar import MediaType, Request, Response
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -83,7 +83,18 @@ def code_not_found_handler(request: Request, exc: CodeNotFound) -> Response:
     )
 
 
+def not_authorized_handler(request: Request, exc: NotAuthorizedException) -> Response:
+    # RFC 9110: a 401 names the scheme that would work.
+    return Response(
+        {"status_code": 401, "detail": exc.detail},
+        status_code=401,
+        headers={"WWW-Authenticate": "Bearer"},
+        media_type=MediaType.JSON,
+    )
+
+
 EXCEPTION_HANDLERS = {
+    NotAuthorizedException: not_authorized_handler,
     InvalidCatalogueInput: invalid_input_handler,
     CodeNotFound: code_not_found_handler,
     DBAPIError: database_error_handler,

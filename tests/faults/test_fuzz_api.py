@@ -67,7 +67,13 @@ async def test_schemathesis_finds_no_server_error_and_no_schema_mismatch(
         command = schemathesis_command(base, token, seed=SEED, max_examples=MAX_EXAMPLES)
         env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
         run = subprocess.run(  # noqa: ASYNC221 - the server runs in its own thread
-            command, capture_output=True, text=True, timeout=240, env=env, check=False, cwd=tmp_path
+            command,
+            capture_output=True,
+            text=True,
+            timeout=240 + 10 * MAX_EXAMPLES,
+            env=env,
+            check=False,
+            cwd=tmp_path,
         )
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     report = ARTIFACTS / "schemathesis.txt"
