@@ -47,8 +47,30 @@ def _unavailable(part: str) -> Response:
     )
 
 
+# SQLSTATEs that mean "the server is not there right now", whatever the driver's exception class:
+# connection exceptions (class 08), admin/crash shutdown, "the database system is starting up /
+# shutting down" (57P03: asyncpg raises it as a plain PostgresError while PostgreSQL restarts),
+# too many connections.
+_UNAVAILABLE_SQLSTATE_PREFIXES = ("08", "57P01", "57P02", "57P03", "53300")
+
+
+def _sqlstates(exc: BaseException) -> list[str]:
+    found = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        state = getattr(current, "sqlstate", None) or getattr(current, "pgcode", None)
+        if isinstance(state, str):
+            found.append(state)
+        current = getattr(current, "orig", None) or current.__cause__
+    return found
+
+
 def _is_connection_error(exc: BaseException) -> bool:
     if isinstance(exc, OperationalError | InterfaceError | PoolTimeoutError | ConnectionError | OSError):
+        return True
+    if any(state.startswith(_UNAVAILABLE_SQLSTATE_PREFIXES) for state in _sqlstates(exc)):
         return True
     if isinstance(exc, DBAPIError):
         return bool(exc.connection_invalidated)
