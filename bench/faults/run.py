@@ -142,10 +142,11 @@ def _workdir() -> Iterator[Path]:
         yield Path(tmp)
 
 
-async def _until_engine_answers(http: httpx.AsyncClient, within: float = 120) -> float | None:
-    """Seconds until an experience search is answered by the engine again (index rebuilt)."""
+async def _until_engine_answers(http: httpx.AsyncClient, stream: Stream, within: float = 120) -> float | None:
+    """Seconds until an experience search is answered by the engine again (index rebuilt); None if
+    the next fault came first."""
     started = time.monotonic()
-    while time.monotonic() - started < within:
+    while time.monotonic() - started < within and "engine" not in stream.state:
         with contextlib.suppress(httpx.HTTPError, KeyError, ValueError):
             response = await http.get("/api/v1/experiences/search", params={"q": "welder", "limit": 1})
             if response.status_code == 200 and response.json()["engine"] == "opensearch":
@@ -189,7 +190,7 @@ async def _saboteur(
         if fault == "restart engine" and "indexer" not in broken:
 
             async def recovery(event: dict[str, Any] = event) -> None:
-                event["engine_answers_again_after_seconds"] = await _until_engine_answers(http)
+                event["engine_answers_again_after_seconds"] = await _until_engine_answers(http, stream)
 
             recoveries.append(asyncio.create_task(recovery()))
         events.append(event)
