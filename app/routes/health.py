@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import Response, get
 from litestar.datastructures import State
 from litestar.openapi.datastructures import ResponseSpec
@@ -18,7 +20,7 @@ async def health() -> dict[str, str]:
     summary="PostgreSQL and the search engine are reachable",
     tags=["health"],
     cache=False,
-    responses={503: ResponseSpec(dict[str, object], description="Not ready: `failing` names the parts")},
+    responses={503: ResponseSpec(dict[str, Any], description="Not ready: `failing` names the parts")},
 )
 async def ready(state: State) -> Response[dict[str, object]]:
     checks = await readiness(state.engine, state.search)

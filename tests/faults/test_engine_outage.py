@@ -168,7 +168,8 @@ async def test_engine_killed_during_writes_and_searches_no_5xx_and_the_index_equ
                         _saboteur(killable_engine, stream),
                         *(_lane(http, stream, work, WRITES + SEARCHES) for _ in range(LANES)),
                     ),
-                    timeout=90,
+                    # A bound, not a speed target: ~15 s alone, ~80 s under coverage's thread tracing.
+                    timeout=300,
                 )
 
                 assert stream.done == WRITES + SEARCHES
@@ -179,7 +180,7 @@ async def test_engine_killed_during_writes_and_searches_no_5xx_and_the_index_equ
                 assert set(stream.engines_while_down) == {"postgres"}, stream.engines_while_down
 
                 # The indexer notices the empty engine, rebuilds from PostgreSQL, applies the outbox.
-                await eventually(lambda: _in_step(sessions, search, prefix), within=30, step=0.2)
+                await eventually(lambda: _in_step(sessions, search, prefix), within=90, step=0.2)
                 back = await http.get("/api/v1/experiences/search", params={"q": "welder", "limit": 1})
                 assert back.status_code == 200
                 assert back.json()["engine"] == "opensearch"
