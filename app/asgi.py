@@ -16,7 +16,9 @@ from litestar.openapi import OpenAPIConfig
 from app.auth.dependencies import AUTH_DEPENDENCIES
 from app.config import Settings
 from app.db.engine import create_engine
+from app.error_responses import document_error_responses
 from app.errors import EXCEPTION_HANDLERS
+from app.nul_characters import refuse_nul_characters
 from app.routes.admin_search import search_status
 from app.routes.auth import AuthController
 from app.routes.experiences import ExperiencesController
@@ -83,12 +85,14 @@ def create_app(settings: Settings, *, background: Sequence[BackgroundTask] = ())
         lifespan=[lifespan],
         dependencies=AUTH_DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        before_request=refuse_nul_characters,
         cors_config=CORSConfig(allow_origins=settings.cors_origins, allow_credentials=False),
         openapi_config=OpenAPIConfig(title="Levelith search service", version="1.0.0", path="/schema"),
         response_headers=SECURITY_HEADERS,
         request_max_body_size=1024 * 1024,
         debug=False,
     )
+    document_error_responses(app)
     app.state.settings = settings
     app.state.engine = engine
     app.state.search = search

@@ -37,3 +37,27 @@ async def test_requests_during_a_postgres_restart_get_503_then_recover(
         after = await client.get("/probe-db")
         assert after.status_code == 200
         assert after.json() == {"one": 1}
+
+
+def test_a_restarting_server_is_a_503_not_a_500() -> None:
+    """While PostgreSQL starts up or shuts down it refuses with SQLSTATE 57P03, which asyncpg raises
+    as a plain PostgresError (no OperationalError, no invalidated connection): found by bench/faults."""
+    import asyncpg
+    from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_dbapi
+    from sqlalchemy.exc import DBAPIError
+
+    from app.errors import database_error_handler
+
+    def wrapped(error: Exception) -> DBAPIError:
+        translated = AsyncAdapt_asyncpg_dbapi.Error(str(error))
+        translated.__cause__ = error
+        return DBAPIError("SELECT 1", {}, translated)
+
+    class _Request:
+        method, url = "GET", type("U", (), {"path": "/x"})()
+
+    starting = database_error_handler(_Request(), wrapped(asyncpg.CannotConnectNowError("starting up")))  # type: ignore[arg-type]
+    assert starting.status_code == 503
+    assert starting.headers["Retry-After"] == "5"
+    broken_query = database_error_handler(_Request(), wrapped(asyncpg.UndefinedTableError("no table")))  # type: ignore[arg-type]
+    assert broken_query.status_code == 500

@@ -35,6 +35,7 @@ from app.naics.cleaning import clean_description, clean_title, is_index_placehol
 from app.naics.codes import VALID_LEVELS, InvalidNaicsCode, canonical_code
 from app.naics.import_errors import ImportFileError
 from app.naics.records import NaicsRecord
+from app.naics.tsv import MAX_TITLE_CHARS
 
 EXAMPLES_PER_CODE: Final = 3
 DATA_SOURCE: Final = "Census NAICS 2022 files"
@@ -338,6 +339,15 @@ def _resolve_references(
     return resolved, dropped
 
 
+def _title_problem(title: str) -> str | None:
+    # Checked here, with the file and line, rather than failing later as a database error.
+    if not title:
+        return "title is empty"
+    if len(title) > MAX_TITLE_CHARS:
+        return f"title has {len(title):,} characters; the limit is {MAX_TITLE_CHARS}"
+    return None
+
+
 def load_census(paths: Iterable[str | PathLike[str]]) -> CensusBundle:
     """Merge Census files (any order, recognised by header) into records.
 
@@ -375,10 +385,8 @@ def load_census(paths: Iterable[str | PathLike[str]]) -> CensusBundle:
                 stats.skipped["codes:duplicate_code"] += 1
                 continue
             title = clean_title(row.title)
-            if not title:
-                raise ImportFileError(
-                    row.source.file, row.source.line, "2022 NAICS US Title", "title is empty"
-                )
+            if problem := _title_problem(title):
+                raise ImportFileError(row.source.file, row.source.line, "2022 NAICS US Title", problem)
             titles[code] = title
 
     descriptions: dict[str, tuple[str | None, list[str]]] = {}
@@ -395,8 +403,8 @@ def load_census(paths: Iterable[str | PathLike[str]]) -> CensusBundle:
                 continue
             if only_descriptions:
                 title = clean_title(drow.title)
-                if not title:
-                    raise ImportFileError(drow.source.file, drow.source.line, "Title", "title is empty")
+                if problem := _title_problem(title):
+                    raise ImportFileError(drow.source.file, drow.source.line, "Title", problem)
                 titles[code] = title
             elif code not in titles:
                 stats.skipped["descriptions:unknown_code"] += 1

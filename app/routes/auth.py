@@ -9,6 +9,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPT
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.login_limiter import LoginLimiter
+from app.error_responses import errors
 from app.models import User
 from app.routes.profile_errors import PROFILE_EXCEPTION_HANDLERS
 from app.schemas.users import (
@@ -34,7 +35,12 @@ class AuthController(Controller):
     dependencies = {"accounts": Provide(provide_accounts)}
     exception_handlers = PROFILE_EXCEPTION_HANDLERS
 
-    @post("/register", status_code=HTTP_201_CREATED, summary="Create an account; mails a verification link")
+    @post(
+        "/register",
+        status_code=HTTP_201_CREATED,
+        summary="Create an account; mails a verification link",
+        responses=errors(409),
+    )
     async def register(self, data: RegisterRequest, accounts: AccountService) -> MeResponse:
         return me_response(await accounts.register(data))
 
@@ -44,13 +50,19 @@ class AuthController(Controller):
         summary="Exchange a username (or e-mail) and password for a bearer token",
         description="Wrong credentials and inactive accounts get the same 401. After 5 failures in "
         "15 minutes for one login name from one client, 429 with Retry-After.",
+        responses=errors(401, 429),
     )
     async def login(self, data: LoginRequest, accounts: AccountService, request: Request) -> TokenResponse:
         limiter = LoginLimiter(request.app.stores.get(LOGIN_STORE))
         client = request.client.host if request.client else "unknown"
         return await accounts.login(data.username, data.password, client, limiter)
 
-    @post("/verify", status_code=HTTP_200_OK, summary="Confirm an e-mail address with the mailed token")
+    @post(
+        "/verify",
+        status_code=HTTP_200_OK,
+        summary="Confirm an e-mail address with the mailed token",
+        responses=errors(401),
+    )
     async def verify(self, data: VerifyRequest, accounts: AccountService) -> VerifiedResponse:
         user = await accounts.verify_email(data.token)
         return VerifiedResponse(username=user.username, is_verified=user.is_verified)

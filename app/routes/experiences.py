@@ -6,6 +6,7 @@ from litestar import Controller, delete, get, patch, post
 from litestar.di import Provide
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
+from app.error_responses import errors
 from app.models import User
 from app.routes.profile_errors import PROFILE_EXCEPTION_HANDLERS
 from app.routes.users import provide_experience_service
@@ -33,7 +34,9 @@ class ExperiencesController(Controller):
         experience = await experience_service.visible(experience_id, optional_user)
         return (await experience_service.responses([experience]))[0]
 
-    @patch("/{experience_id:str}", summary="Change an experience (owner or administrator)")
+    @patch(
+        "/{experience_id:str}", summary="Change an experience (owner or administrator)", responses=errors(403)
+    )
     async def update(
         self,
         experience_id: str,
@@ -45,7 +48,10 @@ class ExperiencesController(Controller):
         return (await experience_service.responses([experience]))[0]
 
     @delete(
-        "/{experience_id:str}", status_code=HTTP_204_NO_CONTENT, summary="Delete (owner or administrator)"
+        "/{experience_id:str}",
+        status_code=HTTP_204_NO_CONTENT,
+        summary="Delete (owner or administrator)",
+        responses=errors(403),
     )
     async def remove(
         self, experience_id: str, current_user: User, experience_service: ExperienceService

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import Response, get
 from litestar.datastructures import State
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 
 from app.services.health import readiness
@@ -12,7 +15,13 @@ async def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@get("/ready", summary="PostgreSQL and the search engine are reachable", tags=["health"], cache=False)
+@get(
+    "/ready",
+    summary="PostgreSQL and the search engine are reachable",
+    tags=["health"],
+    cache=False,
+    responses={503: ResponseSpec(dict[str, Any], description="Not ready: `failing` names the parts")},
+)
 async def ready(state: State) -> Response[dict[str, object]]:
     checks = await readiness(state.engine, state.search)
     ok = all(value == "ok" for value in checks.values())

@@ -14,6 +14,7 @@ from litestar.exceptions import ValidationException
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.errors import validation_field
 from app.models import User
 from app.naics.codes import LEVEL_NAMES, VALID_LEVELS
 from app.schemas.naics import (
@@ -37,7 +38,9 @@ from app.schemas.naics import (
 from app.services.naics_catalogue import MAX_PAGE, NaicsCatalogue
 
 Limit = Annotated[int, Parameter(ge=1, description=f"Page size; values above {MAX_PAGE} are capped.")]
-Offset = Annotated[int, Parameter(ge=0, description="Items to skip.")]
+# Bounded like every list in this API: a huge offset is a 422, never an integer overflow in SQL.
+MAX_OFFSET = 10_000
+Offset = Annotated[int, Parameter(ge=0, le=MAX_OFFSET, description=f"Items to skip, at most {MAX_OFFSET}.")]
 Level = Annotated[int | None, Parameter(description="2, 3, 4 or 6 (digits of the code).")]
 CODE_DOC = (
     "A NAICS code: 2, 3, 4 or 6 digits; sectors also as 32, 33, 45, 49 or the ranges 31-33, 44-45, 48-49."
@@ -47,7 +50,7 @@ CODE_DOC = (
 def validation_error_422(request: Request, exc: ValidationException) -> Response[dict[str, Any]]:
     # Malformed input is a 422 across this API, like the rule errors, and names the field.
     extra = exc.extra if isinstance(exc.extra, list) else []
-    field = next((e.get("key") for e in extra if isinstance(e, dict) and e.get("key")), None)
+    field = validation_field(exc)
     body: dict[str, Any] = {"status_code": 422, "detail": exc.detail, "rule": "invalid"}
     if field:
         body["field"] = field

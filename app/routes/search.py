@@ -14,6 +14,7 @@ from litestar.exceptions import ValidationException
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.errors import validation_field
 from app.services import experience_search, naics_search
 from app.services.experience_search import ExperienceSearchResponse
 from app.services.naics_search import NaicsAutocompleteResponse, NaicsSearchResponse
@@ -53,7 +54,7 @@ def invalid_input_422(request: Request, exc: InvalidSearchInput) -> Response[dic
 def validation_422(request: Request, exc: ValidationException) -> Response[dict[str, Any]]:
     # e.g. limit=abc: malformed input is a 422 across this API and names the field.
     extra = exc.extra if isinstance(exc.extra, list) else []
-    field = next((e.get("key") for e in extra if isinstance(e, dict) and e.get("key")), None)
+    field = validation_field(exc)
     return _unprocessable(field, str(exc.detail), extra)
 
 

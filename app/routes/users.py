@@ -10,6 +10,7 @@ from litestar.params import Parameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.error_responses import errors
 from app.experiences.types import ExperienceCategory, ExperienceType
 from app.models import User
 from app.routes.auth import provide_accounts
@@ -46,7 +47,11 @@ class UsersController(Controller):
     async def me(self, current_user: User) -> MeResponse:
         return me_response(current_user)
 
-    @patch("/me", summary="Change username, e-mail (needs verifying again) or profile_data")
+    @patch(
+        "/me",
+        summary="Change username, e-mail (needs verifying again) or profile_data",
+        responses=errors(409),
+    )
     async def update_me(
         self, data: UpdateMeRequest, current_user: User, accounts: AccountService
     ) -> MeResponse:

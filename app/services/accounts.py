@@ -18,6 +18,7 @@ from app.mail.sender import MailError, send_mail
 from app.models import User
 from app.repositories.users import UserRepository
 from app.schemas.profile import public_profile_data, validated_profile_data
+from app.schemas.timestamps import utc, utc_or_none
 from app.schemas.users import MeResponse, PublicProfile, RegisterRequest, TokenResponse, UpdateMeRequest
 from app.services.errors import (
     InvalidCredentialsError,
@@ -171,9 +172,9 @@ def me_response(user: User) -> MeResponse:
         is_verified=user.is_verified,
         is_admin=user.is_admin,
         profile_data=user.profile_data,
-        created_at=user.created_at,
-        updated_at=user.updated_at,
-        last_login=user.last_login,
+        created_at=utc(user.created_at),
+        updated_at=utc(user.updated_at),
+        last_login=utc_or_none(user.last_login),
     )
 
 
@@ -181,5 +182,5 @@ def public_profile(user: User) -> PublicProfile:
     return PublicProfile(
         username=user.username,
         profile_data=public_profile_data(user.profile_data),
-        created_at=user.created_at,
+        created_at=utc(user.created_at),
     )

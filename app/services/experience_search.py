@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import msgspec
@@ -41,8 +41,8 @@ class ExperienceItem(msgspec.Struct, frozen=True):
     location: str | None
     experience_type: str
     category: str
-    start_date: datetime | None
-    end_date: datetime | None
+    start_date: date | None
+    end_date: date | None
     is_current: bool
     tags: list[str]
     naics_code: str
@@ -59,6 +59,11 @@ class ExperienceSearchResponse(msgspec.Struct, frozen=True):
     engine: str
 
 
+def _day(value: datetime | date | None) -> date | None:
+    # Stored as midnight timestamps; an experience's dates are days (as in the experience API).
+    return value.date() if isinstance(value, datetime) else value
+
+
 def _item(row: dict[str, Any]) -> ExperienceItem:
     return ExperienceItem(
         id=row["id"],
@@ -68,8 +73,8 @@ def _item(row: dict[str, Any]) -> ExperienceItem:
         location=row["location"],
         experience_type=row["experience_type"],
         category=row["category"],
-        start_date=row["start_date"],
-        end_date=row["end_date"],
+        start_date=_day(row["start_date"]),
+        end_date=_day(row["end_date"]),
         is_current=bool(row["is_current"]),
         tags=[str(t) for t in row["tags"] or []],
         naics_code=row["naics_code"],

@@ -24,6 +24,7 @@ from app.schemas.experiences import (
     ExperienceUpdate,
     NaicsLabel,
 )
+from app.schemas.timestamps import utc
 from app.services.errors import ForbiddenError, NotFoundError
 from app.validation import FieldError
 
@@ -222,6 +223,6 @@ def to_response(
         type_specific_data=experience.type_specific_data,
         tags=experience.tags,
         experience_metadata=experience.experience_metadata,
-        created_at=experience.created_at,
-        updated_at=experience.updated_at,
+        created_at=utc(experience.created_at),
+        updated_at=utc(experience.updated_at),
     )

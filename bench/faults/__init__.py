@@ -1,0 +1,1 @@
+"""The long fault run: many writes and searches while the engine, the indexer and PostgreSQL die."""
