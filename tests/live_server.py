@@ -1,7 +1,7 @@
 """The real app under uvicorn, in a thread, on a free local port: what a client over HTTP sees.
 
-Same as tests/browser/conftest.py's `serve`, plus the background tasks `levelith serve` starts
-(the in-process indexer), so fault tests exercise the app exactly as it is deployed.
+Optionally with the background tasks `levelith serve` starts (the in-process indexer), so fault
+tests exercise the app exactly as it is deployed; the browser tests use it without them.
 """
 
 from __future__ import annotations

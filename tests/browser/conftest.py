@@ -6,11 +6,7 @@ No browser is ever downloaded: Playwright launches /usr/bin/chromium (`apt-get i
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import socket
-import threading
-import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,6 +18,7 @@ from sqlalchemy import func, select
 
 from app.config import Settings
 from tests.conftest import REPO_ROOT
+from tests.live_server import free_socket, serve
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -238,39 +235,6 @@ async def search_ready(settings: Settings, catalogue: None, people: list[SeedExp
 # ---------------------------------------------------------------- the running service
 
 
-def _free_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    return sock
-
-
-@contextlib.contextmanager
-def serve(settings: Settings) -> Iterator[str]:
-    """The real app (create_app with these settings) under uvicorn on a free local port."""
-    import uvicorn
-
-    from app.asgi import create_app
-
-    sock = _free_socket()
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(settings), log_level="warning", lifespan="on", access_log=False)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and thread.is_alive() and time.monotonic() < deadline:
-        time.sleep(0.02)
-    if not server.started:
-        raise RuntimeError("the app did not start under uvicorn within 10 seconds")
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
-
-
 @pytest.fixture
 def live_server(settings: Settings, search_ready: None) -> Iterator[str]:
     with serve(settings) as url:
@@ -280,7 +244,7 @@ def live_server(settings: Settings, search_ready: None) -> Iterator[str]:
 @pytest.fixture
 def live_server_without_search(settings: Settings, search_ready: None) -> Iterator[str]:
     """The app with its search engine unreachable (a closed local port): answers come from PostgreSQL."""
-    closed = _free_socket()
+    closed = free_socket()
     dead_url = f"http://127.0.0.1:{closed.getsockname()[1]}"
     closed.close()
     with serve(dataclasses.replace(settings, opensearch_url=dead_url, opensearch_timeout=0.5)) as url:
