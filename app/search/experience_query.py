@@ -21,12 +21,11 @@ from app.search.facets import (
     FacetBucket,
     FacetSpec,
     FilterInput,
-    facet_aggregations,
+    faceted_page,
     filter_clauses,
     humanise_enum,
     normalise_filters,
     parse_facets,
-    post_filter,
 )
 from app.search.naics_query import MAX_LIMIT, MAX_WINDOW
 from app.search.text import prepare_query
@@ -175,23 +174,19 @@ def build_experience_search(
     else:
         bool_query["must"] = [{"match_all": {}}]
 
-    body: dict[str, Any] = {
-        "query": {"bool": bool_query},
-        "sort": [
+    return faceted_page(
+        {"bool": bool_query},
+        [
             {"_score": {"order": "desc"}},
             {"start_date": {"order": "desc", "missing": "_last"}},
             {"created_at": {"order": "desc", "missing": "_last"}},
             {"id": {"order": "asc"}},
         ],
-        "from": offset,
-        "size": limit,
-        "track_total_hits": True,
-        "aggs": facet_aggregations(EXPERIENCE_FACETS, clauses),
-    }
-    pf = post_filter(clauses)
-    if pf is not None:
-        body["post_filter"] = pf
-    return body
+        EXPERIENCE_FACETS,
+        clauses,
+        limit=limit,
+        offset=offset,
+    )
 
 
 def parse_experience_response(response: Mapping[str, Any]) -> ExperienceSearchResult:

@@ -104,6 +104,37 @@ def post_filter(clauses: Mapping[str, dict]) -> dict | None:
     return {"bool": {"filter": list(clauses.values())}}
 
 
+def faceted_page(
+    query: dict[str, Any],
+    sort: list[dict[str, Any]],
+    specs: Iterable[FacetSpec],
+    clauses: Mapping[str, dict],
+    *,
+    limit: int,
+    offset: int,
+    source_excludes: Iterable[str] = (),
+) -> dict[str, Any]:
+    """A search body for one page of hits with exact totals and facets.
+
+    Facet filters go to ``post_filter`` so each facet's counts can ignore its own filter.
+    """
+    body: dict[str, Any] = {
+        "query": query,
+        "sort": sort,
+        "from": offset,
+        "size": limit,
+        "track_total_hits": True,
+    }
+    excludes = list(source_excludes)
+    if excludes:
+        body["_source"] = {"excludes": excludes}
+    body["aggs"] = facet_aggregations(specs, clauses)
+    pf = post_filter(clauses)
+    if pf is not None:
+        body["post_filter"] = pf
+    return body
+
+
 def facet_aggregations(specs: Iterable[FacetSpec], clauses: Mapping[str, dict]) -> dict[str, dict]:
     """Per facet: a filter aggregation of the other facets' filters around a terms aggregation."""
     aggs: dict[str, dict] = {}

@@ -27,12 +27,11 @@ from app.search.facets import (
     FacetSpec,
     FacetValue,
     FilterInput,
-    facet_aggregations,
+    faceted_page,
     filter_clauses,
     humanise_enum,
     normalise_filters,
     parse_facets,
-    post_filter,
 )
 from app.search.text import (
     MAX_DESCRIPTION_NORM_CHARS,
@@ -295,19 +294,15 @@ def build_naics_search(
     else:
         search_query = {"match_none": {}}
 
-    body: dict[str, Any] = {
-        "query": search_query,
-        "sort": [{"_score": {"order": "desc"}}, {"code": {"order": "asc"}}],
-        "from": offset,
-        "size": limit,
-        "track_total_hits": True,
-        "_source": {"excludes": list(INTERNAL_FIELDS)},
-        "aggs": facet_aggregations(NAICS_FACETS, clauses),
-    }
-    pf = post_filter(clauses)
-    if pf is not None:
-        body["post_filter"] = pf
-    return body
+    return faceted_page(
+        search_query,
+        [{"_score": {"order": "desc"}}, {"code": {"order": "asc"}}],
+        NAICS_FACETS,
+        clauses,
+        limit=limit,
+        offset=offset,
+        source_excludes=INTERNAL_FIELDS,
+    )
 
 
 # --------------------------------------------------------------------------- responses
@@ -364,19 +359,15 @@ def build_naics_browse(
     _check_page(limit, offset)
     clauses = filter_clauses(NAICS_FACETS, normalise_filters(NAICS_FACETS, filters))
     base_filters: list[dict[str, Any]] = [{"term": {"is_active": True}}] if active_only else []
-    body: dict[str, Any] = {
-        "query": {"bool": {"filter": base_filters}} if base_filters else {"match_all": {}},
-        "sort": [{"code": {"order": "asc"}}],
-        "from": offset,
-        "size": limit,
-        "track_total_hits": True,
-        "_source": {"excludes": list(INTERNAL_FIELDS)},
-        "aggs": facet_aggregations(NAICS_FACETS, clauses),
-    }
-    pf = post_filter(clauses)
-    if pf is not None:
-        body["post_filter"] = pf
-    return body
+    return faceted_page(
+        {"bool": {"filter": base_filters}} if base_filters else {"match_all": {}},
+        [{"code": {"order": "asc"}}],
+        NAICS_FACETS,
+        clauses,
+        limit=limit,
+        offset=offset,
+        source_excludes=INTERNAL_FIELDS,
+    )
 
 
 def parse_naics_browse_response(response: Mapping[str, Any]) -> NaicsSearchResult:
