@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Controller, MediaType, Request, Response, get, patch, post
 from litestar.exceptions import ValidationException
 from litestar.params import Parameter
@@ -149,18 +150,7 @@ class NaicsController(Controller):
     @post("/validate", summary="Is this a well-formed, existing, active code?", status_code=200)
     async def validate(self, db_session: AsyncSession, data: ValidateRequest) -> ValidateResponse:
         v = await NaicsCatalogue(db_session).validate(data.code)
-        return ValidateResponse(
-            input=v.input,
-            valid=v.valid,
-            normalized=v.normalized,
-            level=v.level,
-            level_name=v.level_name,
-            exists=v.exists,
-            active=v.active,
-            title=v.title,
-            rule=v.rule,
-            reason=v.reason,
-        )
+        return msgspec.convert(v, ValidateResponse, from_attributes=True)
 
     @get("/suggestions", summary="Codes to suggest for an experience type, likeliest categories first")
     async def suggestions(
