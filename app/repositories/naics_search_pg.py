@@ -28,7 +28,7 @@ from sqlalchemy import Integer, String, bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.search.text import MAX_DESCRIPTION_NORM_CHARS, PreparedQuery, exact_code_candidates, fuzzy_max_edits
+from app.search.text import PreparedQuery, exact_code_candidates, fuzzy_max_edits
 
 # Same bucket count as the OpenSearch terms aggregations (app.search.facets).
 FACET_SIZE = 50
@@ -40,7 +40,7 @@ WITH base AS (
     SELECT n.code, n.title, n.level, n.sector, s.title AS sector_title, n.category,
            n.description, n.examples, n.aliases, n.keywords,
            levelith_normalise(n.title) AS title_norm,
-           left(levelith_normalise(n.description), {MAX_DESCRIPTION_NORM_CHARS}) AS description_norm,
+           levelith_normalise(n.description) AS description_norm,
            ARRAY(SELECT levelith_normalise(e) FROM jsonb_array_elements_text(n.aliases) AS e) AS aliases_norm,
            ARRAY(SELECT levelith_normalise(e) FROM jsonb_array_elements_text(n.keywords) AS e)
                AS keywords_norm
@@ -83,16 +83,27 @@ tiered AS (
         WHEN starts_with(b.title_norm, :text) THEN 80
         WHEN :text = ANY(b.aliases_norm) THEN 75
         WHEN :text = ANY(b.keywords_norm) THEN 70
-        WHEN NOT EXISTS (SELECT 1 FROM words WHERE strpos(b.title_norm, words.w) = 0) THEN 60
+        -- "Contains": every word starts a word of the field, i.e. ' ' || word occurs in
+        -- ' ' || field (normalised text is single-space separated).
+        WHEN NOT EXISTS (SELECT 1 FROM words WHERE strpos(' ' || b.title_norm, ' ' || words.w) = 0) THEN 60
         WHEN NOT EXISTS (SELECT 1 FROM words
-                         WHERE strpos(array_to_string(b.aliases_norm, ' '), words.w) = 0) THEN 55
+                         WHERE strpos(' ' || array_to_string(b.aliases_norm, ' '), ' ' || words.w) = 0)
+            THEN 55
         WHEN NOT EXISTS (SELECT 1 FROM words
-                         WHERE strpos(array_to_string(b.keywords_norm, ' '), words.w) = 0) THEN 50
-        WHEN NOT EXISTS (SELECT 1 FROM words WHERE strpos(b.description_norm, words.w) = 0) THEN 40
+                         WHERE strpos(' ' || array_to_string(b.keywords_norm, ' '), ' ' || words.w) = 0)
+            THEN 50
+        WHEN NOT EXISTS (SELECT 1 FROM words WHERE strpos(' ' || b.description_norm, ' ' || words.w) = 0)
+            THEN 40
         WHEN (SELECT count(*) FROM fuzzy_hits
               WHERE fuzzy_hits.tokens && string_to_array(concat_ws(' ', b.title_norm,
                         array_to_string(b.aliases_norm, ' '), array_to_string(b.keywords_norm, ' ')), ' ')
              ) = :nwords THEN 30
+        WHEN :some_minimum > 0
+             AND (SELECT count(*) FROM unnest(CAST(:content_words AS text[])) AS c(w)
+                  WHERE strpos(' ' || concat_ws(' ', b.title_norm, array_to_string(b.aliases_norm, ' '),
+                                                array_to_string(b.keywords_norm, ' '), b.description_norm),
+                               ' ' || c.w) > 0
+                 ) >= :some_minimum THEN 20
     END AS score
     FROM base AS b
 ),
@@ -144,6 +155,7 @@ _FACETS = f""",
 
 _PARAMS = (
     bindparam("words", type_=ARRAY(String)),
+    bindparam("content_words", type_=ARRAY(String)),
     bindparam("edits", type_=ARRAY(Integer)),
     bindparam("code_candidates", type_=ARRAY(String)),
     bindparam("sectors", type_=ARRAY(String)),
@@ -210,6 +222,8 @@ async def search_naics(
         "words": words,
         "edits": [fuzzy_max_edits(w) for w in words],
         "nwords": len(words),
+        "content_words": list(prepared.content_words),
+        "some_minimum": prepared.some_words_minimum,
         "text": prepared.text,
         "code": prepared.raw_code or "",
         "code_candidates": exact_code_candidates(prepared.raw_code) if prepared.raw_code else [],

@@ -8,11 +8,15 @@ score is ``best_tier * 1000 + BM25``. Sorting
 by ``[_score desc, code asc]`` thus orders by best tier, then relevance, then
 code; the tier is read back from the score and the API only ever sees the tier.
 
-The exact, prefix, contains and fuzzy tiers compare Python-normalised strings
-(``*_norm`` and ``match_words`` fields filled by :func:`build_naics_document`),
-never engine analysis, so the PostgreSQL fallback can reproduce them exactly.
-User text only ever appears as a value inside a dict (term, prefix, wildcard with
-escaped metacharacters, fuzzy, multi_match): no query_string, no concatenated DSL.
+The exact, prefix, contains, fuzzy and some_words tiers compare Python-normalised
+strings (``*_norm`` and ``*_words`` fields filled by :func:`build_naics_document`), never
+engine analysis, so the PostgreSQL fallback can reproduce them exactly. "Contains" means
+every query word starts a word of the field: a prefix query on a keyword array of the
+field's words, one seek in the terms dictionary, where a ``*word*`` wildcard would scan
+all of them on every keystroke (and would let "dent" match "accident").
+
+User text only ever appears as a value inside a dict (term, prefix, fuzzy,
+multi_match): no query_string, no concatenated DSL.
 """
 
 from __future__ import annotations
@@ -34,8 +38,8 @@ from app.search.facets import (
     parse_facets,
 )
 from app.search.text import (
-    MAX_DESCRIPTION_NORM_CHARS,
     PreparedQuery,
+    distinct_words,
     exact_code_candidates,
     fuzzy_max_edits,
     normalise_list,
@@ -66,13 +70,20 @@ NAICS_FACETS: tuple[FacetSpec, ...] = (
     FacetSpec("level", "level", label_for=_level_label, value_type=int),
 )
 
+# Word arrays the contains and some_words tiers search, by tier.
+WORD_FIELDS: dict[str, str] = {
+    "title_contains": "title_words",
+    "alias_contains": "aliases_words",
+    "keyword_contains": "keywords_words",
+    "description_contains": "description_words",
+}
 # Fields computed for matching only; not part of what the API shows.
 INTERNAL_FIELDS: tuple[str, ...] = (
     "title_norm",
-    "description_norm",
     "keywords_norm",
     "aliases_norm",
     "match_words",
+    *WORD_FIELDS.values(),
 )
 
 # BM25 tie-break inside a tier: English-analysed text fields, title weighted most.
@@ -114,11 +125,7 @@ class NaicsSearchResult(msgspec.Struct, frozen=True):
 
 def match_words(title_norm: str, aliases_norm: list[str], keywords_norm: list[str]) -> list[str]:
     """Distinct words of title, aliases and keywords: the vocabulary the fuzzy tier searches."""
-    words: dict[str, None] = {}
-    for text in (title_norm, *aliases_norm, *keywords_norm):
-        for w in text.split():
-            words.setdefault(w, None)
-    return list(words)
+    return distinct_words([title_norm, *aliases_norm, *keywords_norm])
 
 
 def build_naics_document(record: Mapping[str, Any]) -> dict[str, Any]:
@@ -140,27 +147,33 @@ def build_naics_document(record: Mapping[str, Any]) -> dict[str, Any]:
     doc["aliases"] = aliases
     doc["is_active"] = bool(record.get("is_active", True))
     doc["title_norm"] = normalise_text(doc["title"])
-    doc["description_norm"] = normalise_text(doc.get("description"))[:MAX_DESCRIPTION_NORM_CHARS]
     doc["keywords_norm"] = normalise_list(keywords)
     doc["aliases_norm"] = normalise_list(aliases)
     doc["match_words"] = match_words(doc["title_norm"], doc["aliases_norm"], doc["keywords_norm"])
+    doc["title_words"] = distinct_words([doc["title_norm"]])
+    doc["aliases_words"] = distinct_words(doc["aliases_norm"])
+    doc["keywords_words"] = distinct_words(doc["keywords_norm"])
+    doc["description_words"] = distinct_words([normalise_text(doc.get("description"))])
     return doc
 
 
 # --------------------------------------------------------------------------- queries
 
 
-def _escape_wildcard(word: str) -> str:
-    # Normalised words hold only letters and digits, but escaping keeps the wildcard
-    # query literal even if normalisation ever changes.
-    return word.replace("\\", "\\\\").replace("*", "\\*").replace("?", "\\?")
+def _starts_a_word(fields: tuple[str, ...], word: str) -> dict[str, Any]:
+    clauses = [{"prefix": {field: {"value": word}}} for field in fields]
+    return clauses[0] if len(clauses) == 1 else {"bool": {"should": clauses, "minimum_should_match": 1}}
 
 
 def _contains(field: str, words: tuple[str, ...]) -> dict[str, Any]:
-    # Every word must appear somewhere inside the (normalised) field, in any order.
-    # On an array field each word may sit in a different element; since words hold
-    # no spaces this equals "the elements joined by spaces contain every word".
-    return {"bool": {"filter": [{"wildcard": {field: {"value": f"*{_escape_wildcard(w)}*"}}} for w in words]}}
+    # Every word must start a word of the field, in any order. On an array field each
+    # query word may sit in a different element.
+    return {"bool": {"filter": [_starts_a_word((field,), w) for w in words]}}
+
+
+def _some_words(words: tuple[str, ...], minimum: int) -> dict[str, Any]:
+    fields = tuple(WORD_FIELDS.values())
+    return {"bool": {"should": [_starts_a_word(fields, w) for w in words], "minimum_should_match": minimum}}
 
 
 def _fuzzy_word(word: str, *, last: bool) -> dict[str, Any]:
@@ -211,15 +224,14 @@ def tier_queries(prepared: PreparedQuery) -> list[tuple[Tier, dict[str, Any]]]:
             (t["title_prefix"], {"prefix": {"title_norm": {"value": text}}}),
             (t["exact_alias"], {"term": {"aliases_norm": {"value": text}}}),
             (t["exact_keyword"], {"term": {"keywords_norm": {"value": text}}}),
-            (t["title_contains"], _contains("title_norm", words)),
-            (t["alias_contains"], _contains("aliases_norm", words)),
-            (t["keyword_contains"], _contains("keywords_norm", words)),
-            (t["description_contains"], _contains("description_norm", words)),
+            *((t[tier], _contains(field, words)) for tier, field in WORD_FIELDS.items()),
             (
                 t["fuzzy"],
                 {"bool": {"filter": [_fuzzy_word(w, last=i == len(words) - 1) for i, w in enumerate(words)]}},
             ),
         ]
+        if prepared.some_words_minimum:
+            out.append((t["some_words"], _some_words(prepared.content_words, prepared.some_words_minimum)))
     return out
 
 

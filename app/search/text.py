@@ -21,10 +21,16 @@ MAX_WORD_CHARS = 40
 # clauses; the cap keeps every query far below OpenSearch's default limit of 1024
 # boolean clauses (which the emulator used in tests does not enforce).
 MAX_QUERY_WORDS = 8
-# Longest normalised description kept for the description_contains tier. A keyword
-# term must stay under Lucene's 32766-byte limit; 8191 characters fit even in 4-byte
-# UTF-8. The PostgreSQL fallback must cut at the same length to stay identical.
-MAX_DESCRIPTION_NORM_CHARS = 8191
+# Words that say nothing about an industry. They never count towards the some_words
+# tier (a query sharing only "of" and "and" with a row does not match it); the
+# contains tiers still require them like any other word. Lucene's English stop set.
+STOP_WORDS: frozenset[str] = frozenset(
+    {
+        "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no",
+        "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this",
+        "to", "was", "will", "with",
+    }
+)  # fmt: skip
 
 # Letters that Unicode does not decompose (so NFKD cannot strip them) but that
 # Lucene's asciifolding filter folds. Folding them here keeps the OpenSearch
@@ -85,6 +91,15 @@ def normalise_text(text: str | None) -> str:
 def tokenize(text: str | None) -> list[str]:
     """Words of the normalised text, in order (duplicates kept)."""
     return normalise_text(text).split()
+
+
+def distinct_words(texts: Iterable[str]) -> list[str]:
+    """Distinct words of already-normalised texts, in first-seen order."""
+    words: dict[str, None] = {}
+    for text in texts:
+        for word in text.split():
+            words.setdefault(word, None)
+    return list(words)
 
 
 def normalise_list(values: Iterable[str] | None) -> list[str]:
@@ -154,6 +169,22 @@ class PreparedQuery:
     @property
     def is_empty(self) -> bool:
         return not self.words and self.raw_code is None
+
+    @property
+    def content_words(self) -> tuple[str, ...]:
+        """Distinct words that are not stop words: what the some_words tier counts."""
+        return tuple(w for w in dict.fromkeys(self.words) if w not in STOP_WORDS)
+
+    @property
+    def some_words_minimum(self) -> int:
+        """How many content words a row must hold for the some_words tier; 0 = no such tier.
+
+        Half of them, rounded up. A one-word query has no such tier: the contains tiers
+        already say everything a partial match could.
+        """
+        if len(set(self.words)) < 2:
+            return 0
+        return (len(self.content_words) + 1) // 2
 
 
 def prepare_query(query: str | None) -> PreparedQuery:

@@ -2,7 +2,8 @@
 
 Same total, the same codes in each tier and the same (score, match_type) sequence; inside a
 tier the order may differ where the engine's BM25 and PostgreSQL's ts_rank disagree on a
-near tie, so only the first hit is compared when it stands alone in its tier.
+near tie, so only the first hit is compared when it stands alone in its tier, and when the
+page is cut (more than 100 hits) the last tier on it is not compared code for code.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ QUERIES = [
     "Café",
     "hair",
     "zzzz qqqq",
+    "grinding machines metalworking",
+    "software or",
 ]
 
 
@@ -58,11 +61,15 @@ async def test_same_query_same_tiers(search_world: SearchWorld, query: str) -> N
     engine = (await search_world.search.get("/api/v1/naics/search", params=params)).json()
     fallback = (await search_world.fallback.get("/api/v1/naics/search", params=params)).json()
     assert (engine["engine"], fallback["engine"]) == ("opensearch", "postgres")
-    assert engine["total"] == fallback["total"] <= 100
+    assert engine["total"] == fallback["total"]
     assert [(i["score"], i["match_type"]) for i in engine["items"]] == [
         (i["score"], i["match_type"]) for i in fallback["items"]
     ]
-    assert tiers(engine) == tiers(fallback)
+    engine_tiers, fallback_tiers = tiers(engine), tiers(fallback)
+    if engine["total"] > len(engine["items"]):
+        cut = min(engine_tiers)
+        del engine_tiers[cut], fallback_tiers[cut]
+    assert engine_tiers == fallback_tiers
     if engine["items"] and len(tiers(engine)[engine["items"][0]["score"]]) == 1:
         assert engine["items"][0]["code"] == fallback["items"][0]["code"]
     assert engine["facets"] == fallback["facets"]

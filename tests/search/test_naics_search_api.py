@@ -64,6 +64,27 @@ async def test_each_tier_has_its_exact_score_and_name(
     assert set(body["items"][0]) == ITEM_FIELDS
 
 
+async def test_words_match_where_words_start(search_world: SearchWorld, engine: str) -> None:
+    # "dent" finds the dentists; "pendent" does not drag them in through "independent practice".
+    assert "621210" in [code for code, _, _ in ranked(await get(search_world, engine, SEARCH, q="dent"))]
+    assert "621210" not in [
+        code for code, _, _ in ranked(await get(search_world, engine, SEARCH, q="pendent"))
+    ]
+
+
+async def test_a_word_the_catalogue_never_uses_does_not_empty_the_results(
+    search_world: SearchWorld, engine: str
+) -> None:
+    # "drones" is nowhere in the catalogue; "pizza delivery" is a keyword of 722513.
+    assert ranked(await get(search_world, engine, SEARCH, q="pizza delivery drones"))[0] == (
+        "722513",
+        20,
+        "some_words",
+    )
+    # Stop words never make a partial match.
+    assert (await get(search_world, engine, SEARCH, q="zzzz of the"))["items"] == []
+
+
 async def test_must_show_queries(search_world: SearchWorld, engine: str) -> None:
     assert ranked(await get(search_world, engine, SEARCH, q="541511"))[0] == ("541511", 100, "exact_code")
     publishers = ranked(await get(search_world, engine, SEARCH, q="Software Publishers"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.search.definitions import load_definition
 from app.search.text import normalise_text
 
 TRICKY = [
@@ -35,7 +36,8 @@ def test_aliases_point_at_versioned_indexes(os_client, naics_index, experiences_
     for alias, kind in ((naics_index, "naics"), (experiences_index, "experiences")):
         physical = list(os_client.indices.get_alias(name=alias))
         assert len(physical) == 1
-        assert physical[0].startswith(f"{index_prefix}{kind}_v1_")
+        version = load_definition(kind).version
+        assert physical[0].startswith(f"{index_prefix}{kind}_v{version}_")
 
 
 def test_strict_mapping_rejects_unknown_fields(os_client, naics_index):

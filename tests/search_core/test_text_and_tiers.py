@@ -97,6 +97,22 @@ def test_prepared_query_caps_size():
     assert prepare_query("custom comp").text == "custom comp"
 
 
+@pytest.mark.parametrize(
+    ("query", "content", "minimum"),
+    [
+        ("software", ("software",), 0),  # one word: the contains tiers already cover it
+        ("software or", ("software",), 1),  # stop words never count
+        ("of the", (), 0),
+        ("grinding machines", ("grinding", "machines"), 1),
+        ("asphalt mixtures made in asphalt plants", ("asphalt", "mixtures", "made", "plants"), 2),
+    ],
+)
+def test_some_words_counts_half_the_content_words(query, content, minimum):
+    prepared = prepare_query(query)
+    assert prepared.content_words == content
+    assert prepared.some_words_minimum == minimum
+
+
 def test_tier_table():
     assert [(t.name, t.score) for t in TIERS] == [
         ("exact_code", 100),
@@ -110,6 +126,7 @@ def test_tier_table():
         ("keyword_contains", 50),
         ("description_contains", 40),
         ("fuzzy", 30),
+        ("some_words", 20),
     ]
     assert tier_for_engine_score(85 * TIER_WEIGHT + 12.5).name == "exact_title"
     # Even relevance above 1000 cannot lift a hit into the next tier's name.
@@ -144,7 +161,7 @@ def test_bodies_never_use_query_string_and_carry_only_normalised_text(query):
 def test_definitions_and_names():
     for kind in ("naics", "experiences"):
         d = load_definition(kind)
-        assert d.version == 1
+        assert isinstance(d.version, int) and d.version >= 1
         assert d.mappings["dynamic"] == "strict"
         assert set(d.create_body()) == {"settings", "mappings"}
     when = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
