@@ -75,6 +75,8 @@ class Settings:
     db_pool_timeout: float = 10.0
     db_statement_timeout_ms: int = 15_000
     opensearch_timeout: float = 2.0
+    # How long an autocomplete answer is reused for the same normalised text; 0 = never.
+    autocomplete_cache_seconds: int = 30
     # Lets tests (and blue/green deploys) keep several sets of indexes in one cluster.
     index_prefix: str = ""
     cors_origins: list[str] = field(default_factory=lambda: ["http://localhost:8000"])
@@ -98,6 +100,7 @@ class Settings:
             db_pool_timeout=_float("DB_POOL_TIMEOUT", 10.0),
             db_statement_timeout_ms=_int("DB_STATEMENT_TIMEOUT_MS", 15_000),
             opensearch_timeout=_float("OPENSEARCH_TIMEOUT", 2.0),
+            autocomplete_cache_seconds=_int("AUTOCOMPLETE_CACHE_SECONDS", 30),
             index_prefix=os.environ.get("OPENSEARCH_INDEX_PREFIX", ""),
             cors_origins=_list("CORS_ORIGINS", ["http://localhost:8000"]),
             smtp_url=os.environ.get("SMTP_URL") or None,

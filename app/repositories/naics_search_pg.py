@@ -94,11 +94,12 @@ tiered AS (
             THEN 50
         WHEN NOT EXISTS (SELECT 1 FROM words WHERE strpos(' ' || b.description_norm, ' ' || words.w) = 0)
             THEN 40
-        WHEN (SELECT count(*) FROM fuzzy_hits
+        -- BROAD_TIERS (app.search.tiers): only when asked.
+        WHEN :broad AND (SELECT count(*) FROM fuzzy_hits
               WHERE fuzzy_hits.tokens && string_to_array(concat_ws(' ', b.title_norm,
                         array_to_string(b.aliases_norm, ' '), array_to_string(b.keywords_norm, ' ')), ' ')
              ) = :nwords THEN 30
-        WHEN :some_minimum > 0
+        WHEN :broad AND :some_minimum > 0
              AND (SELECT count(*) FROM unnest(CAST(:content_words AS text[])) AS c(w)
                   WHERE strpos(' ' || concat_ws(' ', b.title_norm, array_to_string(b.aliases_norm, ' '),
                                                 array_to_string(b.keywords_norm, ' '), b.description_norm),
@@ -213,12 +214,17 @@ async def search_naics(
     browse: bool = False,
     with_facets: bool = True,
     active_only: bool = True,
+    broad: bool = True,
 ) -> PgNaicsResult:
-    """Rows matching the query by best tier (or every row in code order when browsing)."""
+    """Rows matching the query by best tier (or every row in code order when browsing).
+
+    broad=False leaves out the fuzzy and some_words tiers (BROAD_TIERS).
+    """
     words = list(prepared.words)
     params: dict[str, Any] = {
         "active_only": active_only,
         "browse": browse,
+        "broad": broad,
         "words": words,
         "edits": [fuzzy_max_edits(w) for w in words],
         "nwords": len(words),

@@ -46,7 +46,7 @@ from app.search.text import (
     normalise_text,
     prepare_query,
 )
-from app.search.tiers import TIER_BY_NAME, TIER_WEIGHT, Tier, tier_for_engine_score
+from app.search.tiers import BROAD_TIERS, TIER_BY_NAME, TIER_WEIGHT, Tier, tier_for_engine_score
 
 MAX_LIMIT = 100
 # OpenSearch refuses from + size beyond index.max_result_window (10 000 by default).
@@ -209,8 +209,11 @@ def _fuzzy_word(word: str, *, last: bool) -> dict[str, Any]:
     }
 
 
-def tier_queries(prepared: PreparedQuery) -> list[tuple[Tier, dict[str, Any]]]:
-    """One filter clause per tier that can apply to this query, best tier first."""
+def tier_queries(prepared: PreparedQuery, *, broad: bool = True) -> list[tuple[Tier, dict[str, Any]]]:
+    """One filter clause per tier that can apply to this query, best tier first.
+
+    broad=False leaves out BROAD_TIERS.
+    """
     out: list[tuple[Tier, dict[str, Any]]] = []
     t = TIER_BY_NAME
     if prepared.raw_code:
@@ -232,7 +235,7 @@ def tier_queries(prepared: PreparedQuery) -> list[tuple[Tier, dict[str, Any]]]:
         ]
         if prepared.some_words_minimum:
             out.append((t["some_words"], _some_words(prepared.content_words, prepared.some_words_minimum)))
-    return out
+    return out if broad else [(tier, clause) for tier, clause in out if tier.name not in BROAD_TIERS]
 
 
 def _relevance(prepared: PreparedQuery) -> list[dict[str, Any]]:
@@ -265,6 +268,7 @@ def build_naics_search(
     limit: int = 20,
     offset: int = 0,
     active_only: bool = True,
+    broad: bool = True,
 ) -> dict[str, Any]:
     """The search body for ``client.search(index=alias, body=...)``.
 
@@ -275,7 +279,7 @@ def build_naics_search(
     _check_page(limit, offset)
     clauses = filter_clauses(NAICS_FACETS, normalise_filters(NAICS_FACETS, filters))
     prepared = prepare_query(query)
-    tiers = tier_queries(prepared)
+    tiers = tier_queries(prepared, broad=broad)
 
     base_filters: list[dict[str, Any]] = []
     if active_only:
@@ -396,11 +400,14 @@ def parse_naics_browse_response(response: Mapping[str, Any]) -> NaicsSearchResul
     )
 
 
-def build_naics_autocomplete(query: str | None, *, limit: int = 8) -> dict[str, Any]:
-    """The search body trimmed for per-keystroke calls: no aggregations, only the item fields."""
+def build_naics_autocomplete(query: str | None, *, limit: int = 8, broad: bool = True) -> dict[str, Any]:
+    """The search body trimmed for per-keystroke calls: no aggregations, only the item fields.
+
+    broad=False: without BROAD_TIERS, the cheap first try (see services.naics_search).
+    """
     if not 1 <= limit <= MAX_AUTOCOMPLETE_LIMIT:
         raise ValueError(f"limit must be between 1 and {MAX_AUTOCOMPLETE_LIMIT}")
-    body = build_naics_search(query, None, limit=limit, offset=0)
+    body = build_naics_search(query, None, limit=limit, offset=0, broad=broad)
     del body["aggs"]
     body["_source"] = {"includes": list(ITEM_FIELDS)}
     return body

@@ -35,6 +35,10 @@ TIERS: tuple[Tier, ...] = (
 )
 
 TIER_BY_NAME: dict[str, Tier] = {t.name: t for t in TIERS}
+# The loosest tiers, and the costliest to evaluate (edit-distance automata, prefixes of
+# every content word over every field). Autocomplete searches them only when the
+# stronger tiers find nothing.
+BROAD_TIERS: frozenset[str] = frozenset({"fuzzy", "some_words"})
 CODE_TIERS: frozenset[str] = frozenset({"exact_code", "code_prefix"})
 
 # The engine score of a hit is tier.score * TIER_WEIGHT + text relevance (BM25).

@@ -160,23 +160,34 @@ async def autocomplete(
     q: str | None,
     limit: int = 8,
 ) -> NaicsAutocompleteResponse:
-    """The best few codes for what has been typed so far; nothing for a blank query."""
+    """The best few codes for what has been typed so far; nothing for a blank query.
+
+    Per keystroke, only the cheap tiers run; the broad ones (typos, some words) cost
+    several times more and only run when the cheap ones find nothing, so ``total``
+    counts the matches of the tiers searched. Either way the items are what a full search
+    lists first: broad tiers rank below every other.
+    """
     q = check_query(q)
     limit, _ = page(limit, 0, MAX_AUTOCOMPLETE_LIMIT)
     prepared = prepare_query(q)
     if prepared.is_empty:
         return NaicsAutocompleteResponse(items=[], total=0, engine=ENGINE_OPENSEARCH)
+    index = alias_name("naics", index_prefix)
     try:
-        response = await client.search(
-            index=alias_name("naics", index_prefix), body=build_naics_autocomplete(q, limit=limit)
-        )
+        for broad in (False, True):
+            body = build_naics_autocomplete(q, limit=limit, broad=broad)
+            items, total = _from_engine(parse_naics_response(await client.search(index=index, body=body)))
+            if items:
+                break
     except Exception as exc:
         if not engine_unavailable(exc):
             raise
         log.warning("NAICS autocomplete answered by PostgreSQL: search engine unavailable (%s)", exc)
-        pg = await search_naics(
-            session, prepared, NaicsFilterValues(), limit=limit, offset=0, with_facets=False
-        )
+        for broad in (False, True):
+            pg = await search_naics(
+                session, prepared, NaicsFilterValues(), limit=limit, offset=0, with_facets=False, broad=broad
+            )
+            if pg.items:
+                break
         return NaicsAutocompleteResponse(items=_from_postgres(pg), total=pg.total, engine=ENGINE_POSTGRES)
-    items, total = _from_engine(parse_naics_response(response))
     return NaicsAutocompleteResponse(items=items, total=total, engine=ENGINE_OPENSEARCH)

@@ -47,8 +47,8 @@ from bench.perf.traffic import (
 
 log = logging.getLogger(__name__)
 
-# (user number, number of users) -> that user's request paths
-Scenario = Callable[[int, int], Iterator[str]]
+# (user number, number of users, run number) -> that user's request paths
+Scenario = Callable[[int, int, int], Iterator[str]]
 
 
 @dataclass(frozen=True)
@@ -126,18 +126,22 @@ async def load_phase(
     base_url: str, scenarios: dict[str, Scenario], config: PerfConfig, sampler: RssSampler, phases: Phases
 ) -> None:
     # Scenarios interleave within each repeat so drift on a noisy machine hits them alike.
-    for repeat in range(config.repeats):
-        for concurrency in config.concurrencies:
-            for name, scenario in scenarios.items():
-                with sampler.window(phases.rss_peaks, name):
-                    run = await drive(
-                        base_url, name, lambda n, c=concurrency, s=scenario: s(n, c), concurrency, config.load
-                    )
-                phases.load_runs.append(run.as_dict())
-                log.info(
-                    "%s c=%d run %d: %.0f req/s, p99 %s ms, errors %s",
-                    name, concurrency, repeat + 1, run.rps, run.latency["p99_ms"], run.errors,
-                )  # fmt: skip
+    runs = enumerate((r, c) for r in range(config.repeats) for c in config.concurrencies)
+    for number, (repeat, concurrency) in runs:
+        for name, scenario in scenarios.items():
+            with sampler.window(phases.rss_peaks, name):
+                run = await drive(
+                    base_url,
+                    name,
+                    lambda n, c=concurrency, s=scenario, k=number: s(n, c, k),
+                    concurrency,
+                    config.load,
+                )
+            phases.load_runs.append(run.as_dict())
+            log.info(
+                "%s c=%d run %d: %.0f req/s, p99 %s ms, errors %s",
+                name, concurrency, repeat + 1, run.rps, run.latency["p99_ms"], run.errors,
+            )  # fmt: skip
 
 
 async def sync_phase(base_url: str, config: PerfConfig, sampler: RssSampler, phases: Phases) -> None:
@@ -217,10 +221,12 @@ def run(config: PerfConfig) -> dict[str, Any]:
             idle_rss = tree_rss(RssSampler(service.pid).process)
             sampler = RssSampler(service.pid)
             sampler.start()
+            # Each run starts typing at a different title (see autocomplete_paths).
+            title_step = len(titles) // (config.repeats * len(config.concurrencies))
             naics_scenarios: dict[str, Scenario] = {
-                "health": lambda n, c: health_paths(),
-                "autocomplete": lambda n, c: autocomplete_paths(titles, n, c),
-                "naics_detail": lambda n, c: detail_paths(codes, n, c),
+                "health": lambda n, c, k: health_paths(),
+                "autocomplete": lambda n, c, k: autocomplete_paths(titles, n, c, start=k * title_step),
+                "naics_detail": lambda n, c, k: detail_paths(codes, n, c),
             }
             queries = search_queries()
             url = service.base_url
@@ -230,8 +236,8 @@ def run(config: PerfConfig) -> dict[str, Any]:
             phase(phases, "sync_lag", lambda: asyncio.run(sync_phase(url, config, sampler, phases)))
             phase(phases, "reindex", lambda: reindex_phase(engines, env, config, phases))
             experience_scenarios: dict[str, Scenario] = {
-                "health": lambda n, c: health_paths(),
-                "experience_search": lambda n, c: experience_search_paths(queries, n),
+                "health": lambda n, c, k: health_paths(),
+                "experience_search": lambda n, c, k: experience_search_paths(queries, n),
             }
             phase(
                 phases,

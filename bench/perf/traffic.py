@@ -32,9 +32,17 @@ def keystroke_prefixes(title: str, max_length: int = MAX_PREFIX) -> list[str]:
     return [text[:n] for n in range(1, len(text) + 1) if not text[:n].endswith(" ")]
 
 
-def autocomplete_paths(titles: Sequence[str], user: int, users: int, limit: int = 10) -> Iterator[str]:
-    """User `user` of `users` types every users-th title, keystroke by keystroke, forever."""
-    mine = list(titles[user % len(titles) :: users]) or list(titles)
+def autocomplete_paths(
+    titles: Sequence[str], user: int, users: int, limit: int = 10, start: int = 0
+) -> Iterator[str]:
+    """User `user` of `users` types every users-th title from `start` on, keystroke by keystroke.
+
+    Runs pass different starts so that a run types titles its predecessors did not: the
+    service caches autocomplete answers, and replaying the same keystrokes would measure
+    that cache instead of the search.
+    """
+    rotated = [*titles[start % len(titles) :], *titles[: start % len(titles)]]
+    mine = list(rotated[user % len(rotated) :: users]) or rotated
     for title in itertools.cycle(mine):
         for prefix in keystroke_prefixes(title):
             yield f"{AUTOCOMPLETE_PATH}?q={quote(prefix)}&limit={limit}"

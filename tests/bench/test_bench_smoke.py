@@ -114,6 +114,9 @@ def test_bench_pure_parts_on_tiny_input(tmp_path: Path) -> None:
     ]  # fmt: skip
     paths = autocomplete_paths(["Dentists", "Bakeries"], user=1, users=2)
     assert next(paths) == "/api/v1/naics/autocomplete?q=b&limit=10"
+    # A later run types other titles first, so it cannot be answered from an earlier run's cache.
+    later = autocomplete_paths(["Dentists", "Bakeries", "Florists"], user=0, users=1, start=1)
+    assert next(later) == "/api/v1/naics/autocomplete?q=b&limit=10"
     assert percentile([1, 2, 3, 4], 50) == 2.5 and percentile([], 99) is None
     assert parse_summary("experiences: 10,000 documents in 2.0 s (5,000.5 docs/s)") == (10000, 5000.5)
     assert parse_summary("nothing useful") == (None, None)
