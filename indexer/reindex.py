@@ -21,6 +21,7 @@ from app.repositories.search_sources import count_documents, stream_rows
 from app.search.definitions import alias_name
 from app.search.documents import action_for
 from app.search.indexes import IndexManager
+from indexer.read_ahead import read_ahead
 from indexer.rebuild_lock import rebuild_lock
 
 log = logging.getLogger(__name__)
@@ -93,7 +94,8 @@ async def build_index(
         total = await count_documents(session, kind)
         async for ok, item in async_streaming_bulk(
             client,
-            _actions(session, kind, new_index, skipped),
+            # Two chunks ahead: the next bulk body is ready when the engine answers.
+            read_ahead(_actions(session, kind, new_index, skipped), 2 * BULK_CHUNK),
             chunk_size=BULK_CHUNK,
             raise_on_error=False,
             raise_on_exception=True,
