@@ -6,7 +6,8 @@ opensearch/README.md, on strings normalised by levelith_normalise() (migration
 the database as bind parameters, already normalised and split into words in Python by
 prepare_query(), exactly as the OpenSearch builder receives it.
 
-Inside a tier, rows are ordered by a text-relevance proxy for the engine's BM25: per-field
+Inside a tier, rows are ordered by coverage (content words held, as in the engine), then
+by a text-relevance proxy for the engine's BM25: per-field
 ts_rank over English tsvectors, weighted like RELEVANCE_FIELDS (title 3, aliases and
 keywords 2, examples and description 1), plus the last word as an unstemmed prefix on
 title, aliases and keywords (the engine's edge n-gram fields, PREFIX_FIELDS); then by code.
@@ -29,6 +30,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.search.text import PreparedQuery, exact_code_candidates, fuzzy_max_edits
+from app.search.tiers import COVERAGE_WEIGHT
 
 # Same bucket count as the OpenSearch terms aggregations (app.search.facets).
 FACET_SIZE = 50
@@ -73,6 +75,16 @@ fuzzy_hits AS MATERIALIZED (
     )
     GROUP BY words.i
 ),
+-- How many of the query's content words start a word of the row (any field): the
+-- some_words tier's test and, inside every tier, the first ordering key (coverage).
+covered AS (
+    SELECT b.*,
+           (SELECT count(*) FROM unnest(CAST(:content_words AS text[])) AS c(w)
+            WHERE strpos(' ' || concat_ws(' ', b.title_norm, array_to_string(b.aliases_norm, ' '),
+                                          array_to_string(b.keywords_norm, ' '), b.description_norm),
+                         ' ' || c.w) > 0) AS coverage
+    FROM base AS b
+),
 tiered AS (
     SELECT b.*, CASE
         WHEN :browse THEN 0
@@ -99,19 +111,17 @@ tiered AS (
               WHERE fuzzy_hits.tokens && string_to_array(concat_ws(' ', b.title_norm,
                         array_to_string(b.aliases_norm, ' '), array_to_string(b.keywords_norm, ' ')), ' ')
              ) = :nwords THEN 30
-        WHEN :broad AND :some_minimum > 0
-             AND (SELECT count(*) FROM unnest(CAST(:content_words AS text[])) AS c(w)
-                  WHERE strpos(' ' || concat_ws(' ', b.title_norm, array_to_string(b.aliases_norm, ' '),
-                                                array_to_string(b.keywords_norm, ' '), b.description_norm),
-                               ' ' || c.w) > 0
-                 ) >= :some_minimum THEN 20
+        WHEN :broad AND :some_minimum > 0 AND b.coverage >= :some_minimum THEN 20
     END AS score
-    FROM base AS b
+    FROM covered AS b
 ),
 hits AS MATERIALIZED (
     SELECT t.code, t.title, t.level, t.sector, t.sector_title, t.category, t.score,
            CASE WHEN :browse OR :nwords = 0 THEN 0.0 ELSE
-               3 * ts_rank(to_tsvector('english', t.title_norm), to_tsquery('english', :words_query), 1)
+               -- COVERAGE_WEIGHT per content word, for queries of two or more of them.
+               CASE WHEN cardinality(CAST(:content_words AS text[])) >= 2
+                    THEN :coverage_weight * t.coverage ELSE 0 END
+             + 3 * ts_rank(to_tsvector('english', t.title_norm), to_tsquery('english', :words_query), 1)
              + 2 * ts_rank(to_tsvector('english', array_to_string(t.aliases_norm, ' ') || ' '
                                                  || array_to_string(t.keywords_norm, ' ')),
                            to_tsquery('english', :words_query), 1)
@@ -230,6 +240,7 @@ async def search_naics(
         "nwords": len(words),
         "content_words": list(prepared.content_words),
         "some_minimum": prepared.some_words_minimum,
+        "coverage_weight": COVERAGE_WEIGHT,
         "text": prepared.text,
         "code": prepared.raw_code or "",
         "code_candidates": exact_code_candidates(prepared.raw_code) if prepared.raw_code else [],

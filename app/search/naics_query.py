@@ -3,10 +3,11 @@
 How the tiers become one ranking: the query is a bool whose ``must`` is a
 ``dis_max`` of one ``constant_score`` per tier (boost ``tier.score * 1000``), so
 a document matches only if it matches at least one tier and that clause scores
-it by its best tier; the bool ``should`` adds BM25 text relevance, so the engine
-score is ``best_tier * 1000 + BM25``. Sorting
-by ``[_score desc, code asc]`` thus orders by best tier, then relevance, then
-code; the tier is read back from the score and the API only ever sees the tier.
+it by its best tier; the bool ``should`` adds 100 per content word the row holds
+(coverage) and BM25 text relevance, so the engine score is
+``best_tier * 1000 + 100 * coverage + BM25``. Sorting by ``[_score desc, code asc]``
+thus orders by best tier, then coverage, then relevance, then code; the tier is read
+back from the score and the API only ever sees the tier.
 
 The exact, prefix, contains, fuzzy and some_words tiers compare Python-normalised
 strings (``*_norm`` and ``*_words`` fields filled by :func:`build_naics_document`), never
@@ -46,7 +47,14 @@ from app.search.text import (
     normalise_text,
     prepare_query,
 )
-from app.search.tiers import BROAD_TIERS, TIER_BY_NAME, TIER_WEIGHT, Tier, tier_for_engine_score
+from app.search.tiers import (
+    BROAD_TIERS,
+    COVERAGE_WEIGHT,
+    TIER_BY_NAME,
+    TIER_WEIGHT,
+    Tier,
+    tier_for_engine_score,
+)
 
 MAX_LIMIT = 100
 # OpenSearch refuses from + size beyond index.max_result_window (10 000 by default).
@@ -238,10 +246,24 @@ def tier_queries(prepared: PreparedQuery, *, broad: bool = True) -> list[tuple[T
     return out if broad else [(tier, clause) for tier, clause in out if tier.name not in BROAD_TIERS]
 
 
-def _relevance(prepared: PreparedQuery) -> list[dict[str, Any]]:
+def _coverage(prepared: PreparedQuery) -> list[dict[str, Any]]:
+    # Inside a tier, a row holding more of the query's words goes first: without this,
+    # one rare word's BM25 weight outranked rows holding three of four words (held-out
+    # recall@1 0.588 -> 0.639 on a 1,500-item sample). Only the broad tiers need it: in
+    # every other tier each row holds every word, so a body without them leaves it out.
+    words = prepared.content_words
+    if len(words) < 2:
+        return []
+    fields = tuple(WORD_FIELDS.values())
+    boost = COVERAGE_WEIGHT
+    return [{"constant_score": {"filter": _starts_a_word(fields, w), "boost": boost}} for w in words]
+
+
+def _relevance(prepared: PreparedQuery, *, broad: bool) -> list[dict[str, Any]]:
     if not prepared.words:
         return []
     return [
+        *(_coverage(prepared) if broad else []),
         {
             "multi_match": {
                 "query": prepared.text,
@@ -304,7 +326,7 @@ def build_naics_search(
                     }
                 ],
                 "filter": base_filters,
-                "should": _relevance(prepared),
+                "should": _relevance(prepared, broad=broad),
             }
         }
     else:

@@ -41,11 +41,14 @@ TIER_BY_NAME: dict[str, Tier] = {t.name: t for t in TIERS}
 BROAD_TIERS: frozenset[str] = frozenset({"fuzzy", "some_words"})
 CODE_TIERS: frozenset[str] = frozenset({"exact_code", "code_prefix"})
 
-# The engine score of a hit is tier.score * TIER_WEIGHT + text relevance (BM25).
-# The smallest gap between two tiers is 5 points (60/55, 55/50), i.e. 5000 here,
-# which BM25 over a handful of short fields never reaches, so sorting by the
-# engine score orders by tier first and relevance second.
+# The engine score of a hit is tier.score * TIER_WEIGHT + COVERAGE_WEIGHT * (content
+# words the row has, for queries of two or more) + text relevance (BM25). The smallest
+# gap between two tiers is 5 points (60/55, 55/50), i.e. 5000 here, which coverage (at
+# most 8 words, 800) plus BM25 over a handful of short fields never reaches; BM25 stays
+# far below one COVERAGE_WEIGHT. So sorting by the engine score orders by tier, then by
+# coverage, then by relevance.
 TIER_WEIGHT = 1000
+COVERAGE_WEIGHT = 100
 
 
 def tier_for_engine_score(engine_score: float) -> Tier | None:

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
 from opensearchpy import OpenSearch
 
-from app.search.naics_query import NaicsSearchResult, build_naics_search, parse_naics_response
+from app.search.naics_query import (
+    NaicsSearchResult,
+    build_naics_document,
+    build_naics_search,
+    parse_naics_response,
+)
 from app.search.tiers import TIERS
+from tests.search_core.conftest import _create, naics
 
 
 def search(client: OpenSearch, index: str, query: str, filters: dict[str, Any] | None = None, **kw: Any):
@@ -231,3 +238,22 @@ def test_internal_fields_are_not_returned(os_client, naics_index):
     assert hit.title == "Software Publishers"
     assert not {"title_norm", "match_words", "aliases_norm"} & hit.source.keys()
     assert hit.source["aliases"] == ["Software Company", "SaaS"]
+
+
+def test_inside_a_tier_rows_holding_more_words_come_first(os_client):
+    # Neither row holds all four words, so both land in some_words. "zyzzyva" is rare and in
+    # a title, which BM25 alone weighs above "beta" and "gamma" (common: the fillers hold one
+    # each); but 541901 holds three of the four words, 541902 two.
+    rows = [
+        naics("541901", "Widget Assembly", category="professional_services", keywords=["alpha beta gamma"]),
+        naics("541902", "Zyzzyva Services", category="professional_services", keywords=["alpha"]),
+        *(
+            naics(f"5419{n:02d}", f"Filler {n}", category="professional_services", keywords=[word])
+            for n, word in enumerate(["beta", "gamma"] * 6, start=10)
+        ),
+    ]
+    index = _create(
+        os_client, "naics", f"cov{uuid.uuid4().hex[:8]}_", [build_naics_document(r) for r in rows], "code"
+    )
+    top = ranked(search(os_client, index, "zyzzyva alpha beta gamma"))[:2]
+    assert top == [("541901", 20, "some_words"), ("541902", 20, "some_words")]
