@@ -17,7 +17,7 @@ from litestar.types import HTTPScope
 
 from app.auth.dependencies import AUTH_DEPENDENCIES
 from app.config import Settings
-from app.db.engine import create_engine
+from app.db.engine import create_engine, session_factory
 from app.error_responses import document_error_responses
 from app.errors import EXCEPTION_HANDLERS
 from app.nul_characters import refuse_nul_characters
@@ -30,6 +30,7 @@ from app.routes.pages import PAGE_HANDLERS
 from app.routes.search import SEARCH_ROUTES
 from app.routes.users import UsersController
 from app.search.client import create_search_client
+from app.services.naics_typeahead import Typeahead
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,7 @@ def response_cache_config(settings: Settings) -> ResponseCacheConfig:
 def create_app(settings: Settings, *, background: Sequence[BackgroundTask] = ()) -> Litestar:
     engine = create_engine(settings)
     search = create_search_client(settings)
+    typeahead = Typeahead(session_factory(engine), settings.typeahead_refresh_seconds)
     db_config = SQLAlchemyAsyncConfig(
         engine_instance=engine,
         session_dependency_key="db_session",
@@ -92,6 +94,7 @@ def create_app(settings: Settings, *, background: Sequence[BackgroundTask] = ())
             try:
                 yield
             finally:
+                await typeahead.close()
                 await search.close()
 
     app = Litestar(
@@ -112,4 +115,5 @@ def create_app(settings: Settings, *, background: Sequence[BackgroundTask] = ())
     app.state.settings = settings
     app.state.engine = engine
     app.state.search = search
+    app.state.typeahead = typeahead
     return app

@@ -77,6 +77,10 @@ class Settings:
     opensearch_timeout: float = 2.0
     # How long an autocomplete answer is reused for the same normalised text; 0 = never.
     autocomplete_cache_seconds: int = 30
+    # How often each API process checks whether the catalogue changed and rebuilds its
+    # in-memory autocomplete index (app/search/typeahead.py); 0 = no such index, every
+    # keystroke asks the engine.
+    typeahead_refresh_seconds: float = 2.0
     # Lets tests (and blue/green deploys) keep several sets of indexes in one cluster.
     index_prefix: str = ""
     cors_origins: list[str] = field(default_factory=lambda: ["http://localhost:8000"])
@@ -101,6 +105,7 @@ class Settings:
             db_statement_timeout_ms=_int("DB_STATEMENT_TIMEOUT_MS", 15_000),
             opensearch_timeout=_float("OPENSEARCH_TIMEOUT", 2.0),
             autocomplete_cache_seconds=_int("AUTOCOMPLETE_CACHE_SECONDS", 30),
+            typeahead_refresh_seconds=_float("TYPEAHEAD_REFRESH_SECONDS", 2.0),
             index_prefix=os.environ.get("OPENSEARCH_INDEX_PREFIX", ""),
             cors_origins=_list("CORS_ORIGINS", ["http://localhost:8000"]),
             smtp_url=os.environ.get("SMTP_URL") or None,

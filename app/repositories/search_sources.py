@@ -128,3 +128,14 @@ async def count_documents(session: AsyncSession, kind: str) -> int:
         return int(await session.scalar(select(func.count()).select_from(NaicsCode)) or 0)
     query = select(func.count()).select_from(Experience).join(User, User.id == Experience.user_id)
     return int(await session.scalar(query.where(User.is_active.is_(True))) or 0)
+
+
+async def catalogue_version(session: AsyncSession) -> tuple[int, int]:
+    """Changes whenever any NAICS document can have changed: a row added, removed or edited.
+
+    ``updated_at`` strictly increases on every edit (a trigger sets it), so the count and the
+    sum of the rows' edit times move with every insert, delete and update.
+    """
+    stamps = func.levelith_micros(NaicsCode.updated_at)
+    row = (await session.execute(select(func.count(), func.coalesce(func.sum(stamps), 0)))).one()
+    return int(row[0]), int(row[1])

@@ -124,7 +124,12 @@ class NaicsSearchController(Controller):
         limit: Annotated[int, Parameter(description=f"Capped at {MAX_AUTOCOMPLETE_LIMIT}.")] = 8,
     ) -> NaicsAutocompleteResponse:
         return await naics_search.autocomplete(
-            state.search, db_session, index_prefix=state.settings.index_prefix, q=q, limit=limit
+            state.search,
+            db_session,
+            index_prefix=state.settings.index_prefix,
+            q=q,
+            limit=limit,
+            typeahead=state.typeahead,
         )
 
 

@@ -2,6 +2,8 @@
 
 Both back ends apply the same relevance tiers to the same prepared query, so a result's
 `score` and `match_type` do not depend on which one answered; `engine` says which did.
+Autocomplete first asks the process's in-memory index (services.naics_typeahead), which
+holds the same tiers for the cheap part of the table.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from app.search.naics_query import (
 )
 from app.search.text import prepare_query
 from app.search.tiers import TIERS
+from app.services.naics_typeahead import Typeahead
 from app.services.search_fallback import engine_unavailable
 from app.services.search_input import (
     MAX_AUTOCOMPLETE_LIMIT,
@@ -44,6 +47,7 @@ log = logging.getLogger(__name__)
 
 ENGINE_OPENSEARCH = "opensearch"
 ENGINE_POSTGRES = "postgres"
+ENGINE_MEMORY = "memory"
 _TIER_NAME_BY_SCORE: dict[int, str] = {t.score: t.name for t in TIERS} | {BROWSE.score: BROWSE.name}
 
 
@@ -159,31 +163,41 @@ async def autocomplete(
     index_prefix: str,
     q: str | None,
     limit: int = 8,
+    typeahead: Typeahead | None = None,
 ) -> NaicsAutocompleteResponse:
     """The best few codes for what has been typed so far; nothing for a blank query.
 
-    Per keystroke, only the cheap tiers run; the broad ones (typos, some words) cost
-    several times more and only run when the cheap ones find nothing, so ``total``
-    counts the matches of the tiers searched. Either way the items are what a full search
-    lists first: broad tiers rank below every other.
+    Per keystroke, only the cheap tiers run: in memory when the process has the catalogue
+    (``engine`` "memory"), else on the engine. The broad ones (typos, some words) cost
+    several times more and only run, on the engine, when the cheap ones find nothing, so
+    ``total`` counts the matches of the tiers searched. Either way the items are what a full
+    search lists first: broad tiers rank below every other.
     """
     q = check_query(q)
     limit, _ = page(limit, 0, MAX_AUTOCOMPLETE_LIMIT)
     prepared = prepare_query(q)
     if prepared.is_empty:
         return NaicsAutocompleteResponse(items=[], total=0, engine=ENGINE_OPENSEARCH)
-    index = alias_name("naics", index_prefix)
+    attempts: tuple[bool, ...] = (False, True)
+    index = await typeahead.index() if typeahead is not None else None
+    if index is not None:
+        found = index.search(prepared, limit)
+        if found.items:
+            items = [_item(hit.fields, hit.tier.score, hit.tier.name) for hit in found.items]
+            return NaicsAutocompleteResponse(items=items, total=found.total, engine=ENGINE_MEMORY)
+        attempts = (True,)  # the cheap tiers are known to be empty
+    alias = alias_name("naics", index_prefix)
     try:
-        for broad in (False, True):
+        for broad in attempts:
             body = build_naics_autocomplete(q, limit=limit, broad=broad)
-            items, total = _from_engine(parse_naics_response(await client.search(index=index, body=body)))
+            items, total = _from_engine(parse_naics_response(await client.search(index=alias, body=body)))
             if items:
                 break
     except Exception as exc:
         if not engine_unavailable(exc):
             raise
         log.warning("NAICS autocomplete answered by PostgreSQL: search engine unavailable (%s)", exc)
-        for broad in (False, True):
+        for broad in attempts:
             pg = await search_naics(
                 session, prepared, NaicsFilterValues(), limit=limit, offset=0, with_facets=False, broad=broad
             )

@@ -83,8 +83,11 @@ ENRICHED: dict[str, dict[str, Any]] = {
 @dataclass(frozen=True)
 class SearchWorld:
     settings: Settings
+    # These two answer autocomplete without the in-memory index, so every keystroke reaches
+    # the engine (or its fallback): the paths taken when the index is off or not built.
     search: AsyncTestClient[Any]  # the API with the search engine
     fallback: AsyncTestClient[Any]  # the same API and database with the engine unreachable
+    typeahead: AsyncTestClient[Any]  # the API as configured by default: in-memory autocomplete
     sessions: async_sessionmaker[AsyncSession]
     experience_ids: dict[str, str]  # experience title -> id
 
@@ -186,6 +189,7 @@ async def search_world(
         data_dir=Path(tmp_path_factory.mktemp("data")),
         index_prefix=f"s{secrets.token_hex(5)}_",
         run_indexer=False,
+        typeahead_refresh_seconds=0,
     )
     engine = create_engine(settings)
     sessions = async_sessionmaker(engine, expire_on_commit=False)
@@ -194,11 +198,13 @@ async def search_world(
             await load_catalogue(session)
             ids = await load_experiences(session)
         fallback_settings = replace(settings, opensearch_url=DEAD_SEARCH_URL)
+        default_settings = replace(settings, typeahead_refresh_seconds=Settings.typeahead_refresh_seconds)
         async with (
             AsyncTestClient(app=create_app(settings)) as search,
             AsyncTestClient(app=create_app(fallback_settings)) as fallback,
+            AsyncTestClient(app=create_app(default_settings)) as typeahead,
         ):
-            world = SearchWorld(settings, search, fallback, sessions, ids)
+            world = SearchWorld(settings, search, fallback, typeahead, sessions, ids)
             await world.reindex("naics")
             await world.reindex("experiences")
             yield world

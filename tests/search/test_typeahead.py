@@ -1,0 +1,160 @@
+"""In-memory autocomplete: the same tiers as the engine, kept fresh, and up when either back end is down."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from app.config import Settings
+from app.models import NaicsCode
+from app.search.text import prepare_query
+from app.search.typeahead import TypeaheadIndex, _add, _equal_to
+from tests.search.conftest import DEAD_SEARCH_URL, SearchWorld
+from tests.search.test_fallback_agreement import QUERIES, tiers
+from tests.sync.conftest import eventually
+
+AUTOCOMPLETE = "/api/v1/naics/autocomplete"
+# What people send while typing, on top of the agreement queries of the full search.
+KEYSTROKES = ["s", "so", "sof", "dent", "restaur", "offices of d", "food s", "3", "31-", "7225", "cafe"]
+
+
+async def autocomplete(client: AsyncTestClient[Any], q: str, limit: int = 20) -> dict[str, Any]:
+    response = await client.get(AUTOCOMPLETE, params={"q": q, "limit": limit})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+@pytest.mark.parametrize("query", [*QUERIES, *KEYSTROKES])
+async def test_memory_gives_the_engines_tiers(search_world: SearchWorld, query: str) -> None:
+    memory = await autocomplete(search_world.typeahead, query)
+    engine = await autocomplete(search_world.search, query)
+    assert engine["engine"] == "opensearch"
+    if memory["engine"] != "memory":
+        # Nothing in the cheap tiers: the engine's broad tiers answered, exactly as without the index.
+        assert memory == engine
+        assert not engine["items"] or engine["items"][0]["match_type"] in {"fuzzy", "some_words"}
+        return
+    assert memory["total"] == engine["total"]
+    assert [(i["score"], i["match_type"]) for i in memory["items"]] == [
+        (i["score"], i["match_type"]) for i in engine["items"]
+    ]
+    memory_tiers, engine_tiers = tiers(memory), tiers(engine)
+    if engine["total"] > len(engine["items"]):  # the last tier on the page is cut: order decides
+        cut = min(engine_tiers)
+        del memory_tiers[cut], engine_tiers[cut]
+    assert memory_tiers == engine_tiers
+    if len(tiers(engine)[engine["items"][0]["score"]]) == 1:
+        assert memory["items"][0] == engine["items"][0]
+
+
+async def test_must_shows_from_memory(search_world: SearchWorld) -> None:
+    softw = await autocomplete(search_world.typeahead, "softw", limit=8)
+    assert softw["engine"] == "memory"
+    first = softw["items"][0]
+    assert (first["title"], first["match_type"]) == ("Software Publishers", "title_prefix")
+    assert {"5132", "513210"} <= {i["code"] for i in softw["items"][:2]}
+    dent = await autocomplete(search_world.typeahead, "dent", limit=8)
+    assert "621210" in [i["code"] for i in dent["items"]]
+    # A typo finds nothing in memory; the engine's fuzzy tier answers.
+    typo = await autocomplete(search_world.typeahead, "sofware", limit=3)
+    assert typo["engine"] == "opensearch" and typo["items"][0]["code"] == "423430"
+
+
+async def test_engine_down_memory_still_answers_every_cheap_tier(search_world: SearchWorld) -> None:
+    from app.asgi import create_app
+
+    settings = replace(search_world.settings, opensearch_url=DEAD_SEARCH_URL, typeahead_refresh_seconds=2)
+    async with AsyncTestClient(app=create_app(settings)) as client:
+        dent = await autocomplete(client, "dent")
+        assert dent["engine"] == "memory"
+        assert dent["items"] == (await autocomplete(search_world.typeahead, "dent"))["items"]
+        # The typo tiers need a search back end: PostgreSQL's, with the same answer.
+        typo = await autocomplete(client, "sofware", limit=3)
+        assert typo["engine"] == "postgres" and typo["items"][0]["code"] == "423430"
+
+
+async def test_postgres_unreachable_the_engine_answers(search_world: SearchWorld) -> None:
+    from app.asgi import create_app
+
+    settings = replace(
+        search_world.settings,
+        database_url="postgresql://levelith@127.0.0.1:9/none",
+        typeahead_refresh_seconds=60,
+    )
+    async with AsyncTestClient(app=create_app(settings)) as client:
+        for _ in range(2):  # the second keystroke does not wait for PostgreSQL again
+            softw = await autocomplete(client, "softw", limit=3)
+            assert softw["engine"] == "opensearch" and softw["items"][0]["title"] == "Software Publishers"
+
+
+async def test_catalogue_edits_reach_autocomplete(settings: Settings, db_engine: AsyncEngine) -> None:
+    from app.asgi import create_app
+
+    fresh = replace(settings, typeahead_refresh_seconds=0.05, autocomplete_cache_seconds=0)
+    async with AsyncTestClient(app=create_app(fresh)) as client:
+        before = await autocomplete(client, "offices of dent")
+        assert [i["code"] for i in before["items"]] == ["6212", "621210"] and before["engine"] == "memory"
+
+        async with AsyncSession(db_engine) as session, session.begin():
+            await session.execute(
+                update(NaicsCode).where(NaicsCode.code == "541511").values(keywords=["zorbing apps"])
+            )
+            await session.execute(update(NaicsCode).where(NaicsCode.code == "6212").values(is_active=False))
+
+        async def edited() -> bool:
+            zorb = await autocomplete(client, "zorb")
+            dent = await autocomplete(client, "offices of dent")
+            return [(i["code"], i["match_type"]) for i in zorb["items"]] == [
+                ("541511", "keyword_contains")
+            ] and [i["code"] for i in dent["items"]] == ["621210"]
+
+        await eventually(edited, within=10)
+
+
+def test_inside_a_tier_title_words_outrank_other_fields() -> None:
+    def doc(code: str, title: str, keywords: list[str]) -> dict[str, Any]:
+        words = sorted({w for k in keywords for w in k.split()})
+        return {
+            "code": code, "title": title, "title_norm": title.lower(), "level": 6, "category": "health",
+            "keywords_norm": keywords, "title_words": title.lower().split(), "keywords_words": words,
+        }  # fmt: skip
+
+    index = TypeaheadIndex(
+        [
+            doc("100001", "Clinics", ["oral dentistry"]),
+            doc("100002", "Oral Health Practitioners", ["oral dentistry"]),
+            doc("100003", "Dentists", ["oral dentistry"]),
+        ]
+    )
+    found = index.search(prepare_query("oral dent"), 10)
+    # All three hold both words in a keyword (no title holds both): one tier. A code whose
+    # title holds one of them goes first, even before the code with an equally short title.
+    assert [(h.fields["code"], h.tier.name) for h in found.items] == [
+        ("100003", "keyword_contains"),
+        ("100002", "keyword_contains"),
+        ("100001", "keyword_contains"),
+    ]
+    assert found.total == 3
+
+
+def test_bit_sliced_counts_equal_plain_counts() -> None:
+    rng = random.Random(20261130)
+    size = 300
+    counts = [0] * size
+    counter: list[int] = []
+    for _ in range(40):
+        members = [i for i in range(size) if rng.random() < 0.3]
+        weight = rng.randint(1, 3)
+        _add(counter, sum(1 << i for i in members), weight)
+        for i in members:
+            counts[i] += weight
+    everyone = (1 << size) - 1
+    for value in range(max(counts) + 2):
+        expected = sum(1 << i for i in range(size) if counts[i] == value)
+        assert _equal_to(counter, value, everyone) == expected
