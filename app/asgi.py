@@ -10,10 +10,8 @@ from typing import Any
 from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig, SQLAlchemyPlugin
 from litestar import Litestar
 from litestar.config.cors import CORSConfig
-from litestar.config.response_cache import ResponseCacheConfig
 from litestar.datastructures import ResponseHeader
 from litestar.openapi import OpenAPIConfig
-from litestar.types import HTTPScope
 
 from app.auth.dependencies import AUTH_DEPENDENCIES
 from app.config import Settings
@@ -59,23 +57,12 @@ SECURITY_HEADERS = [
 ]
 
 
-def response_cache_config(settings: Settings) -> ResponseCacheConfig:
-    """Litestar's response cache, used by the handlers that opt in (autocomplete).
-
-    An in-memory store per process: what it holds is public, small and cheap to lose.
-    """
-    seconds = settings.autocomplete_cache_seconds
-
-    def cacheable(_: HTTPScope, status_code: int) -> bool:
-        return seconds > 0 and 200 <= status_code < 300
-
-    return ResponseCacheConfig(default_expiration=max(seconds, 1), cache_response_filter=cacheable)
-
-
 def create_app(settings: Settings, *, background: Sequence[BackgroundTask] = ()) -> Litestar:
     engine = create_engine(settings)
     search = create_search_client(settings)
-    typeahead = Typeahead(session_factory(engine), settings.typeahead_refresh_seconds)
+    # Sessions outside a request's own (the in-memory autocomplete, which mostly needs none).
+    sessions = session_factory(engine)
+    typeahead = Typeahead(sessions, settings.typeahead_refresh_seconds)
     db_config = SQLAlchemyAsyncConfig(
         engine_instance=engine,
         session_dependency_key="db_session",
@@ -108,12 +95,12 @@ def create_app(settings: Settings, *, background: Sequence[BackgroundTask] = ())
         openapi_config=OpenAPIConfig(title="Levelith search service", version="1.0.0", path="/schema"),
         response_headers=SECURITY_HEADERS,
         request_max_body_size=1024 * 1024,
-        response_cache_config=response_cache_config(settings),
         debug=False,
     )
     document_error_responses(app)
     app.state.settings = settings
     app.state.engine = engine
     app.state.search = search
+    app.state.sessions = sessions
     app.state.typeahead = typeahead
     return app

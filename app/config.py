@@ -75,8 +75,6 @@ class Settings:
     db_pool_timeout: float = 10.0
     db_statement_timeout_ms: int = 15_000
     opensearch_timeout: float = 2.0
-    # How long an autocomplete answer is reused for the same normalised text; 0 = never.
-    autocomplete_cache_seconds: int = 30
     # How often each API process checks whether the catalogue changed and rebuilds its
     # in-memory autocomplete index (app/search/typeahead.py); 0 = no such index, every
     # keystroke asks the engine.
@@ -104,7 +102,6 @@ class Settings:
             db_pool_timeout=_float("DB_POOL_TIMEOUT", 10.0),
             db_statement_timeout_ms=_int("DB_STATEMENT_TIMEOUT_MS", 15_000),
             opensearch_timeout=_float("OPENSEARCH_TIMEOUT", 2.0),
-            autocomplete_cache_seconds=_int("AUTOCOMPLETE_CACHE_SECONDS", 30),
             typeahead_refresh_seconds=_float("TYPEAHEAD_REFRESH_SECONDS", 2.0),
             index_prefix=os.environ.get("OPENSEARCH_INDEX_PREFIX", ""),
             cors_origins=_list("CORS_ORIGINS", ["http://localhost:8000"]),

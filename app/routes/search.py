@@ -15,7 +15,6 @@ from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.errors import validation_field
-from app.search.text import prepare_query
 from app.services import experience_search, naics_search
 from app.services.experience_search import ExperienceSearchResponse
 from app.services.naics_search import NaicsAutocompleteResponse, NaicsSearchResponse
@@ -62,21 +61,6 @@ def validation_422(request: Request, exc: ValidationException) -> Response[dict[
 _HANDLERS: dict[Any, Any] = {InvalidSearchInput: invalid_input_422, ValidationException: validation_422}
 
 
-def autocomplete_cache_key(request: Request[Any, Any, Any]) -> str:
-    """Same normalised text and limit, same answer: "Dent", "dent " and "DENT" share one entry.
-
-    The cache is read before the handler validates anything, so input the handler refuses
-    must never share a key with an answer: a too-long q gets a key of its own (a 422 is
-    never stored); a bad limit is part of the key as sent.
-    """
-    q = request.query_params.get("q") or ""
-    limit = request.query_params.get("limit", "")
-    if len(q) > MAX_QUERY_LENGTH:
-        return f"autocomplete-refused:{len(q)}:{limit}"
-    prepared = prepare_query(q)
-    return f"autocomplete:{prepared.raw_code}:{prepared.text}:{limit}"
-
-
 class NaicsSearchController(Controller):
     path = "/api/v1/naics"
     tags = ["search"]
@@ -111,21 +95,22 @@ class NaicsSearchController(Controller):
     @get(
         "/autocomplete",
         summary="NAICS suggestions while typing",
-        # Per keystroke, many users type the same first letters: reuse an answer for a
-        # short while (AUTOCOMPLETE_CACHE_SECONDS), keyed on what the search sees.
-        cache=True,
-        cache_key_builder=autocomplete_cache_key,
+        # No response cache: the in-memory index answers faster than a cache lookup and
+        # store cost on a miss, and is never older than TYPEAHEAD_REFRESH_SECONDS.
+        cache=False,
     )
     async def autocomplete(
         self,
-        state: State,
-        db_session: AsyncSession,
+        request: Request[Any, Any, Any],
         q: Query = None,
         limit: Annotated[int, Parameter(description=f"Capped at {MAX_AUTOCOMPLETE_LIMIT}.")] = 8,
     ) -> NaicsAutocompleteResponse:
+        # The app's own state, not an injected `State` (a copy made per request): this runs
+        # on every keystroke.
+        state = request.app.state
         return await naics_search.autocomplete(
             state.search,
-            db_session,
+            state.sessions,
             index_prefix=state.settings.index_prefix,
             q=q,
             limit=limit,

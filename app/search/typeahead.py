@@ -23,8 +23,9 @@ PostgreSQL fallback's ``ts_rank``, it may order near ties differently from the e
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from app.search.text import PreparedQuery, exact_code_candidates
@@ -33,16 +34,21 @@ from app.search.tiers import TIER_BY_NAME, Tier
 # Prefixes up to this length are precomputed: they are the most frequent keystrokes and the
 # ones whose vocabulary range is widest (every word starting with "s").
 _PRECOMPUTED_PREFIX = 3
+# Longer prefixes whose bitmaps are kept, per field (a few hundred bytes each).
+_CACHED_PREFIXES = 4096
 # After the last word of every vocabulary word with this prefix, in code point order.
 _PREFIX_END = "\U0010ffff"
 
-# Field weights of the relevance order inside a tier (the engine's RELEVANCE_FIELDS).
-_WORD_FIELDS: tuple[tuple[str, str, int], ...] = (
-    ("title_contains", "title_words", 3),
-    ("alias_contains", "aliases_words", 2),
-    ("keyword_contains", "keywords_words", 2),
-    ("description_contains", "description_words", 1),
+# The contains tiers' word fields, with their weight in the relevance order inside a tier
+# (the engine's RELEVANCE_FIELDS: title 3, aliases and keywords 2, description 1).
+_WORD_FIELDS: tuple[tuple[Tier, str, int], ...] = (
+    (TIER_BY_NAME["title_contains"], "title_words", 3),
+    (TIER_BY_NAME["alias_contains"], "aliases_words", 2),
+    (TIER_BY_NAME["keyword_contains"], "keywords_words", 2),
+    (TIER_BY_NAME["description_contains"], "description_words", 1),
 )
+# Tiers in which every query word starts a title word, so every row weighs the same.
+_TITLE_TIERS = frozenset({"exact_title", "title_prefix", "title_contains"})
 # What an item shows, as in the engine's ITEM_FIELDS.
 _ITEM_FIELDS: tuple[str, ...] = ("code", "title", "level", "sector", "sector_title", "category")
 
@@ -60,62 +66,50 @@ class TypeaheadResult:
 
 
 class _Vocabulary:
-    """Sorted words of one field and, per word, the bitmap of documents holding it."""
+    """Sorted strings (words, titles or codes) and, per string, the documents holding it."""
 
     def __init__(self, postings: Mapping[str, int]) -> None:
-        self.words = sorted(postings)
-        self.bitmaps = [postings[w] for w in self.words]
+        self.exact = dict(postings)
+        self.keys = sorted(postings)
+        self.bitmaps = [postings[k] for k in self.keys]
         self._short: dict[str, int] = {}
-        for word, bitmap in zip(self.words, self.bitmaps, strict=True):
-            for n in range(1, min(len(word), _PRECOMPUTED_PREFIX) + 1):
-                self._short[word[:n]] = self._short.get(word[:n], 0) | bitmap
+        for key, bitmap in zip(self.keys, self.bitmaps, strict=True):
+            for n in range(1, min(len(key), _PRECOMPUTED_PREFIX) + 1):
+                self._short[key[:n]] = self._short.get(key[:n], 0) | bitmap
+        # Typing repeats words ("software", then "software p", "software pu", ...): the
+        # bitmaps of recent longer prefixes are kept, as an engine keeps its filter cache.
+        self.starting_with = lru_cache(maxsize=_CACHED_PREFIXES)(self._starting_with)
 
-    def starting_with(self, prefix: str) -> int:
-        """Documents holding a word that starts with ``prefix``."""
+    def _starting_with(self, prefix: str) -> int:
+        """Documents holding a string that starts with ``prefix``."""
         if len(prefix) <= _PRECOMPUTED_PREFIX:
             return self._short.get(prefix, 0)
-        start = bisect_left(self.words, prefix)
-        end = bisect_left(self.words, prefix + _PREFIX_END, start)
+        start = bisect_left(self.keys, prefix)
+        end = bisect_left(self.keys, prefix + _PREFIX_END, start)
         bitmap = 0
         for b in self.bitmaps[start:end]:
             bitmap |= b
         return bitmap
 
 
-def _bits(bitmap: int, n: int) -> list[int]:
-    """Positions of the lowest ``n`` set bits, lowest first."""
-    out: list[int] = []
-    while bitmap and len(out) < n:
-        low = bitmap & -bitmap
-        out.append(low.bit_length() - 1)
-        bitmap ^= low
-    return out
+def _postings(values_per_doc: Iterable[Iterable[str]]) -> _Vocabulary:
+    postings: dict[str, int] = {}
+    for i, values in enumerate(values_per_doc):
+        for value in values:
+            postings[value] = postings.get(value, 0) | 1 << i
+    return _Vocabulary(postings)
 
 
-def _add(counter: list[int], bitmap: int, weight: int) -> None:
-    """Add ``weight`` to the count of every document in ``bitmap``.
+def _add(planes: list[int], j: int, bitmap: int) -> None:
+    """Add 2**j to the count of every document in ``bitmap``.
 
-    ``counter`` holds the counts bit-sliced: ``counter[j]`` is the bitmap of documents whose
-    count has bit ``j`` set, so one addition is a handful of big-int operations whatever the
-    number of documents.
+    Counts are bit-sliced: ``planes[j]`` is the bitmap of documents whose count has bit ``j``
+    set, so an addition is a few big-int operations however many documents there are.
     """
-    for shift in range(weight.bit_length()):
-        if not weight >> shift & 1:
-            continue
-        carry, j = bitmap, shift
-        while carry:
-            if j >= len(counter):
-                counter.extend([0] * (j + 1 - len(counter)))
-            counter[j], carry = counter[j] ^ carry, counter[j] & carry
-            j += 1
-
-
-def _equal_to(counter: list[int], value: int, within: int) -> int:
-    """Documents of ``within`` whose bit-sliced count equals ``value``."""
-    bitmap = within
-    for j, plane in enumerate(counter):
-        bitmap &= plane if value >> j & 1 else ~plane
-    return bitmap if value < 1 << len(counter) else 0
+    carry = bitmap
+    while carry:
+        planes[j], carry = planes[j] ^ carry, planes[j] & carry
+        j += 1
 
 
 class TypeaheadIndex:
@@ -128,103 +122,92 @@ class TypeaheadIndex:
         self.version = version
         self.size = len(docs)
         self._items = [{f: d.get(f) for f in _ITEM_FIELDS} for d in docs]
-        self._codes = sorted((str(d["code"]), i) for i, d in enumerate(docs))
-        self._code_bit = {code: 1 << i for code, i in self._codes}
-        self._titles = sorted((str(d["title_norm"]), i) for i, d in enumerate(docs))
-        self._exact: dict[str, dict[str, int]] = {"title": {}, "alias": {}, "keyword": {}}
-        fields: dict[str, dict[str, int]] = {field: {} for _, field, _ in _WORD_FIELDS}
-        for i, d in enumerate(docs):
-            bit = 1 << i
-            exact_values = {
-                "title": [d["title_norm"]],
-                "alias": d.get("aliases_norm") or [],
-                "keyword": d.get("keywords_norm") or [],
-            }
-            for kind, values in exact_values.items():
-                for value in values:
-                    self._exact[kind][value] = self._exact[kind].get(value, 0) | bit
-            for field, postings in fields.items():
-                for word in d.get(field) or []:
-                    postings[word] = postings.get(word, 0) | bit
-        self._vocabularies = {field: _Vocabulary(postings) for field, postings in fields.items()}
+        self._codes = _postings([str(d["code"])] for d in docs)
+        self._titles = _postings([d["title_norm"]] for d in docs)
+        self._aliases = _postings(d.get("aliases_norm") or [] for d in docs)
+        self._keywords = _postings(d.get("keywords_norm") or [] for d in docs)
+        self._words = [
+            (tier, _postings(d.get(field) or [] for d in docs), w) for tier, field, w in _WORD_FIELDS
+        ]
 
-    def _code_prefix(self, prefix: str) -> int:
-        start = bisect_left(self._codes, (prefix,))
-        bitmap = 0
-        for code, i in self._codes[start:]:
-            if not code.startswith(prefix):
-                break
-            bitmap |= 1 << i
-        return bitmap
-
-    def _title_prefix(self, prefix: str) -> int:
-        start = bisect_left(self._titles, (prefix,))
-        end = bisect_left(self._titles, (prefix + _PREFIX_END,), start)
-        bitmap = 0
-        for _, i in self._titles[start:end]:
-            bitmap |= 1 << i
-        return bitmap
-
-    def _tier_bitmaps(
-        self, prepared: PreparedQuery, per_word: dict[str, list[int]]
-    ) -> list[tuple[Tier, int]]:
+    def _tiers(self, prepared: PreparedQuery, starts: list[list[int]]) -> list[tuple[Tier, int]]:
         """Each cheap tier's documents, best tier first, as in the engine's tier_queries."""
         t = TIER_BY_NAME
         out: list[tuple[Tier, int]] = []
         if prepared.raw_code:
             exact = 0
             for code in exact_code_candidates(prepared.raw_code):
-                exact |= self._code_bit.get(code, 0)
-            out += [(t["exact_code"], exact), (t["code_prefix"], self._code_prefix(prepared.raw_code))]
+                exact |= self._codes.exact.get(code, 0)
+            out += [
+                (t["exact_code"], exact),
+                (t["code_prefix"], self._codes.starting_with(prepared.raw_code)),
+            ]
         if prepared.words:
             text = prepared.text
             out += [
-                (t["exact_title"], self._exact["title"].get(text, 0)),
-                (t["title_prefix"], self._title_prefix(text)),
-                (t["exact_alias"], self._exact["alias"].get(text, 0)),
-                (t["exact_keyword"], self._exact["keyword"].get(text, 0)),
+                (t["exact_title"], self._titles.exact.get(text, 0)),
+                (t["title_prefix"], self._titles.starting_with(text)),
+                (t["exact_alias"], self._aliases.exact.get(text, 0)),
+                (t["exact_keyword"], self._keywords.exact.get(text, 0)),
             ]
-            for tier, field, _ in _WORD_FIELDS:
-                bitmap = -1  # every document, until a word rules some out
-                for word_bitmap in per_word[field]:
+            for (tier, _, _), per_word in zip(self._words, starts, strict=True):
+                bitmap = per_word[0]
+                for word_bitmap in per_word[1:]:
                     bitmap &= word_bitmap
-                out.append((t[tier], bitmap))
+                out.append((tier, bitmap))
         return out
 
-    def _relevance(self, per_word: dict[str, list[int]], n_words: int) -> list[int]:
-        """Bit-sliced relevance counts: per query word, the weight of its best field."""
-        counter: list[int] = []
+    def _relevance(self, starts: list[list[int]], n_words: int) -> list[int]:
+        """Bit-sliced counts: per query word, the weight of the best field a word of it starts."""
+        planes = [0] * (3 * n_words).bit_length()
         for k in range(n_words):
             seen = 0
-            for _, field, weight in _WORD_FIELDS:
-                fresh = per_word[field][k] & ~seen
+            for (_, _, weight), per_word in zip(self._words, starts, strict=True):
+                fresh = per_word[k] & ~seen
+                seen |= per_word[k]
                 if fresh:
-                    _add(counter, fresh, weight)
-                seen |= per_word[field][k]
-        return counter
+                    for j in range(weight.bit_length()):
+                        if weight >> j & 1:
+                            _add(planes, j, fresh)
+        return planes
 
     def search(self, prepared: PreparedQuery, limit: int) -> TypeaheadResult:
         """The first ``limit`` codes of the cheap tiers, and how many codes they hold in all."""
         words = prepared.words
-        per_word = {
-            field: [self._vocabularies[field].starting_with(w) for w in words] for _, field, _ in _WORD_FIELDS
-        }
+        starts = [[vocabulary.starting_with(w) for w in words] for _, vocabulary, _ in self._words]
         taken = 0
         tiers: list[tuple[Tier, int]] = []
-        for tier, bitmap in self._tier_bitmaps(prepared, per_word):
-            fresh = bitmap & ~taken
-            if fresh:
+        for tier, bitmap in self._tiers(prepared, starts):
+            if fresh := bitmap & ~taken:
                 tiers.append((tier, fresh))
                 taken |= fresh
-        counter = self._relevance(per_word, len(words))
-        top = 3 * len(words)
         hits: list[TypeaheadHit] = []
+        planes: list[int] | None = None
         for tier, bitmap in tiers:
-            remaining = bitmap
-            for value in range(top, -1, -1):
-                if len(hits) >= limit or not remaining:
-                    break
-                level = _equal_to(counter, value, remaining)
-                remaining &= ~level
-                hits += [TypeaheadHit(self._items[i], tier) for i in _bits(level, limit - len(hits))]
+            # Within the tier, documents by relevance, best first; each level in display order.
+            if tier.name in _TITLE_TIERS:  # every row weighs the same: one level
+                levels = [bitmap]
+            else:
+                planes = planes if planes is not None else self._relevance(starts, len(words))
+                levels = _levels(planes, bitmap)
+            for level in levels:
+                while level and len(hits) < limit:
+                    low = level & -level
+                    hits.append(TypeaheadHit(self._items[low.bit_length() - 1], tier))
+                    level ^= low
+            if len(hits) >= limit:
+                break
         return TypeaheadResult(items=hits, total=taken.bit_count())
+
+
+def _levels(planes: list[int], within: int) -> Iterator[int]:
+    """The documents of ``within`` grouped by their bit-sliced count, highest count first."""
+    for value in range((1 << len(planes)) - 1, -1, -1):
+        if not within:
+            return
+        level = within
+        for j, plane in enumerate(planes):
+            level &= plane if value >> j & 1 else ~plane
+        if level:
+            yield level
+            within &= ~level

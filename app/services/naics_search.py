@@ -14,7 +14,7 @@ from typing import Any
 
 import msgspec
 from opensearchpy import AsyncOpenSearch
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.repositories.naics_search_pg import NaicsFilterValues, PgNaicsResult, search_naics
 from app.search.definitions import alias_name
@@ -158,7 +158,7 @@ async def search(
 
 async def autocomplete(
     client: AsyncOpenSearch,
-    session: AsyncSession,
+    sessions: async_sessionmaker[AsyncSession],
     *,
     index_prefix: str,
     q: str | None,
@@ -183,7 +183,10 @@ async def autocomplete(
     if index is not None:
         found = index.search(prepared, limit)
         if found.items:
-            items = [_item(hit.fields, hit.tier.score, hit.tier.name) for hit in found.items]
+            # The index holds exactly the item's other fields, already typed.
+            items = [
+                NaicsItem(**hit.fields, score=hit.tier.score, match_type=hit.tier.name) for hit in found.items
+            ]
             return NaicsAutocompleteResponse(items=items, total=found.total, engine=ENGINE_MEMORY)
         attempts = (True,)  # the cheap tiers are known to be empty
     alias = alias_name("naics", index_prefix)
@@ -197,11 +200,20 @@ async def autocomplete(
         if not engine_unavailable(exc):
             raise
         log.warning("NAICS autocomplete answered by PostgreSQL: search engine unavailable (%s)", exc)
-        for broad in attempts:
-            pg = await search_naics(
-                session, prepared, NaicsFilterValues(), limit=limit, offset=0, with_facets=False, broad=broad
-            )
-            if pg.items:
-                break
+        # A session only now: most keystrokes never need PostgreSQL, and a per-request
+        # session (created, committed, closed) cost more than the in-memory search itself.
+        async with sessions() as session:
+            for broad in attempts:
+                pg = await search_naics(
+                    session,
+                    prepared,
+                    NaicsFilterValues(),
+                    limit=limit,
+                    offset=0,
+                    with_facets=False,
+                    broad=broad,
+                )
+                if pg.items:
+                    break
         return NaicsAutocompleteResponse(items=_from_postgres(pg), total=pg.total, engine=ENGINE_POSTGRES)
     return NaicsAutocompleteResponse(items=items, total=total, engine=ENGINE_OPENSEARCH)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import random
+import string
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,6 +26,7 @@ from app.search.text import (
     normalise_code_query,
     normalise_list,
     normalise_text,
+    normalise_unicode,
     prepare_query,
     tokenize,
 )
@@ -53,6 +56,15 @@ def test_normalise_text(raw, expected):
     assert normalise_text(raw) == expected
     # Idempotent: normalising stored (already normalised) text changes nothing.
     assert normalise_text(expected) == expected
+
+
+def test_ascii_text_normalises_exactly_as_the_unicode_path_does():
+    # The fast path for ASCII must never give the engine a different string from PostgreSQL's
+    # twin (levelith_normalise), which follows the Unicode path.
+    rng = random.Random(20261130)
+    for _ in range(5000):
+        text = "".join(rng.choice(string.printable + "\x00\x7f") for _ in range(rng.randint(1, 40)))
+        assert normalise_text(text) == normalise_unicode(text), repr(text)
 
 
 def test_tokenize_and_lists():
