@@ -144,15 +144,30 @@ async def load_phase(
             )  # fmt: skip
 
 
-async def sync_phase(base_url: str, config: PerfConfig, sampler: RssSampler, phases: Phases) -> None:
-    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
-    async with httpx.AsyncClient(base_url=base_url, timeout=30, limits=limits) as client:
-        tokens = await register_users(client, config.users)
-        for repeat in range(config.repeats):
-            with sampler.window(phases.rss_peaks, "sync_lag"):
-                run = await measure(client, tokens, count=config.sync_count, rate=config.sync_rate)
-            phases.sync_runs.append(run.as_dict())
-            log.info("sync lag run %d: %s (not visible: %d)", repeat + 1, run.lag, run.not_visible)
+async def sync_phase(
+    base_url: str, opensearch_url: str, config: PerfConfig, sampler: RssSampler, phases: Phases
+) -> None:
+    # Idle connections are dropped before uvicorn's 5 s keep-alive timeout would close them
+    # under a request (a lost write, counted as an error, in earlier runs).
+    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64, keepalive_expiry=4)
+    search = AsyncOpenSearch(hosts=[opensearch_url], timeout=30)
+    try:
+        async with httpx.AsyncClient(base_url=base_url, timeout=30, limits=limits) as client:
+            tokens = await register_users(client, config.users)
+            for repeat in range(config.repeats):
+                with sampler.window(phases.rss_peaks, "sync_lag"):
+                    run = await measure(
+                        client,
+                        search,
+                        alias("experiences"),
+                        tokens,
+                        count=config.sync_count,
+                        rate=config.sync_rate,
+                    )
+                phases.sync_runs.append(run.as_dict())
+                log.info("sync lag run %d: %s (not visible: %d)", repeat + 1, run.lag, run.not_visible)
+    finally:
+        await search.close()
 
 
 def wait_for_documents(client: OpenSearch, index: str, expected: int, within: float = 120) -> int:
@@ -233,7 +248,11 @@ def run(config: PerfConfig) -> dict[str, Any]:
             phase(
                 phases, "load", lambda: asyncio.run(load_phase(url, naics_scenarios, config, sampler, phases))
             )
-            phase(phases, "sync_lag", lambda: asyncio.run(sync_phase(url, config, sampler, phases)))
+            phase(
+                phases,
+                "sync_lag",
+                lambda: asyncio.run(sync_phase(url, engines.opensearch_url, config, sampler, phases)),
+            )
             phase(phases, "reindex", lambda: reindex_phase(engines, env, config, phases))
             experience_scenarios: dict[str, Scenario] = {
                 "health": lambda n, c, k: health_paths(),

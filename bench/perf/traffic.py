@@ -37,9 +37,9 @@ def autocomplete_paths(
 ) -> Iterator[str]:
     """User `user` of `users` types every users-th title from `start` on, keystroke by keystroke.
 
-    Runs pass different starts so that a run types titles its predecessors did not: the
-    service caches autocomplete answers, and replaying the same keystrokes would measure
-    that cache instead of the search.
+    Runs pass different starts so that a run types titles its predecessors did not: caches
+    on the way (the engine's, the in-memory index's prefix bitmaps) would otherwise answer
+    replayed keystrokes, and the run would measure them instead of the search.
     """
     rotated = [*titles[start % len(titles) :], *titles[: start % len(titles)]]
     mine = list(rotated[user % len(rotated) :: users]) or rotated

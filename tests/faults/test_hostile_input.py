@@ -74,7 +74,7 @@ def _plain_text_or_named_422(response: httpx.Response, field: str, what: str) ->
     else:
         assert response.status_code == 200, f"{what}: {response.status_code} {response.text[:500]}"
         body = response.json()
-        assert isinstance(body["items"], list) and body["engine"] in {"opensearch", "postgres"}
+        assert isinstance(body["items"], list) and body["engine"] in {"opensearch", "postgres", "memory"}
 
 
 async def _search_hostile(http: httpx.AsyncClient, expected_engine: str) -> None:
@@ -103,7 +103,8 @@ async def _search_hostile(http: httpx.AsyncClient, expected_engine: str) -> None
         if path != "/api/v1/naics/autocomplete":
             response = await http.get(path, params={"q": "software", **filters})
             _plain_text_or_named_422(response, "sector", f"{path} hostile filters")
-    assert engines == {expected_engine}
+    # Autocomplete answers from the process's own index ("memory") whichever engine is up.
+    assert engines - {"memory"} == {expected_engine}
 
 
 async def test_hostile_search_strings_are_plain_text_on_the_engine(live: httpx.AsyncClient) -> None:
