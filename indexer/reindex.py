@@ -113,7 +113,7 @@ async def build_index(
                 progress(indexed + failed, total)
     if failed:
         raise ReindexError(f"{failed} {kind} documents failed; the alias still serves the old index")
-    await client.indices.refresh(index=new_index)
+    await manager.finish_build(kind, new_index)
     removed = await manager.swap(kind, new_index)
     summary = ReindexSummary(
         kind=kind,

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from app.search.naics_query import ITEM_FIELDS
 from app.search.text import PreparedQuery, exact_code_candidates
 from app.search.tiers import TIER_BY_NAME, Tier
 
@@ -49,8 +50,6 @@ _WORD_FIELDS: tuple[tuple[Tier, str, int], ...] = (
 )
 # Tiers in which every query word starts a title word, so every row weighs the same.
 _TITLE_TIERS = frozenset({"exact_title", "title_prefix", "title_contains"})
-# What an item shows, as in the engine's ITEM_FIELDS.
-_ITEM_FIELDS: tuple[str, ...] = ("code", "title", "level", "sector", "sector_title", "category")
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +120,7 @@ class TypeaheadIndex:
         docs.sort(key=lambda d: (len(str(d["title_norm"]).split()), str(d["code"])))
         self.version = version
         self.size = len(docs)
-        self._items = [{f: d.get(f) for f in _ITEM_FIELDS} for d in docs]
+        self._items = [{f: d.get(f) for f in ITEM_FIELDS} for d in docs]
         self._codes = _postings([str(d["code"])] for d in docs)
         self._titles = _postings([d["title_norm"]] for d in docs)
         self._aliases = _postings(d.get("aliases_norm") or [] for d in docs)

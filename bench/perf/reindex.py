@@ -193,8 +193,10 @@ def raw_bulk(
         for doc_id, source in documents:
             yield {"_index": index, "_id": doc_id, "_source": source}
 
+    # Refresh off while loading, as the service's reindex does (OpenSearch's bulk-load advice).
+    body = {**definition, "settings": {**definition["settings"], "refresh_interval": "-1"}}
     started = time.perf_counter()
-    client.indices.create(index=index, body=definition)
+    client.indices.create(index=index, body=body)
     try:
         if helper == "bulk":
             ok, errors = helpers.bulk(client, actions(), chunk_size=BULK_CHUNK, stats_only=True)

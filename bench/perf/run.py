@@ -255,7 +255,7 @@ def run(config: PerfConfig) -> dict[str, Any]:
             )
             phase(phases, "reindex", lambda: reindex_phase(engines, env, config, phases))
             experience_scenarios: dict[str, Scenario] = {
-                "health": lambda n, c, k: health_paths(),
+                perf_report.EXPERIENCE_BASELINE: lambda n, c, k: health_paths(),
                 "experience_search": lambda n, c, k: experience_search_paths(queries, n),
             }
             phase(
@@ -297,7 +297,9 @@ def run(config: PerfConfig) -> dict[str, Any]:
         "ratios": {
             "autocomplete_vs_health": perf_report.throughput_ratios(load, "autocomplete"),
             "naics_detail_vs_health": perf_report.throughput_ratios(load, "naics_detail"),
-            "experience_search_vs_health": perf_report.throughput_ratios(load, "experience_search"),
+            "experience_search_vs_health": perf_report.throughput_ratios(
+                load, "experience_search", baseline=perf_report.EXPERIENCE_BASELINE
+            ),
         },
         "sync_lag": perf_report.aggregate_sync_lag(phases.sync_runs) if phases.sync_runs else {},
         "reindex": phases.reindex,

@@ -44,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     for t in report["targets"]:
         print(f"  {'PASS' if t['pass'] else 'FAIL'}  {t['name']}: {t['value']} (target {t['target']})")
     print(f"\nservice answered by: {report['service_engines']}")
+    print(f"autocomplete answered by: {report['autocomplete_engines']}")
     print("\nrecall@10 misses by sector:")
     for row in report["misses_by_sector"]:
         print(f"  {row['sector']}: {row['missed']}/{row['queries']} ({row['miss_rate']:.0%})")

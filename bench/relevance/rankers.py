@@ -1,8 +1,10 @@
-"""The three systems compared, each answering "the top 10 six-digit codes for this text".
+"""The systems compared, each answering "the top 10 codes for this text".
 
-- service: the product, through its HTTP API.
-- ilike:   the seed document's own search (substring match in PostgreSQL, ordered by code).
-- bm25:    a plain multi_match sent straight to the same search index, no tiers, no tricks.
+- service:      the product's search, through its HTTP API (six-digit codes).
+- autocomplete: the product's per-keystroke suggestions, through its HTTP API: the ten a
+                person sees, any level (a six-digit code's four-digit parent may come first).
+- ilike:        the seed document's own search (substring match in PostgreSQL, ordered by code).
+- bm25:         a plain multi_match sent straight to the same search index, no tiers, no tricks.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from opensearchpy import AsyncOpenSearch
 
 DEPTH = 10
 SEARCH_PATH = "/api/v1/naics/search"
+AUTOCOMPLETE_PATH = "/api/v1/naics/autocomplete"
 BM25_FIELDS = ["title", "description", "keywords", "aliases", "examples"]
 ILIKE_SQL = (
     "SELECT code FROM naics_codes WHERE level = 6 "
@@ -34,18 +37,21 @@ class Ranker(Protocol):
     async def top_codes(self, query: str) -> list[str]: ...
 
 
-class ServiceRanker:
-    name = "service"
+class ApiRanker:
+    """One of the service's endpoints, asked over HTTP like any client would."""
 
-    def __init__(self, client: httpx.AsyncClient) -> None:
+    def __init__(self, client: httpx.AsyncClient, name: str, path: str, params: dict[str, Any]) -> None:
         self.client = client
+        self.name = name
+        self.path = path
+        self.params = params
         self.errors: Counter[str] = Counter()
-        # Which engine answered ("opensearch", or "postgres" when the service fell back).
+        # Which back end answered ("opensearch", "memory", or "postgres" on a fallback).
         self.engines: Counter[str] = Counter()
 
     async def top_codes(self, query: str) -> list[str]:
         try:
-            response = await self.client.get(SEARCH_PATH, params={"q": query, "level": 6, "limit": DEPTH})
+            response = await self.client.get(self.path, params={"q": query, **self.params})
         except httpx.TimeoutException:
             self.errors["timeout"] += 1
             return []
@@ -58,6 +64,14 @@ class ServiceRanker:
         body = response.json()
         self.engines[str(body.get("engine"))] += 1
         return [str(item["code"]) for item in body.get("items", [])][:DEPTH]
+
+
+def service_ranker(client: httpx.AsyncClient) -> ApiRanker:
+    return ApiRanker(client, "service", SEARCH_PATH, {"level": 6, "limit": DEPTH})
+
+
+def autocomplete_ranker(client: httpx.AsyncClient) -> ApiRanker:
+    return ApiRanker(client, "autocomplete", AUTOCOMPLETE_PATH, {"limit": DEPTH})
 
 
 class IlikeRanker:

@@ -12,8 +12,13 @@ from bench.common.stats import ratio
 from bench.relevance.metrics import CUTOFFS, rank_of, summarise
 from bench.relevance.split import IndexItem, text_hash
 
-SYSTEMS = ("service", "bm25", "ilike")
-SYSTEM_LABELS = {"service": "service", "bm25": "plain BM25", "ilike": "seed ILIKE"}
+SYSTEMS = ("service", "autocomplete", "bm25", "ilike")
+SYSTEM_LABELS = {
+    "service": "service",
+    "autocomplete": "autocomplete",
+    "bm25": "plain BM25",
+    "ilike": "seed ILIKE",
+}
 METRICS = (*(f"recall@{k}" for k in CUTOFFS), "mrr")
 
 TARGET_RECALL_1 = 0.50

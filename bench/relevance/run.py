@@ -25,6 +25,7 @@ from bench.common.service import Service
 from bench.relevance.index_file import read_index_sheet, write_index_sheet
 from bench.relevance.queries import QUERY_SETS
 from bench.relevance.rankers import (
+    AUTOCOMPLETE_PATH,
     BM25_FIELDS,
     DEPTH,
     ILIKE_SQL,
@@ -32,8 +33,9 @@ from bench.relevance.rankers import (
     Bm25Ranker,
     IlikeRanker,
     Ranker,
-    ServiceRanker,
+    autocomplete_ranker,
     rank_all,
+    service_ranker,
 )
 from bench.relevance.report import (
     SetOutcome,
@@ -53,6 +55,7 @@ class Evaluation:
     errors: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
     seconds: dict[str, dict[str, float]] = field(default_factory=dict)
     service_engines: Counter[str] = field(default_factory=Counter)
+    autocomplete_engines: Counter[str] = field(default_factory=Counter)
     titles: dict[str, str] = field(default_factory=dict)
     indexed_documents: int = 0
     postgres_version: str = ""
@@ -73,8 +76,8 @@ async def evaluate(
         }
         limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
         async with httpx.AsyncClient(base_url=service_url, timeout=30, limits=limits) as http:
-            service = ServiceRanker(http)
-            rankers: list[Ranker] = [service, Bm25Ranker(search, alias_name), IlikeRanker(pool)]
+            service, autocomplete = service_ranker(http), autocomplete_ranker(http)
+            rankers: list[Ranker] = [service, autocomplete, Bm25Ranker(search, alias_name), IlikeRanker(pool)]
             for set_name, derive in QUERY_SETS.items():
                 queries = [derive(item.text) for item in items]
                 # Different items can yield the same derived query ("Canola far"): ask once.
@@ -98,6 +101,7 @@ async def evaluate(
                     )
                 result.outcomes[set_name] = SetOutcome(queries, answers)
             result.service_engines = service.engines
+            result.autocomplete_engines = autocomplete.engines
     finally:
         await search.close()
         await pool.close()
@@ -157,6 +161,7 @@ def run(*, max_queries: int | None, concurrency: int) -> tuple[dict[str, Any], E
         },
         "systems": {
             "service": f"GET {SEARCH_PATH}?q=<query>&level=6&limit={DEPTH}",
+            "autocomplete": f"GET {AUTOCOMPLETE_PATH}?q=<query>&limit={DEPTH} (any level)",
             "bm25": {"multi_match_fields": BM25_FIELDS, "filter": {"level": 6}, "alias": alias("naics")},
             "ilike": ILIKE_SQL,
         },
@@ -166,6 +171,7 @@ def run(*, max_queries: int | None, concurrency: int) -> tuple[dict[str, Any], E
             "typo": "one letter deleted or two swapped in the longest word (chosen by hash)",
         },
         "service_engines": dict(evaluation.service_engines),
+        "autocomplete_engines": dict(evaluation.autocomplete_engines),
         "results": results,
         "targets": targets(results["held_out"]),
         "misses_by_sector": misses_by_sector(items, held_out.answers["service"]),

@@ -1,6 +1,7 @@
 """A search world shared by the search tests: the built-in catalogue, a few enriched codes,
-some experiences, both indexes built with the real reindex, and two API clients on the same
-database: one with the search engine, one pointed at a dead engine (PostgreSQL fallback).
+some experiences, both indexes built with the real reindex, and three API clients on the same
+database: one with the search engine, one pointed at a dead engine (PostgreSQL fallback), both
+without the in-memory autocomplete index, and one configured as by default (with it).
 
 Building it once keeps the many read-only search tests fast; tests that write
 use their own per-test database (the plain `client` fixture).

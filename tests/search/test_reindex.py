@@ -50,3 +50,18 @@ async def test_reindex_builds_a_new_index_and_swaps_the_alias(
         assert doc["_version"] >= version
     finally:
         await client.close()
+
+
+async def test_a_rebuilt_index_refreshes_again_once_filled(
+    settings: Settings, db_engine: AsyncEngine
+) -> None:
+    # Refresh is off while the new index fills; left off, nothing written after the swap
+    # would ever become searchable on OpenSearch.
+    client = AsyncOpenSearch(hosts=[settings.opensearch_url])
+    sessions = async_sessionmaker(db_engine, expire_on_commit=False)
+    try:
+        summary = await reindex("experiences", client, sessions, prefix=settings.index_prefix)
+        found = await client.indices.get_settings(index=summary.index, name="index.refresh_interval")
+        assert found[summary.index]["settings"]["index"]["refresh_interval"] == "500ms"
+    finally:
+        await client.close()
