@@ -115,14 +115,17 @@ def misses_by_sector(
 
 
 def table(results: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> str:
-    lines = [f"{'query set':<10} {'system':<11} " + " ".join(f"{m:>9}" for m in METRICS) + f" {'empty':>6}"]
+    width = max(len(label) for label in SYSTEM_LABELS.values())
+    lines = [
+        f"{'query set':<10} {'system':<{width}} " + " ".join(f"{m:>9}" for m in METRICS) + f" {'empty':>6}"
+    ]
     for query_set, systems in results.items():
         for system in SYSTEMS:
             if system not in systems:
                 continue
             row = systems[system]
             cells = " ".join(f"{row[m]:>9.3f}" for m in METRICS)
-            lines.append(f"{query_set:<10} {SYSTEM_LABELS[system]:<11} {cells} {row['empty']:>6}")
+            lines.append(f"{query_set:<10} {SYSTEM_LABELS[system]:<{width}} {cells} {row['empty']:>6}")
     return "\n".join(lines)
 
 
