@@ -4,6 +4,9 @@ import { el, humanise } from "./text.js";
 // showValue: print the raw value before the label (sector codes such as "62" mean something).
 export function renderFacet(group, buckets, selected, onToggle, { showValue = false } = {}) {
   const chips = group.querySelector(".chips");
+  // The chip a person just pressed is replaced below: focus goes to its successor, or it would
+  // fall to the page (a keyboard user loses their place, and the list beside it closes).
+  const focused = chips.contains(document.activeElement) ? (document.activeElement.dataset.value ?? null) : null;
   const values = [...(buckets || [])];
   if (selected && !values.some((bucket) => String(bucket.value) === selected)) {
     values.unshift({ value: selected, label: "", count: 0 });
@@ -25,6 +28,7 @@ export function renderFacet(group, buckets, selected, onToggle, { showValue = fa
     }),
   );
   group.hidden = values.length === 0;
+  if (focused !== null) chips.querySelector(`.chip[data-value="${CSS.escape(focused)}"]`)?.focus();
 }
 
 export function showDegraded(banner, ...answers) {
