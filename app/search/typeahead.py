@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from app.search.naics_query import ITEM_FIELDS
+from app.search.naics_query import ITEM_FIELDS, RELEVANCE_FIELDS, WORD_FIELDS
 from app.search.text import PreparedQuery, exact_code_candidates
 from app.search.tiers import TIER_BY_NAME, Tier
 
@@ -40,14 +40,17 @@ _CACHED_PREFIXES = 4096
 # After the last word of every vocabulary word with this prefix, in code point order.
 _PREFIX_END = "\U0010ffff"
 
-# The contains tiers' word fields, with their weight in the relevance order inside a tier
-# (the engine's RELEVANCE_FIELDS: title 3, aliases and keywords 2, description 1).
-_WORD_FIELDS: tuple[tuple[Tier, str, int], ...] = (
-    (TIER_BY_NAME["title_contains"], "title_words", 3),
-    (TIER_BY_NAME["alias_contains"], "aliases_words", 2),
-    (TIER_BY_NAME["keyword_contains"], "keywords_words", 2),
-    (TIER_BY_NAME["description_contains"], "description_words", 1),
+# The engine's field boosts ("title^3" -> title: 3), the weights of the relevance order.
+_BOOSTS: dict[str, int] = {
+    name: int(boost or 1) for name, _, boost in (field.partition("^") for field in RELEVANCE_FIELDS)
+}
+# The contains tiers' word fields (the engine's WORD_FIELDS, in tier order) with their field's
+# weight in the relevance order inside a tier.
+_WORD_FIELDS: tuple[tuple[Tier, str, int], ...] = tuple(
+    (TIER_BY_NAME[tier], field, _BOOSTS[field.removesuffix("_words")]) for tier, field in WORD_FIELDS.items()
 )
+# A query word counts once, in the heaviest field a word of it starts: fields by weight.
+_BY_WEIGHT: tuple[int, ...] = tuple(sorted(range(len(_WORD_FIELDS)), key=lambda i: -_WORD_FIELDS[i][2]))
 # Tiers in which every query word starts a title word, so every row weighs the same.
 _TITLE_TIERS = frozenset({"exact_title", "title_prefix", "title_contains"})
 
@@ -68,7 +71,7 @@ class _Vocabulary:
     """Sorted strings (words, titles or codes) and, per string, the documents holding it."""
 
     def __init__(self, postings: Mapping[str, int]) -> None:
-        self.exact = dict(postings)
+        self.exact = postings
         self.keys = sorted(postings)
         self.bitmaps = [postings[k] for k in self.keys]
         self._short: dict[str, int] = {}
@@ -125,9 +128,8 @@ class TypeaheadIndex:
         self._titles = _postings([d["title_norm"]] for d in docs)
         self._aliases = _postings(d.get("aliases_norm") or [] for d in docs)
         self._keywords = _postings(d.get("keywords_norm") or [] for d in docs)
-        self._words = [
-            (tier, _postings(d.get(field) or [] for d in docs), w) for tier, field, w in _WORD_FIELDS
-        ]
+        # Per contains tier (in _WORD_FIELDS order), the vocabulary of its word field.
+        self._words = [(tier, _postings(d.get(field) or [] for d in docs)) for tier, field, _ in _WORD_FIELDS]
 
     def _tiers(self, prepared: PreparedQuery, starts: list[list[int]]) -> list[tuple[Tier, int]]:
         """Each cheap tier's documents, best tier first, as in the engine's tier_queries."""
@@ -149,7 +151,7 @@ class TypeaheadIndex:
                 (t["exact_alias"], self._aliases.exact.get(text, 0)),
                 (t["exact_keyword"], self._keywords.exact.get(text, 0)),
             ]
-            for (tier, _, _), per_word in zip(self._words, starts, strict=True):
+            for (tier, _), per_word in zip(self._words, starts, strict=True):
                 bitmap = per_word[0]
                 for word_bitmap in per_word[1:]:
                     bitmap &= word_bitmap
@@ -161,9 +163,10 @@ class TypeaheadIndex:
         planes = [0] * (3 * n_words).bit_length()
         for k in range(n_words):
             seen = 0
-            for (_, _, weight), per_word in zip(self._words, starts, strict=True):
-                fresh = per_word[k] & ~seen
-                seen |= per_word[k]
+            for f in _BY_WEIGHT:
+                weight, bitmap = _WORD_FIELDS[f][2], starts[f][k]
+                fresh = bitmap & ~seen
+                seen |= bitmap
                 if fresh:
                     for j in range(weight.bit_length()):
                         if weight >> j & 1:
@@ -173,7 +176,7 @@ class TypeaheadIndex:
     def search(self, prepared: PreparedQuery, limit: int) -> TypeaheadResult:
         """The first ``limit`` codes of the cheap tiers, and how many codes they hold in all."""
         words = prepared.words
-        starts = [[vocabulary.starting_with(w) for w in words] for _, vocabulary, _ in self._words]
+        starts = [[vocabulary.starting_with(w) for w in words] for _, vocabulary in self._words]
         taken = 0
         tiers: list[tuple[Tier, int]] = []
         for tier, bitmap in self._tiers(prepared, starts):

@@ -70,7 +70,7 @@ class Typeahead:
         try:
             async with self.sessions() as session:
                 version = await catalogue_version(session)
-            if self._index is None or version != self._index.version:
+            if self._index is not None and version != self._index.version:
                 self._index = await self._build()
         except Exception as exc:
             # The index in hand stays: a stale catalogue beats no autocomplete.
