@@ -1,7 +1,8 @@
 """Settings, read once from the environment.
 
-Every knob is an environment variable documented in README.md; the defaults are
-safe for a developer's machine (embedded engines, a random per-process secret).
+Every knob is an environment variable documented in README.md (Configuration) and
+docs/configuration.md; the defaults are safe for a developer's machine (embedded engines,
+a random per-process secret).
 """
 
 from __future__ import annotations

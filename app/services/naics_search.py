@@ -17,6 +17,7 @@ from opensearchpy import AsyncOpenSearch
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.repositories.naics_search_pg import NaicsFilterValues, PgNaicsResult, search_naics
+from app.schemas.naics import display_code
 from app.search.definitions import alias_name
 from app.search.facets import FacetBucket, FacetSpec
 from app.search.naics_query import (
@@ -53,6 +54,8 @@ _TIER_NAME_BY_SCORE: dict[int, str] = {t.score: t.name for t in TIERS} | {BROWSE
 
 class NaicsItem(msgspec.Struct, frozen=True):
     code: str
+    # "31-33" where the catalogue stores the range under its first number ("31").
+    display_code: str
     title: str
     level: int
     sector: str | None
@@ -76,8 +79,10 @@ class NaicsAutocompleteResponse(msgspec.Struct, frozen=True):
 
 
 def _item(fields: dict[str, Any], score: int, match_type: str) -> NaicsItem:
+    code = str(fields["code"])
     return NaicsItem(
-        code=str(fields["code"]),
+        code=code,
+        display_code=display_code(code),
         title=str(fields.get("title") or ""),
         level=int(fields["level"]),
         sector=fields.get("sector"),
@@ -185,7 +190,13 @@ async def autocomplete(
         if found.items:
             # The index holds exactly the item's other fields, already typed.
             items = [
-                NaicsItem(**hit.fields, score=hit.tier.score, match_type=hit.tier.name) for hit in found.items
+                NaicsItem(
+                    **hit.fields,
+                    display_code=display_code(hit.fields["code"]),
+                    score=hit.tier.score,
+                    match_type=hit.tier.name,
+                )
+                for hit in found.items
             ]
             return NaicsAutocompleteResponse(items=items, total=found.total, engine=ENGINE_MEMORY)
         attempts = (True,)  # the cheap tiers are known to be empty

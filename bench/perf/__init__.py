@@ -1,4 +1,4 @@
 """Performance: load, sync lag, reindex throughput and memory, each beside a baseline.
 
-`python -m bench.perf [--quick]` (see README.md, "Performance").
+`python -m bench.perf [--quick]` (see bench/README.md).
 """

@@ -1,4 +1,4 @@
 """Relevance: held-out Census index items as queries, their codes as the right answers.
 
-`python -m bench.relevance` (see README.md, "Performance").
+`python -m bench.relevance` (see bench/README.md).
 """

@@ -2,8 +2,8 @@
 
 The CLI drives a live server (schemathesis' pytest integration does not work with this pytest).
 Two checks: no response is a server error, and every response matches what the document says
-(status code documented, body valid against its schema). The longer run's command is in README
-("Reliability and security"); this one is bounded for CI.
+(status code documented, body valid against its schema). The longer run's command is in
+docs/reliability.md; this one is bounded for CI.
 """
 
 from __future__ import annotations

@@ -14,7 +14,17 @@ from tests.search.conftest import SearchWorld
 
 SEARCH = "/api/v1/naics/search"
 AUTOCOMPLETE = "/api/v1/naics/autocomplete"
-ITEM_FIELDS = {"code", "title", "level", "sector", "sector_title", "category", "score", "match_type"}
+ITEM_FIELDS = {
+    "code",
+    "display_code",
+    "title",
+    "level",
+    "sector",
+    "sector_title",
+    "category",
+    "score",
+    "match_type",
+}
 
 pytestmark = pytest.mark.parametrize("engine", ["opensearch", "postgres"])
 
@@ -167,7 +177,7 @@ async def test_filters_combine_and_sector_ranges_are_one_sector(
     totals = []
     for sector in ("31", "32", "33", "31-33"):
         body = await get(search_world, engine, SEARCH, q="", sector=sector, level="2")
-        assert [i["code"] for i in body["items"]] == ["31"]
+        assert [(i["code"], i["display_code"]) for i in body["items"]] == [("31", "31-33")]
         totals.append(body["total"])
     assert totals == [1, 1, 1, 1]
     body = await get(search_world, engine, SEARCH, q="restaurant", category="hospitality", level=["4", "6"])
