@@ -14,6 +14,10 @@ from pathlib import Path
 
 import platformdirs
 
+# Where `levelith serve` answers by default; links use it when nothing better is known.
+DEFAULT_PUBLIC_BASE_URL = "http://localhost:8000"
+WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::", "[::]"})  # noqa: S104 (compared with, never bound)
+
 
 def _int(name: str, default: int) -> int:
     raw = os.environ.get(name)
@@ -85,7 +89,8 @@ class Settings:
     cors_origins: list[str] = field(default_factory=lambda: ["http://localhost:8000"])
     smtp_url: str | None = None
     mail_from: str = "Levelith <no-reply@levelith.local>"
-    public_base_url: str = "http://localhost:8000"
+    # None: links in mail point at the address this process serves on (see served_at).
+    public_base_url: str | None = None
     token_ttl_seconds: int = 3600
     run_indexer: bool = True
     log_level: str = "INFO"
@@ -108,7 +113,7 @@ class Settings:
             cors_origins=_list("CORS_ORIGINS", ["http://localhost:8000"]),
             smtp_url=os.environ.get("SMTP_URL") or None,
             mail_from=os.environ.get("MAIL_FROM", "Levelith <no-reply@levelith.local>"),
-            public_base_url=os.environ.get("PUBLIC_BASE_URL", "http://localhost:8000"),
+            public_base_url=os.environ.get("PUBLIC_BASE_URL") or None,
             token_ttl_seconds=_int("TOKEN_TTL_SECONDS", 3600),
             run_indexer=_bool("RUN_INDEXER", True),
             log_level=os.environ.get("LOG_LEVEL", "INFO"),
@@ -116,3 +121,21 @@ class Settings:
 
     def with_urls(self, database_url: str, opensearch_url: str) -> Settings:
         return replace(self, database_url=database_url, opensearch_url=opensearch_url)
+
+    def served_at(self, host: str, port: int) -> Settings:
+        """These settings for a server answering on host:port.
+
+        Mailed links must open on the address the service really answers on: PUBLIC_BASE_URL
+        when set (a proxy or a domain in front), otherwise this host and port.
+        """
+        if self.public_base_url:
+            return self
+        # A wildcard address is not one a browser can open; the machine itself can.
+        shown = "localhost" if host in WILDCARD_HOSTS else host
+        if ":" in shown:
+            shown = f"[{shown}]"
+        return replace(self, public_base_url=f"http://{shown}:{port}")
+
+    def public_url(self, path: str) -> str:
+        """An absolute link to `path` (starting with "/") for mail."""
+        return (self.public_base_url or DEFAULT_PUBLIC_BASE_URL).rstrip("/") + path

@@ -38,7 +38,8 @@ def serve(settings: Settings, *, background: Sequence[BackgroundTask] = ()) -> I
 
     sock = free_socket()
     port = sock.getsockname()[1]
-    app = create_app(settings, background=background)
+    # As `levelith serve` does: mailed links point at this server unless PUBLIC_BASE_URL is set.
+    app = create_app(settings.served_at("127.0.0.1", port), background=background)
     config = uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)

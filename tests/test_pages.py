@@ -11,7 +11,12 @@ from app.web import STATIC_DIR
 
 
 async def test_pages_are_html_that_loads_only_this_origin(client: AsyncTestClient[Litestar]) -> None:
-    for path, module in [("/", "/static/picker.js"), ("/experiences", "/static/experiences.js")]:
+    pages = [
+        ("/", "/static/picker.js"),
+        ("/experiences", "/static/experiences.js"),
+        ("/verify-email?token=x", "/static/verify-email.js"),
+    ]
+    for path, module in pages:
         response = await client.get(path)
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/html")

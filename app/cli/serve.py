@@ -24,7 +24,8 @@ def serve(host: str, port: int) -> None:
     # the embedded engines below stop cleanly instead of dying with the process.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     configured = Settings.from_env()
-    with engines(configured) as settings:
+    with engines(configured) as started:
+        settings = started.served_at(host, port)
         asyncio.run(prepare(settings))
         # One process does it all in embedded mode; with RUN_INDEXER=false a separate
         # `levelith indexer run` consumes the outbox instead.

@@ -1,4 +1,10 @@
-"""The two browser pages and their static assets (plain HTML, CSS and ES modules)."""
+"""The browser pages and their static assets (plain HTML, CSS and ES modules).
+
+A page is a static HTML file plus the ES module it names; adding one is one line in PAGES.
+Pages a mailed link opens (e-mail verification; a password reset works the same way) use
+token-page.js: the token is read in the browser and sent to the JSON API, so a mail scanner
+that fetches the link changes nothing and each rule stays in its API route.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +12,18 @@ from functools import cache
 
 from litestar import Response, get
 from litestar.enums import MediaType
+from litestar.handlers import HTTPRouteHandler
 from litestar.static_files import create_static_files_router
 
+from app.services.verification_mail import VERIFY_PAGE_PATH
 from app.web import STATIC_DIR
+
+# Path -> HTML file in app/web/static.
+PAGES: dict[str, str] = {
+    "/": "index.html",
+    "/experiences": "experiences.html",
+    VERIFY_PAGE_PATH: "verify-email.html",
+}
 
 # Everything the pages load comes from this origin: no inline script, no CDN.
 _PAGE_HEADERS = {
@@ -30,18 +45,15 @@ def _html(name: str) -> Response[bytes]:
     return Response(_page(name), media_type=MediaType.HTML, headers=_PAGE_HEADERS)
 
 
-@get("/", include_in_schema=False, cache=False)
-async def industry_picker_page() -> Response[bytes]:
-    return _html("index.html")
+def _page_handler(path: str, name: str) -> HTTPRouteHandler:
+    async def page() -> Response[bytes]:
+        return _html(name)
 
-
-@get("/experiences", include_in_schema=False, cache=False)
-async def experience_search_page() -> Response[bytes]:
-    return _html("experiences.html")
+    return get(path, include_in_schema=False, cache=False, name=f"page:{name}")(page)
 
 
 static_assets = create_static_files_router(
     path="/static", directories=[STATIC_DIR], include_in_schema=False, name="static"
 )
 
-PAGE_HANDLERS = [industry_picker_page, experience_search_page, static_assets]
+PAGE_HANDLERS = [*(_page_handler(path, name) for path, name in PAGES.items()), static_assets]

@@ -10,6 +10,8 @@ from app.config import Settings
 
 VERIFY_PURPOSE = "verify"
 VERIFY_TTL_SECONDS = 24 * 3600
+# The page the mailed link opens (app/routes/pages.py serves it).
+VERIFY_PAGE_PATH = "/verify-email"
 
 
 def verification_token(user_id: str, email: str, settings: Settings) -> str:
@@ -27,7 +29,7 @@ def read_verification_token(token: str, settings: Settings) -> tuple[str, str]:
 
 
 def verification_message(username: str, email: str, token: str, settings: Settings) -> EmailMessage:
-    link = f"{settings.public_base_url.rstrip('/')}/verify-email?{urlencode({'token': token})}"
+    link = settings.public_url(f"{VERIFY_PAGE_PATH}?{urlencode({'token': token})}")
     message = EmailMessage()
     message["To"] = email
     message["Subject"] = "Confirm your e-mail address for Levelith"

@@ -97,6 +97,30 @@ async def test_registration_mails_a_link_that_verifies_the_address(
         assert (await client.get("/api/v1/users/me", headers=ada.auth)).json()["is_verified"] is True
 
 
+@pytest.mark.parametrize(
+    ("public_base_url", "host", "expected"),
+    [
+        (None, "127.0.0.1", "http://127.0.0.1:8123/verify-email?token="),
+        (None, "0.0.0.0", "http://localhost:8123/verify-email?token="),
+        ("https://levelith.example/", "127.0.0.1", "https://levelith.example/verify-email?token="),
+    ],
+)
+async def test_the_mailed_link_opens_where_the_service_answers(
+    settings: Settings, inbox: tuple[Inbox, int], public_base_url: str | None, host: str, expected: str
+) -> None:
+    configured = replace(
+        settings,
+        public_base_url=public_base_url,
+        smtp_url=f"smtp://levelith:s3cret%3A%2Fx@127.0.0.1:{inbox[1]}",
+    )
+    async with AsyncTestClient(app=create_app(configured.served_at(host, 8123))) as client:
+        await sign_up(client, "ada")
+    body = inbox[0].messages[0].get_body(("plain",))
+    assert body is not None
+    links = [line for line in body.get_content().splitlines() if "verify-email" in line]
+    assert len(links) == 1 and links[0].startswith(expected), links
+
+
 async def test_a_new_email_needs_verifying_again_and_old_links_stop_working(
     smtp_app: Litestar, inbox: tuple[Inbox, int]
 ) -> None:

@@ -17,8 +17,7 @@ function url(path, params = {}) {
   return text ? `${path}?${text}` : path;
 }
 
-export async function getJSON(path, params, signal) {
-  const response = await fetch(url(path, params), { signal, headers: { Accept: "application/json" } });
+async function checked(response) {
   if (!response.ok) {
     let detail = "";
     try {
@@ -31,6 +30,15 @@ export async function getJSON(path, params, signal) {
   return response.json();
 }
 
+export async function getJSON(path, params, signal) {
+  return checked(await fetch(url(path, params), { signal, headers: { Accept: "application/json" } }));
+}
+
+async function postJSON(path, body, signal) {
+  const headers = { Accept: "application/json", "Content-Type": "application/json" };
+  return checked(await fetch(path, { method: "POST", signal, headers, body: JSON.stringify(body) }));
+}
+
 export const naics = {
   autocomplete: (params, signal) => getJSON("/api/v1/naics/autocomplete", params, signal),
   search: (params, signal) => getJSON("/api/v1/naics/search", params, signal),
@@ -40,6 +48,10 @@ export const naics = {
 
 export const experiences = {
   search: (params, signal) => getJSON("/api/v1/experiences/search", params, signal),
+};
+
+export const auth = {
+  verify: (token, signal) => postJSON("/api/v1/auth/verify", { token }, signal),
 };
 
 export function isAbort(error) {
