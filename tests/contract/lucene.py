@@ -66,6 +66,15 @@ def missing() -> str | None:
 
 
 @dataclass(frozen=True)
+class MultiMatch:
+    """A multi_match best_fields clause: (field, boost, search chain) per field."""
+
+    text: str
+    tie_breaker: float
+    fields: tuple[tuple[str, float, str], ...]
+
+
+@dataclass(frozen=True)
 class Step:
     kind: str  # char, tokenizer, filter
     factory: str
@@ -138,6 +147,15 @@ class Translation:
         return {**params, "words": path.name}
 
 
+def _chain_commands(chains: Mapping[str, list[Step]]) -> list[list[str]]:
+    commands: list[list[str]] = []
+    for name, steps in chains.items():
+        commands.append(["chain", name])
+        for step in steps:
+            commands.append([step.kind, name, step.factory, *(x for kv in step.params.items() for x in kv)])
+    return commands
+
+
 class Lucene:
     def __init__(self, classes: Path, jars: Sequence[Path], files: Path) -> None:
         self.classpath = ":".join([str(classes), *map(str, jars)])
@@ -190,3 +208,27 @@ class Lucene:
                 )
         commands += [["analyze", chain, key, text] for key, chain, text in texts]
         return {line[1]: line[2:] for line in self._run(commands) if line[0] == "tokens"}
+
+    def best_scores(
+        self,
+        chains: Mapping[str, list[Step]],
+        field_chains: Mapping[str, str],
+        docs: Iterable[tuple[str, Mapping[str, list[str]]]],
+        queries: Mapping[str, Sequence[MultiMatch]],
+    ) -> dict[str, tuple[float, str]]:
+        """Per query (its clauses ORed, as bool should): the best BM25 score over the docs, and where."""
+        commands = _chain_commands(chains)
+        commands += [["field", field, chain] for field, chain in field_chains.items()]
+        for doc_id, fields in docs:
+            commands.append(["doc", doc_id])
+            # The protocol is one line per command; to the word-splitting chains used for text
+            # fields, a tab or a line break means what a space does.
+            commands += [
+                ["value", field, " ".join(v.split())] for field, values in fields.items() for v in values
+            ]
+        for qid, clauses in queries.items():
+            for clause in clauses:
+                spec = [x for field, boost, chain in clause.fields for x in (field, str(boost), chain)]
+                commands.append(["match", qid, str(clause.tie_breaker), clause.text, *spec])
+            commands.append(["best", qid])
+        return {line[1]: (float(line[2]), line[3]) for line in self._run(commands) if line[0] == "best"}

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from itertools import islice
+from itertools import islice, pairwise
 from typing import Any
 
 import msgspec
@@ -26,11 +26,14 @@ from opensearchpy import OpenSearch
 from opensearchpy.helpers import bulk
 
 from app.naics.builtin import builtin_records
+from app.naics.census import load_census
 from app.search.definitions import INDEX_KINDS, IndexDefinition, load_definition
 from app.search.experience_query import build_experience_document
-from app.search.naics_query import build_naics_document
-from app.search.text import STOP_WORDS, normalise_text
-from tests.contract.lucene import Lucene, Translation
+from app.search.naics_query import build_naics_document, build_naics_search
+from app.search.text import MAX_QUERY_WORDS, STOP_WORDS, normalise_text
+from app.search.tiers import COVERAGE_WEIGHT, TIER_WEIGHT, TIERS
+from tests.conftest import shared_dir
+from tests.contract.lucene import Lucene, MultiMatch, Translation
 from tests.search_core.conftest import EXPERIENCE_ROWS, NAICS_ROWS
 from tests.search_core.test_engine_definitions import TRICKY
 
@@ -184,3 +187,59 @@ def test_folded_normalizer_leaves_python_normalised_text_alone(lucene: Lucene, k
     for name in chains:
         tokens = lucene.analyze(chains, [(str(i), name, n) for i, n in enumerate(normalised)])
         assert {n: tokens[str(i)] for i, n in enumerate(normalised)} == {n: [n] for n in normalised}
+
+
+def _multi_matches(body: dict[str, Any], mappings: dict[str, Any]) -> list[MultiMatch]:
+    """The BM25 clauses of a NAICS search body (its multi_matches), as Lucene queries."""
+    props = mappings["properties"]
+
+    def search_chain(path: str) -> str:
+        top, _, sub = path.partition(".")
+        field = props[top]["fields"][sub] if sub else props[top]
+        return field.get("search_analyzer", field.get("analyzer", "standard"))
+
+    found = []
+    for clause in body["query"]["bool"]["should"]:
+        if "multi_match" not in clause:
+            continue  # coverage: constant scores, not BM25
+        spec = clause["multi_match"]
+        assert spec.get("type", "best_fields") == "best_fields", spec
+        fields = []
+        for name in spec["fields"]:
+            field, _, boost = name.partition("^")
+            fields.append((field, float(boost or 1), search_chain(field)))
+        found.append(MultiMatch(spec["query"], float(spec.get("tie_breaker", 0.0)), tuple(fields)))
+    return found
+
+
+@pytest.mark.census
+def test_tier_bands_hold_under_lucene_bm25(lucene: Lucene) -> None:
+    # The engine score is tier * TIER_WEIGHT + coverage + BM25 and the API reads the tier back
+    # from it, so BM25 plus the most coverage must stay below the smallest gap between two
+    # tiers. osmem's BM25 is not Lucene's: here the real catalogue is scored by Lucene itself,
+    # for index items and titles as queries, through the search body the service builds.
+    files = sorted((shared_dir() / "naics").glob("*.xlsx"))
+    if not files:
+        pytest.skip("no Census files in ../shared/naics")
+    records = load_census(files).records
+    docs = {r.code: build_naics_document(msgspec.structs.asdict(r)) for r in records}
+    definition = load_definition("naics")
+    translation = Translation(definition.settings["analysis"], lucene.files)
+    fields = list(analysed_fields(definition.mappings))
+    texts = [*sorted({k for r in records for k in r.keywords})[::100], *(r.title for r in records[::20])]
+    queries = {
+        str(i): _multi_matches(build_naics_search(q), definition.mappings) for i, q in enumerate(texts)
+    }
+    chains = {c: translation.chain(c) for q in queries.values() for m in q for _, _, c in m.fields}
+    chains |= {analyzer: translation.chain(analyzer) for _, _, analyzer in fields}
+    best = lucene.best_scores(
+        chains,
+        {path: analyzer for path, _, analyzer in fields},
+        ((i, {path: _values(doc, source) for path, source, _ in fields}) for i, doc in docs.items()),
+        queries,
+    )
+    scores = {texts[int(q)]: score for q, (score, _) in best.items()}
+    assert len(scores) == len(texts) and max(scores.values()) > 0
+    gap = min(a.score - b.score for a, b in pairwise(TIERS)) * TIER_WEIGHT
+    room = gap - COVERAGE_WEIGHT * MAX_QUERY_WORDS
+    assert max(scores.values()) < room, sorted(scores.items(), key=lambda kv: -kv[1])[:5]
