@@ -23,7 +23,9 @@ MAX_WORD_CHARS = 40
 MAX_QUERY_WORDS = 8
 # Words that say nothing about an industry. They never count towards the some_words
 # tier (a query sharing only "of" and "and" with a row does not match it); the
-# contains tiers still require them like any other word. Lucene's English stop set.
+# contains tiers still require them like any other word. Lucene's English stop set, which is
+# OpenSearch's `_english_`; opensearch/*.json list the same words explicitly (the test emulator
+# reads `_english_` as a much longer list), and tests/search_core checks the copies are equal.
 STOP_WORDS: frozenset[str] = frozenset(
     {
         "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no",
