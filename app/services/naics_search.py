@@ -29,8 +29,8 @@ from app.search.naics_query import (
     parse_naics_browse_response,
     parse_naics_response,
 )
-from app.search.text import prepare_query
-from app.search.tiers import TIERS
+from app.search.text import PreparedQuery, prepare_query
+from app.search.tiers import TIER_BY_NAME, TIERS, Rule, Tier
 from app.services.naics_typeahead import Typeahead
 from app.services.search_fallback import engine_unavailable
 from app.services.search_input import (
@@ -48,10 +48,18 @@ log = logging.getLogger(__name__)
 ENGINE_OPENSEARCH = "opensearch"
 ENGINE_POSTGRES = "postgres"
 ENGINE_MEMORY = "memory"
-_TIER_NAME_BY_SCORE: dict[int, str] = {t.score: t.name for t in TIERS} | {BROWSE.score: BROWSE.name}
 
 
-class NaicsItem(msgspec.Struct, frozen=True):
+class SourceCode(msgspec.Struct, frozen=True):
+    """The former (NAICS 2017) or foreign (SIC) code a hit answered."""
+
+    scheme: str
+    code: str
+
+
+class NaicsItem(msgspec.Struct, frozen=True, omit_defaults=True):
+    """One hit; `source_code` only on former_code and sic_code hits."""
+
     code: str
     title: str
     level: int
@@ -60,6 +68,14 @@ class NaicsItem(msgspec.Struct, frozen=True):
     category: str
     score: int
     match_type: str
+    source_code: SourceCode | None = None
+
+
+def _source_code(tier: Tier, prepared: PreparedQuery) -> SourceCode | None:
+    if tier.source_scheme is None:
+        return None
+    code = prepared.sic_code if tier.rule is Rule.SIC_CODE else prepared.raw_code
+    return SourceCode(tier.source_scheme, code) if code else None
 
 
 class NaicsSearchResponse(msgspec.Struct, frozen=True):
@@ -75,7 +91,7 @@ class NaicsAutocompleteResponse(msgspec.Struct, frozen=True):
     engine: str
 
 
-def _item(fields: dict[str, Any], score: int, match_type: str) -> NaicsItem:
+def _item(fields: dict[str, Any], tier: Tier, prepared: PreparedQuery) -> NaicsItem:
     return NaicsItem(
         code=str(fields["code"]),
         title=str(fields.get("title") or ""),
@@ -83,18 +99,23 @@ def _item(fields: dict[str, Any], score: int, match_type: str) -> NaicsItem:
         sector=fields.get("sector"),
         sector_title=fields.get("sector_title"),
         category=str(fields.get("category") or ""),
-        score=score,
-        match_type=match_type,
+        score=tier.score,
+        match_type=tier.name,
+        source_code=_source_code(tier, prepared),
     )
 
 
-def _from_engine(result: NaicsSearchResult) -> tuple[list[NaicsItem], int]:
-    items = [_item(hit.source | {"code": hit.code}, hit.score, hit.match_type) for hit in result.items]
+def _from_engine(result: NaicsSearchResult, prepared: PreparedQuery) -> tuple[list[NaicsItem], int]:
+    items = [
+        _item(hit.source | {"code": hit.code}, TIER_BY_NAME.get(hit.match_type, BROWSE), prepared)
+        for hit in result.items
+    ]
     return items, result.total
 
 
-def _from_postgres(result: PgNaicsResult) -> list[NaicsItem]:
-    return [_item(row, int(row["score"]), _TIER_NAME_BY_SCORE[int(row["score"])]) for row in result.items]
+def _from_postgres(result: PgNaicsResult, prepared: PreparedQuery) -> list[NaicsItem]:
+    # The SQL names a row's tier by its position in TIERS (-1 when browsing), never by a score.
+    return [_item(row, TIERS[row["tier"]] if row["tier"] >= 0 else BROWSE, prepared) for row in result.items]
 
 
 def _bucket(spec: FacetSpec, row: dict[str, Any]) -> FacetBucket:
@@ -131,6 +152,7 @@ async def search(
     q = check_query(q)
     limit, offset = page(limit, offset, MAX_SEARCH_LIMIT)
     browse = not q.strip()
+    prepared = prepare_query(q)
     filters = NaicsFilterValues(sector_values(sector), clean_values(category), level_values(level))
     engine_filters: dict[str, Any] = {
         "sector": list(filters.sectors),
@@ -147,12 +169,15 @@ async def search(
         if not engine_unavailable(exc):
             raise
         log.warning("NAICS search answered by PostgreSQL: search engine unavailable (%s)", exc)
-        pg = await search_naics(session, prepare_query(q), filters, limit=limit, offset=offset, browse=browse)
+        pg = await search_naics(session, prepared, filters, limit=limit, offset=offset, browse=browse)
         return NaicsSearchResponse(
-            items=_from_postgres(pg), total=pg.total, facets=_facets_from_postgres(pg), engine=ENGINE_POSTGRES
+            items=_from_postgres(pg, prepared),
+            total=pg.total,
+            facets=_facets_from_postgres(pg),
+            engine=ENGINE_POSTGRES,
         )
     parsed = parse_naics_browse_response(response) if browse else parse_naics_response(response)
-    items, total = _from_engine(parsed)
+    items, total = _from_engine(parsed, prepared)
     return NaicsSearchResponse(items=items, total=total, facets=parsed.facets, engine=ENGINE_OPENSEARCH)
 
 
@@ -185,7 +210,13 @@ async def autocomplete(
         if found.items:
             # The index holds exactly the item's other fields, already typed.
             items = [
-                NaicsItem(**hit.fields, score=hit.tier.score, match_type=hit.tier.name) for hit in found.items
+                NaicsItem(
+                    **hit.fields,
+                    score=hit.tier.score,
+                    match_type=hit.tier.name,
+                    source_code=_source_code(hit.tier, prepared),
+                )
+                for hit in found.items
             ]
             return NaicsAutocompleteResponse(items=items, total=found.total, engine=ENGINE_MEMORY)
         attempts = (True,)  # the cheap tiers are known to be empty
@@ -193,7 +224,9 @@ async def autocomplete(
     try:
         for broad in attempts:
             body = build_naics_autocomplete(q, limit=limit, broad=broad)
-            items, total = _from_engine(parse_naics_response(await client.search(index=alias, body=body)))
+            items, total = _from_engine(
+                parse_naics_response(await client.search(index=alias, body=body)), prepared
+            )
             if items:
                 break
     except Exception as exc:
@@ -215,5 +248,7 @@ async def autocomplete(
                 )
                 if pg.items:
                     break
-        return NaicsAutocompleteResponse(items=_from_postgres(pg), total=pg.total, engine=ENGINE_POSTGRES)
+        return NaicsAutocompleteResponse(
+            items=_from_postgres(pg, prepared), total=pg.total, engine=ENGINE_POSTGRES
+        )
     return NaicsAutocompleteResponse(items=items, total=total, engine=ENGINE_OPENSEARCH)

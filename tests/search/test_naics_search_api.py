@@ -52,7 +52,7 @@ def ranked(body: dict[str, Any]) -> list[tuple[str, int, str]]:
         ("programming custom", "541511", 60, "title_contains"),
         ("sit down", "722511", 55, "alias_contains"),
         ("pizza", "722513", 50, "keyword_contains"),
-        ("seated", "722511", 40, "description_contains"),
+        ("waitress", "722511", 40, "description_contains"),
         ("sofware", "423430", 30, "fuzzy"),
     ],
 )
