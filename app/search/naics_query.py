@@ -120,6 +120,9 @@ class NaicsHit(msgspec.Struct, frozen=True):
     score: int
     match_type: str
     source: dict[str, Any]
+    # What ordered the hit inside its tier: the engine score above the tier's base
+    # (coverage * COVERAGE_WEIGHT + BM25). Shown by explain=true.
+    relevance: float = 0.0
 
 
 class NaicsSearchResult(msgspec.Struct, frozen=True):
@@ -394,7 +397,8 @@ def parse_naics_response(response: Mapping[str, Any]) -> NaicsSearchResult:
     items: list[NaicsHit] = []
     hits = response.get("hits", {})
     for hit in hits.get("hits", []):
-        tier = tier_for_engine_score(_hit_score(hit))
+        engine_score = _hit_score(hit)
+        tier = tier_for_engine_score(engine_score)
         if tier is None:
             # Cannot happen with bodies from build_naics_search (every hit matched a
             # tier); skip rather than invent a score.
@@ -407,6 +411,7 @@ def parse_naics_response(response: Mapping[str, Any]) -> NaicsSearchResult:
                 score=tier.score,
                 match_type=tier.name,
                 source=source,
+                relevance=round(engine_score - tier.score * TIER_WEIGHT, 4),
             )
         )
     total = hits.get("total", 0)

@@ -29,6 +29,7 @@ from functools import lru_cache
 from typing import Any
 
 from app.search.naics_query import FOLD_FIELDS, ITEM_FIELDS, NORM_FIELDS, RELEVANCE_FIELDS, WORD_FIELDS
+from app.search.spelling import Speller
 from app.search.text import PreparedQuery, exact_code_candidates
 from app.search.tiers import BROAD_TIERS, TIER_BY_NAME, TIERS, Rule, Tier
 
@@ -123,6 +124,8 @@ class TypeaheadIndex:
         docs.sort(key=lambda d: (len(str(d["title_norm"]).split()), str(d["code"])))
         self.version = version
         self.size = len(docs)
+        # Did-you-mean over the same documents (app.search.spelling).
+        self.speller = Speller(docs)
         self._items = [{f: d.get(f) for f in ITEM_FIELDS} for d in docs]
         self._codes = _postings([str(d["code"])] for d in docs)
         self._listed = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 from opensearchpy import AsyncOpenSearch
@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.repositories.naics_search_pg import NaicsFilterValues, PgNaicsResult, search_naics
 from app.search.definitions import alias_name
+from app.search.explain import Explain, WithinTierSignal, explain_hit, order_within_tiers
 from app.search.facets import FacetBucket, FacetSpec
 from app.search.naics_query import (
     BROWSE,
@@ -29,8 +30,9 @@ from app.search.naics_query import (
     parse_naics_browse_response,
     parse_naics_response,
 )
+from app.search.spelling import CorrectedQuery
 from app.search.text import PreparedQuery, prepare_query
-from app.search.tiers import TIER_BY_NAME, TIERS, Rule, Tier
+from app.search.tiers import BROAD_TIERS, TIER_BY_NAME, TIERS, Rule, Tier
 from app.services.naics_typeahead import Typeahead
 from app.services.search_fallback import engine_unavailable
 from app.services.search_input import (
@@ -69,6 +71,7 @@ class NaicsItem(msgspec.Struct, frozen=True, omit_defaults=True):
     score: int
     match_type: str
     source_code: SourceCode | None = None
+    explain: Explain | None = None
 
 
 def _source_code(tier: Tier, prepared: PreparedQuery) -> SourceCode | None:
@@ -83,15 +86,18 @@ class NaicsSearchResponse(msgspec.Struct, frozen=True):
     total: int
     facets: dict[str, list[FacetBucket]]
     engine: str
+    # Set when the items answer a spelling correction of q (did-you-mean).
+    corrected_query: str | None = None
 
 
 class NaicsAutocompleteResponse(msgspec.Struct, frozen=True):
     items: list[NaicsItem]
     total: int
     engine: str
+    corrected_query: str | None = None
 
 
-def _item(fields: dict[str, Any], tier: Tier, prepared: PreparedQuery) -> NaicsItem:
+def _item(fields: dict[str, Any], tier: Tier, prepared: PreparedQuery, relevance: float = 0.0) -> NaicsItem:
     return NaicsItem(
         code=str(fields["code"]),
         title=str(fields.get("title") or ""),
@@ -102,6 +108,8 @@ def _item(fields: dict[str, Any], tier: Tier, prepared: PreparedQuery) -> NaicsI
         score=tier.score,
         match_type=tier.name,
         source_code=_source_code(tier, prepared),
+        # The back end's own tie-break inside the tier, kept for explain=true (dropped otherwise).
+        explain=Explain(tier.name, tier.field, [], [], [], {"relevance": relevance}) if relevance else None,
     )
 
 
@@ -115,7 +123,10 @@ def _from_engine(result: NaicsSearchResult, prepared: PreparedQuery) -> tuple[li
 
 def _from_postgres(result: PgNaicsResult, prepared: PreparedQuery) -> list[NaicsItem]:
     # The SQL names a row's tier by its position in TIERS (-1 when browsing), never by a score.
-    return [_item(row, TIERS[row["tier"]] if row["tier"] >= 0 else BROWSE, prepared) for row in result.items]
+    return [
+        _item(row, TIERS[row["tier"]] if row["tier"] >= 0 else BROWSE, prepared, float(row.get("rank") or 0))
+        for row in result.items
+    ]
 
 
 def _bucket(spec: FacetSpec, row: dict[str, Any]) -> FacetBucket:
@@ -136,7 +147,7 @@ def _facets_from_postgres(result: PgNaicsResult) -> dict[str, list[FacetBucket]]
     }
 
 
-async def search(
+async def _search(
     client: AsyncOpenSearch,
     session: AsyncSession,
     *,
@@ -181,7 +192,7 @@ async def search(
     return NaicsSearchResponse(items=items, total=total, facets=parsed.facets, engine=ENGINE_OPENSEARCH)
 
 
-async def autocomplete(
+async def _autocomplete(
     client: AsyncOpenSearch,
     sessions: async_sessionmaker[AsyncSession],
     *,
@@ -207,17 +218,19 @@ async def autocomplete(
     index = await typeahead.index() if typeahead is not None else None
     if index is not None:
         found = index.search(prepared, limit)
+        corrected = None if found.items else index.speller.correct(prepared.words)
+        if corrected is not None:
+            # A typo: the corrected words through the cheap tiers, still in memory.
+            corrected_prepared = prepare_query(corrected.text)
+            found = index.search(corrected_prepared, limit)
+            if found.items:
+                items = [_item(hit.fields, hit.tier, corrected_prepared) for hit in found.items]
+                return NaicsAutocompleteResponse(
+                    items=items, total=found.total, engine=ENGINE_MEMORY, corrected_query=corrected.text
+                )
         if found.items:
             # The index holds exactly the item's other fields, already typed.
-            items = [
-                NaicsItem(
-                    **hit.fields,
-                    score=hit.tier.score,
-                    match_type=hit.tier.name,
-                    source_code=_source_code(hit.tier, prepared),
-                )
-                for hit in found.items
-            ]
+            items = [_item(hit.fields, hit.tier, prepared) for hit in found.items]
             return NaicsAutocompleteResponse(items=items, total=found.total, engine=ENGINE_MEMORY)
         attempts = (True,)  # the cheap tiers are known to be empty
     alias = alias_name("naics", index_prefix)
@@ -252,3 +265,117 @@ async def autocomplete(
             items=_from_postgres(pg, prepared), total=pg.total, engine=ENGINE_POSTGRES
         )
     return NaicsAutocompleteResponse(items=items, total=total, engine=ENGINE_OPENSEARCH)
+
+
+# --------------------------------------------------------------------------- corrections, explain
+
+
+def _found_nothing_strong(items: Sequence[NaicsItem]) -> bool:
+    # Only the broad tiers (or nothing) answered: the query as typed is likely misspelt.
+    return not items or items[0].match_type in BROAD_TIERS
+
+
+async def _correction(typeahead: Typeahead | None, q: str) -> CorrectedQuery | None:
+    """A one-typo-per-word correction of q from the catalogue's vocabulary (the autocomplete
+    index's), or None (no index in this process, or nothing to correct)."""
+    index = await typeahead.index() if typeahead is not None else None
+    if index is None:
+        return None
+    return index.speller.correct(prepare_query(q).words)
+
+
+Response = TypeVar("Response", NaicsSearchResponse, NaicsAutocompleteResponse)
+
+
+def _finish(
+    response: Response,
+    q: str,
+    corrected: CorrectedQuery | None,
+    *,
+    explain: bool,
+    within_tier_signal: WithinTierSignal | None,
+) -> Response:
+    plain = not explain and within_tier_signal is None and corrected is None
+    if plain and all(item.explain is None for item in response.items):
+        return response  # the per-keystroke common case: nothing to add or drop
+    items = order_within_tiers(response.items, within_tier_signal)
+    if explain:
+        prepared = prepare_query(corrected.text if corrected else q)
+        explained = []
+        for item in items:
+            signals = dict(item.explain.signals) if item.explain else {}
+            signals["learned"] = within_tier_signal(item.code) if within_tier_signal else None
+            tier = TIER_BY_NAME.get(item.match_type, BROWSE)
+            explained.append(
+                msgspec.structs.replace(item, explain=explain_hit(tier, prepared, corrected, signals))
+            )
+        items = explained
+    else:
+        items = [
+            item if item.explain is None else msgspec.structs.replace(item, explain=None) for item in items
+        ]
+    return msgspec.structs.replace(
+        response, items=items, corrected_query=corrected.text if corrected else None
+    )
+
+
+async def search(
+    client: AsyncOpenSearch,
+    session: AsyncSession,
+    *,
+    index_prefix: str,
+    q: str | None,
+    sector: Sequence[str] | None = None,
+    category: Sequence[str] | None = None,
+    level: Sequence[str] | None = None,
+    limit: int = 20,
+    offset: int = 0,
+    typeahead: Typeahead | None = None,
+    explain: bool = False,
+    within_tier_signal: WithinTierSignal | None = None,
+) -> NaicsSearchResponse:
+    """Tiered search; a blank query lists every code in code order (score 0, "browse").
+
+    When only the broad tiers answer q and a spelling correction exists, the corrected query
+    answers instead if any stronger tier has it (``corrected_query`` says so).
+    """
+    filters = {"sector": sector, "category": category, "level": level, "limit": limit, "offset": offset}
+    response = await _search(client, session, index_prefix=index_prefix, q=q, **filters)
+    corrected = None
+    if q and q.strip() and _found_nothing_strong(response.items):
+        corrected = await _correction(typeahead, q)
+        if corrected is not None:
+            retry = await _search(client, session, index_prefix=index_prefix, q=corrected.text, **filters)
+            if _found_nothing_strong(retry.items):
+                corrected = None
+            else:
+                response = retry
+    return _finish(response, q or "", corrected, explain=explain, within_tier_signal=within_tier_signal)
+
+
+async def autocomplete(
+    client: AsyncOpenSearch,
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    index_prefix: str,
+    q: str | None,
+    limit: int = 8,
+    typeahead: Typeahead | None = None,
+    explain: bool = False,
+    within_tier_signal: WithinTierSignal | None = None,
+) -> NaicsAutocompleteResponse:
+    """The best few codes for what has been typed so far; nothing for a blank query.
+
+    A misspelt word (one typo, the last word included) is corrected in memory before the
+    broad tiers run on the engine, so a typo costs a keystroke no more than a correct word.
+    """
+    response = await _autocomplete(
+        client, sessions, index_prefix=index_prefix, q=q, limit=limit, typeahead=typeahead
+    )
+    corrected = None
+    if response.corrected_query is not None:
+        corrected = CorrectedQuery(tuple(response.corrected_query.split()), ())
+        # The corrections themselves, for explain (cheap: only on typo queries).
+        if explain and typeahead is not None and (index := await typeahead.index()) is not None:
+            corrected = index.speller.correct(prepare_query(q).words) or corrected
+    return _finish(response, q or "", corrected, explain=explain, within_tier_signal=within_tier_signal)
