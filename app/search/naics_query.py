@@ -171,6 +171,10 @@ def build_naics_document(record: Mapping[str, Any]) -> dict[str, Any]:
     doc["aliases_words"] = distinct_words(doc["aliases_norm"])
     doc["keywords_words"] = distinct_words(doc["keywords_norm"])
     doc["description_words"] = distinct_words([normalise_text(doc.get("description"))])
+    # Former and foreign codes, for the former_code and sic_code tiers. A 2017 code that
+    # carried over unchanged is the document's own code, which exact_code already finds.
+    doc["former_codes"] = [str(c) for c in (record.get("naics_2017_codes") or []) if str(c) != doc["code"]]
+    doc["sic_codes"] = [str(c) for c in (record.get("sic_codes") or [])]
     return doc
 
 
