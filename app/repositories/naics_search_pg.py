@@ -40,12 +40,12 @@ FACET_SIZE = 50
 
 _FILTERED = "in_sector AND in_category AND in_level"
 
-# Where a row's NAICS 2017 and SIC source codes come from (text[] expressions over naics_codes
-# AS n). Empty until the concordance data (issue 12a) gives the rows these lists; the engine
-# documents read the same lists from the row (build_naics_document).
+# A row's NAICS 2017 and SIC source codes (jsonb lists, migration 0003) as text[]. The engine
+# document leaves out a 2017 code equal to the row's own code; that changes no tier here
+# either, since exact_code ranks first.
 SOURCE_CODE_COLUMNS: dict[str, str] = {
-    "former_codes": "CAST(ARRAY[] AS text[])",
-    "sic_codes": "CAST(ARRAY[] AS text[])",
+    "former_codes": "ARRAY(SELECT jsonb_array_elements_text(n.naics_2017_codes))",
+    "sic_codes": "ARRAY(SELECT jsonb_array_elements_text(n.sic_codes))",
 }
 
 

@@ -163,9 +163,6 @@ def build_naics_document(record: Mapping[str, Any]) -> dict[str, Any]:
     doc["title_fold"] = fold_text(doc["title_norm"])
     doc["keywords_fold"] = fold_list(doc["keywords_norm"])
     doc["aliases_fold"] = fold_list(doc["aliases_norm"])
-    # Where the code came from (issue 12a's concordance data): NAICS 2017 and SIC codes.
-    doc["former_codes"] = [str(c) for c in (record.get("former_codes") or [])]
-    doc["sic_codes"] = [str(c) for c in (record.get("sic_codes") or [])]
     doc["match_words"] = match_words(doc["title_norm"], doc["aliases_norm"], doc["keywords_norm"])
     doc["title_words"] = distinct_words([doc["title_norm"]])
     doc["aliases_words"] = distinct_words(doc["aliases_norm"])
