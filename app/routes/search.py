@@ -15,6 +15,7 @@ from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.errors import validation_field
+from app.search.explain import WITHIN_TIER_SIGNAL
 from app.services import experience_search, naics_search
 from app.services.experience_search import ExperienceSearchResponse
 from app.services.naics_search import NaicsAutocompleteResponse, NaicsSearchResponse
@@ -36,6 +37,13 @@ Query = Annotated[
 Filter = Annotated[list[str] | None, Parameter(description="Repeat to choose several values.")]
 SearchLimit = Annotated[int, Parameter(description=f"Page size, capped at {MAX_SEARCH_LIMIT}.")]
 Offset = Annotated[int, Parameter(description=f"Items to skip; offset + limit <= {MAX_WINDOW}.")]
+ExplainFlag = Annotated[
+    bool,
+    Parameter(
+        description="Add `explain` to each item: tier, field, matched words, corrections, foldings, "
+        "and the signals that ordered it inside its tier."
+    ),
+]
 
 
 def _unprocessable(field: str | None, detail: str, extra: Any = None) -> Response[dict[str, Any]]:
@@ -79,6 +87,7 @@ class NaicsSearchController(Controller):
         level: Annotated[list[str] | None, Parameter(description="Digits of the code (2-6).")] = None,
         limit: SearchLimit = 20,
         offset: Offset = 0,
+        explain: ExplainFlag = False,
     ) -> NaicsSearchResponse:
         return await naics_search.search(
             state.search,
@@ -90,6 +99,9 @@ class NaicsSearchController(Controller):
             level=level,
             limit=limit,
             offset=offset,
+            typeahead=state.typeahead,
+            explain=explain,
+            within_tier_signal=state.get(WITHIN_TIER_SIGNAL),
         )
 
     @get(
@@ -104,6 +116,7 @@ class NaicsSearchController(Controller):
         request: Request[Any, Any, Any],
         q: Query = None,
         limit: Annotated[int, Parameter(description=f"Capped at {MAX_AUTOCOMPLETE_LIMIT}.")] = 8,
+        explain: ExplainFlag = False,
     ) -> NaicsAutocompleteResponse:
         # The app's own state, not an injected `State` (a copy made per request): this runs
         # on every keystroke.
@@ -115,6 +128,8 @@ class NaicsSearchController(Controller):
             q=q,
             limit=limit,
             typeahead=state.typeahead,
+            explain=explain,
+            within_tier_signal=state.get(WITHIN_TIER_SIGNAL),
         )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 from opensearchpy import AsyncOpenSearch
@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.repositories.naics_search_pg import NaicsFilterValues, PgNaicsResult, search_naics
 from app.schemas.naics import display_code
 from app.search.definitions import alias_name
+from app.search.explain import Explain, WithinTierSignal, explain_hit, order_within_tiers
 from app.search.facets import FacetBucket, FacetSpec
 from app.search.naics_query import (
     BROWSE,
@@ -30,8 +31,9 @@ from app.search.naics_query import (
     parse_naics_browse_response,
     parse_naics_response,
 )
-from app.search.text import prepare_query
-from app.search.tiers import TIERS
+from app.search.spelling import CorrectedQuery
+from app.search.text import PreparedQuery, prepare_query
+from app.search.tiers import BROAD_TIERS, TIER_BY_NAME, TIERS, Rule, Tier
 from app.services.naics_typeahead import Typeahead
 from app.services.search_fallback import engine_unavailable
 from app.services.search_input import (
@@ -49,10 +51,18 @@ log = logging.getLogger(__name__)
 ENGINE_OPENSEARCH = "opensearch"
 ENGINE_POSTGRES = "postgres"
 ENGINE_MEMORY = "memory"
-_TIER_NAME_BY_SCORE: dict[int, str] = {t.score: t.name for t in TIERS} | {BROWSE.score: BROWSE.name}
 
 
-class NaicsItem(msgspec.Struct, frozen=True):
+class SourceCode(msgspec.Struct, frozen=True):
+    """The former (NAICS 2017) or foreign (SIC) code a hit answered."""
+
+    scheme: str
+    code: str
+
+
+class NaicsItem(msgspec.Struct, frozen=True, omit_defaults=True):
+    """One hit; `source_code` only on former_code and sic_code hits."""
+
     code: str
     # "31-33" where the catalogue stores the range under its first number ("31").
     display_code: str
@@ -63,6 +73,15 @@ class NaicsItem(msgspec.Struct, frozen=True):
     category: str
     score: int
     match_type: str
+    source_code: SourceCode | None = None
+    explain: Explain | None = None
+
+
+def _source_code(tier: Tier, prepared: PreparedQuery) -> SourceCode | None:
+    if tier.source_scheme is None:
+        return None
+    code = prepared.sic_code if tier.rule is Rule.SIC_CODE else prepared.raw_code
+    return SourceCode(tier.source_scheme, code) if code else None
 
 
 class NaicsSearchResponse(msgspec.Struct, frozen=True):
@@ -70,15 +89,18 @@ class NaicsSearchResponse(msgspec.Struct, frozen=True):
     total: int
     facets: dict[str, list[FacetBucket]]
     engine: str
+    # Set when the items answer a spelling correction of q (did-you-mean).
+    corrected_query: str | None = None
 
 
 class NaicsAutocompleteResponse(msgspec.Struct, frozen=True):
     items: list[NaicsItem]
     total: int
     engine: str
+    corrected_query: str | None = None
 
 
-def _item(fields: dict[str, Any], score: int, match_type: str) -> NaicsItem:
+def _item(fields: dict[str, Any], tier: Tier, prepared: PreparedQuery, relevance: float = 0.0) -> NaicsItem:
     code = str(fields["code"])
     return NaicsItem(
         code=code,
@@ -88,18 +110,28 @@ def _item(fields: dict[str, Any], score: int, match_type: str) -> NaicsItem:
         sector=fields.get("sector"),
         sector_title=fields.get("sector_title"),
         category=str(fields.get("category") or ""),
-        score=score,
-        match_type=match_type,
+        score=tier.score,
+        match_type=tier.name,
+        source_code=_source_code(tier, prepared),
+        # The back end's own tie-break inside the tier, kept for explain=true (dropped otherwise).
+        explain=Explain(tier.name, tier.field, [], [], [], {"relevance": relevance}) if relevance else None,
     )
 
 
-def _from_engine(result: NaicsSearchResult) -> tuple[list[NaicsItem], int]:
-    items = [_item(hit.source | {"code": hit.code}, hit.score, hit.match_type) for hit in result.items]
+def _from_engine(result: NaicsSearchResult, prepared: PreparedQuery) -> tuple[list[NaicsItem], int]:
+    items = [
+        _item(hit.source | {"code": hit.code}, TIER_BY_NAME.get(hit.match_type, BROWSE), prepared)
+        for hit in result.items
+    ]
     return items, result.total
 
 
-def _from_postgres(result: PgNaicsResult) -> list[NaicsItem]:
-    return [_item(row, int(row["score"]), _TIER_NAME_BY_SCORE[int(row["score"])]) for row in result.items]
+def _from_postgres(result: PgNaicsResult, prepared: PreparedQuery) -> list[NaicsItem]:
+    # The SQL names a row's tier by its position in TIERS (-1 when browsing), never by a score.
+    return [
+        _item(row, TIERS[row["tier"]] if row["tier"] >= 0 else BROWSE, prepared, float(row.get("rank") or 0))
+        for row in result.items
+    ]
 
 
 def _bucket(spec: FacetSpec, row: dict[str, Any]) -> FacetBucket:
@@ -120,7 +152,7 @@ def _facets_from_postgres(result: PgNaicsResult) -> dict[str, list[FacetBucket]]
     }
 
 
-async def search(
+async def _search(
     client: AsyncOpenSearch,
     session: AsyncSession,
     *,
@@ -136,6 +168,7 @@ async def search(
     q = check_query(q)
     limit, offset = page(limit, offset, MAX_SEARCH_LIMIT)
     browse = not q.strip()
+    prepared = prepare_query(q)
     filters = NaicsFilterValues(sector_values(sector), clean_values(category), level_values(level))
     engine_filters: dict[str, Any] = {
         "sector": list(filters.sectors),
@@ -152,16 +185,19 @@ async def search(
         if not engine_unavailable(exc):
             raise
         log.warning("NAICS search answered by PostgreSQL: search engine unavailable (%s)", exc)
-        pg = await search_naics(session, prepare_query(q), filters, limit=limit, offset=offset, browse=browse)
+        pg = await search_naics(session, prepared, filters, limit=limit, offset=offset, browse=browse)
         return NaicsSearchResponse(
-            items=_from_postgres(pg), total=pg.total, facets=_facets_from_postgres(pg), engine=ENGINE_POSTGRES
+            items=_from_postgres(pg, prepared),
+            total=pg.total,
+            facets=_facets_from_postgres(pg),
+            engine=ENGINE_POSTGRES,
         )
     parsed = parse_naics_browse_response(response) if browse else parse_naics_response(response)
-    items, total = _from_engine(parsed)
+    items, total = _from_engine(parsed, prepared)
     return NaicsSearchResponse(items=items, total=total, facets=parsed.facets, engine=ENGINE_OPENSEARCH)
 
 
-async def autocomplete(
+async def _autocomplete(
     client: AsyncOpenSearch,
     sessions: async_sessionmaker[AsyncSession],
     *,
@@ -187,24 +223,28 @@ async def autocomplete(
     index = await typeahead.index() if typeahead is not None else None
     if index is not None:
         found = index.search(prepared, limit)
+        corrected = None if found.items else index.speller.correct(prepared.words)
+        if corrected is not None:
+            # A typo: the corrected words through the cheap tiers, still in memory.
+            corrected_prepared = prepare_query(corrected.text)
+            found = index.search(corrected_prepared, limit)
+            if found.items:
+                items = [_item(hit.fields, hit.tier, corrected_prepared) for hit in found.items]
+                return NaicsAutocompleteResponse(
+                    items=items, total=found.total, engine=ENGINE_MEMORY, corrected_query=corrected.text
+                )
         if found.items:
             # The index holds exactly the item's other fields, already typed.
-            items = [
-                NaicsItem(
-                    **hit.fields,
-                    display_code=display_code(hit.fields["code"]),
-                    score=hit.tier.score,
-                    match_type=hit.tier.name,
-                )
-                for hit in found.items
-            ]
+            items = [_item(hit.fields, hit.tier, prepared) for hit in found.items]
             return NaicsAutocompleteResponse(items=items, total=found.total, engine=ENGINE_MEMORY)
         attempts = (True,)  # the cheap tiers are known to be empty
     alias = alias_name("naics", index_prefix)
     try:
         for broad in attempts:
             body = build_naics_autocomplete(q, limit=limit, broad=broad)
-            items, total = _from_engine(parse_naics_response(await client.search(index=alias, body=body)))
+            items, total = _from_engine(
+                parse_naics_response(await client.search(index=alias, body=body)), prepared
+            )
             if items:
                 break
     except Exception as exc:
@@ -226,5 +266,121 @@ async def autocomplete(
                 )
                 if pg.items:
                     break
-        return NaicsAutocompleteResponse(items=_from_postgres(pg), total=pg.total, engine=ENGINE_POSTGRES)
+        return NaicsAutocompleteResponse(
+            items=_from_postgres(pg, prepared), total=pg.total, engine=ENGINE_POSTGRES
+        )
     return NaicsAutocompleteResponse(items=items, total=total, engine=ENGINE_OPENSEARCH)
+
+
+# --------------------------------------------------------------------------- corrections, explain
+
+
+def _found_nothing_strong(items: Sequence[NaicsItem]) -> bool:
+    # Only the broad tiers (or nothing) answered: the query as typed is likely misspelt.
+    return not items or items[0].match_type in BROAD_TIERS
+
+
+async def _correction(typeahead: Typeahead | None, q: str) -> CorrectedQuery | None:
+    """A one-typo-per-word correction of q from the catalogue's vocabulary (the autocomplete
+    index's), or None (no index in this process, or nothing to correct)."""
+    index = await typeahead.index() if typeahead is not None else None
+    if index is None:
+        return None
+    return index.speller.correct(prepare_query(q).words)
+
+
+Response = TypeVar("Response", NaicsSearchResponse, NaicsAutocompleteResponse)
+
+
+def _finish(
+    response: Response,
+    q: str,
+    corrected: CorrectedQuery | None,
+    *,
+    explain: bool,
+    within_tier_signal: WithinTierSignal | None,
+) -> Response:
+    plain = not explain and within_tier_signal is None and corrected is None
+    if plain and all(item.explain is None for item in response.items):
+        return response  # the per-keystroke common case: nothing to add or drop
+    items = order_within_tiers(response.items, within_tier_signal)
+    if explain:
+        prepared = prepare_query(corrected.text if corrected else q)
+        explained = []
+        for item in items:
+            signals = dict(item.explain.signals) if item.explain else {}
+            signals["learned"] = within_tier_signal(item.code) if within_tier_signal else None
+            tier = TIER_BY_NAME.get(item.match_type, BROWSE)
+            explained.append(
+                msgspec.structs.replace(item, explain=explain_hit(tier, prepared, corrected, signals))
+            )
+        items = explained
+    else:
+        items = [
+            item if item.explain is None else msgspec.structs.replace(item, explain=None) for item in items
+        ]
+    return msgspec.structs.replace(
+        response, items=items, corrected_query=corrected.text if corrected else None
+    )
+
+
+async def search(
+    client: AsyncOpenSearch,
+    session: AsyncSession,
+    *,
+    index_prefix: str,
+    q: str | None,
+    sector: Sequence[str] | None = None,
+    category: Sequence[str] | None = None,
+    level: Sequence[str] | None = None,
+    limit: int = 20,
+    offset: int = 0,
+    typeahead: Typeahead | None = None,
+    explain: bool = False,
+    within_tier_signal: WithinTierSignal | None = None,
+) -> NaicsSearchResponse:
+    """Tiered search; a blank query lists every code in code order (score 0, "browse").
+
+    When only the broad tiers answer q and a spelling correction exists, the corrected query
+    answers instead if any stronger tier has it (``corrected_query`` says so).
+    """
+    filters = {"sector": sector, "category": category, "level": level, "limit": limit, "offset": offset}
+    response = await _search(client, session, index_prefix=index_prefix, q=q, **filters)
+    corrected = None
+    if q and q.strip() and _found_nothing_strong(response.items):
+        corrected = await _correction(typeahead, q)
+        if corrected is not None:
+            retry = await _search(client, session, index_prefix=index_prefix, q=corrected.text, **filters)
+            if _found_nothing_strong(retry.items):
+                corrected = None
+            else:
+                response = retry
+    return _finish(response, q or "", corrected, explain=explain, within_tier_signal=within_tier_signal)
+
+
+async def autocomplete(
+    client: AsyncOpenSearch,
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    index_prefix: str,
+    q: str | None,
+    limit: int = 8,
+    typeahead: Typeahead | None = None,
+    explain: bool = False,
+    within_tier_signal: WithinTierSignal | None = None,
+) -> NaicsAutocompleteResponse:
+    """The best few codes for what has been typed so far; nothing for a blank query.
+
+    A misspelt word (one typo, the last word included) is corrected in memory before the
+    broad tiers run on the engine, so a typo costs a keystroke no more than a correct word.
+    """
+    response = await _autocomplete(
+        client, sessions, index_prefix=index_prefix, q=q, limit=limit, typeahead=typeahead
+    )
+    corrected = None
+    if response.corrected_query is not None:
+        corrected = CorrectedQuery(tuple(response.corrected_query.split()), ())
+        # The corrections themselves, for explain (cheap: only on typo queries).
+        if explain and typeahead is not None and (index := await typeahead.index()) is not None:
+            corrected = index.speller.correct(prepare_query(q).words) or corrected
+    return _finish(response, q or "", corrected, explain=explain, within_tier_signal=within_tier_signal)

@@ -35,6 +35,10 @@ async def test_memory_gives_the_engines_tiers(search_world: SearchWorld, query: 
     memory = await autocomplete(search_world.typeahead, query)
     engine = await autocomplete(search_world.search, query)
     assert engine["engine"] == "opensearch"
+    if memory["corrected_query"] is not None:
+        # A typo the index corrected (the engine-only client has no vocabulary to correct
+        # with): the memory answer is the engine's answer to the corrected query.
+        engine = await autocomplete(search_world.search, memory["corrected_query"])
     if memory["engine"] != "memory":
         # Nothing in the cheap tiers: the engine's broad tiers answered, exactly as without the index.
         assert memory == engine
@@ -61,9 +65,14 @@ async def test_must_shows_from_memory(search_world: SearchWorld) -> None:
     assert {"5132", "513210"} <= {i["code"] for i in softw["items"][:2]}
     dent = await autocomplete(search_world.typeahead, "dent", limit=8)
     assert "621210" in [i["code"] for i in dent["items"]]
-    # A typo finds nothing in memory; the engine's fuzzy tier answers.
+    # A typo is corrected in memory, and the corrected words rank as if typed.
     typo = await autocomplete(search_world.typeahead, "sofware", limit=3)
-    assert typo["engine"] == "opensearch" and typo["items"][0]["code"] == "423430"
+    assert typo["engine"] == "memory" and typo["corrected_query"] == "software"
+    first = typo["items"][0]
+    assert (first["title"], first["match_type"]) == ("Software Publishers", "title_prefix")
+    # Nothing to correct it to: the engine's fuzzy tier answers.
+    far = await autocomplete(search_world.typeahead, "sxfxware", limit=3)
+    assert far["engine"] == "opensearch" and far["corrected_query"] is None
 
 
 async def test_engine_down_memory_still_answers_every_cheap_tier(search_world: SearchWorld) -> None:
@@ -74,9 +83,13 @@ async def test_engine_down_memory_still_answers_every_cheap_tier(search_world: S
         dent = await autocomplete(client, "dent")
         assert dent["engine"] == "memory"
         assert dent["items"] == (await autocomplete(search_world.typeahead, "dent"))["items"]
-        # The typo tiers need a search back end: PostgreSQL's, with the same answer.
+        # One typo is corrected in memory; more need the typo tiers of a search back end:
+        # PostgreSQL's, with the engine's answer.
         typo = await autocomplete(client, "sofware", limit=3)
-        assert typo["engine"] == "postgres" and typo["items"][0]["code"] == "423430"
+        assert typo["engine"] == "memory" and typo["corrected_query"] == "software"
+        far = await autocomplete(client, "sofwrae", limit=3)
+        assert far["engine"] == "postgres"
+        assert far["items"] == (await autocomplete(search_world.search, "sofwrae", limit=3))["items"]
 
 
 async def test_postgres_unreachable_the_engine_answers(search_world: SearchWorld) -> None:
