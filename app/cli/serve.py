@@ -57,7 +57,7 @@ def serve(host: str, port: int, workers: int) -> None:
     # the embedded engines below stop cleanly instead of dying with the process.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     configured = Settings.from_env()
-    with engines(configured) as settings:
+    with engines(configured, publish=True) as settings:
         asyncio.run(prepare(settings))
         # Worker processes read their settings from the environment, so they find these engines.
         assert settings.database_url and settings.opensearch_url
