@@ -30,15 +30,9 @@ def _settings() -> Iterator[Settings]:
     # The client logs every failed request with a traceback; these commands report engine
     # trouble themselves (status table, retry warnings), once and readably.
     logging.getLogger("opensearch").setLevel(logging.ERROR)
+    # Without OPENSEARCH_URL these find the engine of a running `levelith serve`, or start one.
     configured = Settings.from_env()
-    if not configured.opensearch_url:
-        # The embedded engine lives inside `levelith serve` (and keeps nothing), so there is
-        # no engine for a separate process to find.
-        raise click.UsageError(
-            "OPENSEARCH_URL is not set. In embedded mode `levelith serve` runs the indexer and "
-            "rebuilds the indexes itself; set OPENSEARCH_URL to use this command."
-        )
-    with engines(configured, need_search=False) as settings:
+    with engines(configured) as settings:
         yield settings
 
 

@@ -1,35 +1,82 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+import logging
+import os
 import signal
 import sys
 
 import click
 import uvicorn
+from litestar import Litestar
 
 from app.asgi import create_app
 from app.bootstrap import prepare
 from app.config import Settings
 from app.runtime import engines
 from app.services.naics_typeahead import warm_typeahead
-from indexer.worker import in_process_indexer
+from indexer.election import elected_indexer
+
+# uvicorn imports this in every worker process (`--workers N` spawns fresh interpreters).
+WORKER_FACTORY = "app.cli.serve:worker_app"
+WORKER_HEALTHCHECK_SECONDS = 60
+
+
+def worker_app() -> Litestar:
+    """One API process. The parent has started the engines and put their URLs in the environment."""
+    settings = Settings.from_env()
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("opensearch").setLevel(max(logging.getLogger().level, logging.WARNING))
+    # Each process keeps its own autocomplete index fresh; one of them (elected by a file lock)
+    # consumes the outbox unless RUN_INDEXER=false, when `levelith indexer run` does it elsewhere.
+    background = [warm_typeahead, *([elected_indexer(settings)] if settings.run_indexer else [])]
+    app = create_app(settings, background=background)
+    # Start-up objects (routes, schemas, the app itself) live for the whole process: keeping
+    # them out of the collector's generations makes every later collection cheaper.
+    gc.collect()
+    gc.freeze()
+    return app
 
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-def serve(host: str, port: int) -> None:
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="API processes; the engines start once, in this parent process.",
+)
+def serve(host: str, port: int, workers: int) -> None:
     """Run the API (starting embedded PostgreSQL and search engine when no URL is set)."""
     # uvicorn re-raises SIGTERM after its graceful shutdown; turning it into SystemExit lets
     # the embedded engines below stop cleanly instead of dying with the process.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     configured = Settings.from_env()
-    with engines(configured) as started:
+    with engines(configured, publish=True) as started:
         settings = started.served_at(host, port)
         asyncio.run(prepare(settings))
-        # One process does it all in embedded mode; with RUN_INDEXER=false a separate
-        # `levelith indexer run` consumes the outbox instead.
-        background = [warm_typeahead, *([in_process_indexer(settings)] if settings.run_indexer else [])]
-        app = create_app(settings, background=background)
-        click.echo(f"Levelith search on http://{host}:{port}  (OpenAPI: /schema)")
-        uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower(), access_log=False)
+        # Worker processes read their settings from the environment, so they find these engines.
+        assert settings.database_url and settings.opensearch_url
+        os.environ["DATABASE_URL"] = settings.database_url
+        os.environ["OPENSEARCH_URL"] = settings.opensearch_url
+        # Mailed links name the address this parent serves on (see Settings.served_at).
+        if settings.public_base_url:
+            os.environ["PUBLIC_BASE_URL"] = settings.public_base_url
+        click.echo(f"Levelith search on http://{host}:{port}  (OpenAPI: /schema, {workers} worker(s))")
+        uvicorn.run(
+            WORKER_FACTORY,
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level=settings.log_level.lower(),
+            access_log=False,
+            # A worker must answer the parent's ping within this, or it is killed and replaced;
+            # on a busy 2-core machine importing the app alone can take longer than the 5 s default.
+            timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+        )

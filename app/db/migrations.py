@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -12,13 +10,14 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
-import migrations
 from app.db.engine import async_url
+from app.resources import migrations_folder
 
 
 def alembic_config(database_url: str) -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(Path(migrations.__file__).parent))
+    # Wheels install unzipped, so the folder is a real one and stays valid after the block.
+    with migrations_folder() as folder:
+        config = Config(str(folder / "alembic.ini"))
     config.attributes["database_url"] = database_url
     return config
 

@@ -12,13 +12,13 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-INDEX_KINDS: tuple[str, ...] = ("naics", "experiences")
+from app.resources import index_definitions
 
-# The JSON files live at the repository root so ops can diff them without Python.
-DEFAULT_DEFINITIONS_DIR = Path(__file__).resolve().parents[2] / "opensearch"
+INDEX_KINDS: tuple[str, ...] = ("naics", "experiences")
 
 # OpenSearch index names are lowercase and may not start with "_", "-" or "+".
 _PREFIX_RE = re.compile(r"^(?:[a-z0-9][a-z0-9_.-]*)?$")
@@ -37,11 +37,14 @@ class IndexDefinition:
         return {"settings": self.settings, "mappings": self.mappings}
 
 
-def load_definition(kind: str, directory: Path | None = None) -> IndexDefinition:
-    """Read and check ``<directory>/<kind>.json``."""
+def load_definition(kind: str, directory: Path | Traversable | None = None) -> IndexDefinition:
+    """Read and check ``<directory>/<kind>.json`` (by default the shipped opensearch/ folder).
+
+    The JSON files live at the repository root so ops can diff them without Python.
+    """
     if kind not in INDEX_KINDS:
         raise ValueError(f"unknown index kind {kind!r}; expected one of {INDEX_KINDS}")
-    path = (directory or DEFAULT_DEFINITIONS_DIR) / f"{kind}.json"
+    path = (directory or index_definitions()) / f"{kind}.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     version = data.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:

@@ -1,0 +1,1 @@
+"""Index definitions shipped as package data (installed as `levelith.opensearch`, see setup.py)."""

@@ -1,0 +1,133 @@
+"""`levelith serve --workers 2` as an operator runs it: one indexer among the processes, each
+process's autocomplete kept fresh, and a clean stop on SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from opensearchpy import AsyncOpenSearch
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.config import Settings
+from app.models import NaicsCode
+from tests.live_server import free_port
+from tests.sync.conftest import add_experience, add_user, eventually, get_document
+
+pytestmark = pytest.mark.slow
+
+
+def start_serve(settings: Settings, log: Path, port: int, *extra: str) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": settings.database_url or "",
+        "OPENSEARCH_URL": settings.opensearch_url or "",
+        "OPENSEARCH_INDEX_PREFIX": settings.index_prefix,
+        "LEVELITH_DATA_DIR": str(settings.data_dir),
+        "SECRET_KEY": settings.secret_key,
+        "TYPEAHEAD_REFRESH_SECONDS": "0.5",
+        "LOG_LEVEL": "INFO",
+    }
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "serve", "--port", str(port), *extra],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def wait_ready(base: str, process: subprocess.Popen[bytes], log: Path, within: float = 180) -> None:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"levelith serve exited early:\n{log.read_text()}")
+        try:
+            if httpx.get(f"{base}/ready", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"levelith serve never became ready:\n{log.read_text()}")
+
+
+def stop(process: subprocess.Popen[bytes]) -> int:
+    process.send_signal(signal.SIGTERM)
+    try:
+        return process.wait(timeout=90)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise
+
+
+async def test_two_workers_one_indexer_fresh_autocomplete_clean_stop(
+    settings: Settings, db_session: AsyncSession, tmp_path: Path
+) -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = tmp_path / "serve.log"
+    process = start_serve(settings, log, port, "--workers", "2")
+    search = AsyncOpenSearch(hosts=[settings.opensearch_url])
+    try:
+        wait_ready(base, process, log)
+        await eventually(lambda: _async(log.read_text().count("Started server process") == 2), within=120)
+
+        # A write PostgreSQL accepted reaches the index: some worker runs the indexer.
+        user = await add_user(db_session)
+        experience = await add_experience(db_session, user, "Welder at the shipyard")
+        prefix = settings.index_prefix
+
+        async def indexed() -> bool:
+            return await get_document(search, prefix, "experiences", str(experience.id)) is not None
+
+        await eventually(indexed, within=60, step=0.2)
+
+        # A catalogue edit shows in every process's in-memory autocomplete: new connections
+        # land on either worker, and all of twenty in a row must see it.
+        row = await db_session.get(NaicsCode, "541511")
+        assert row is not None
+        row.title = "Custom computer programming services zyxwvut"
+        await db_session.commit()
+
+        async def every_worker_sees_it() -> bool:
+            for _ in range(20):
+                async with httpx.AsyncClient(base_url=base) as client:
+                    body = (await client.get("/api/v1/naics/autocomplete", params={"q": "zyxwvut"})).json()
+                if [hit["code"] for hit in body["items"]][:1] != ["541511"]:
+                    return False
+            return True
+
+        await eventually(every_worker_sees_it, within=30, step=0.2)
+    finally:
+        await search.close()
+        code = stop(process)
+    output = log.read_text()
+    assert code == 0, output
+    assert output.count("runs the outbox indexer") == 1, output
+    assert "Traceback" not in output, output
+
+
+async def test_run_indexer_false_leaves_the_outbox_alone(
+    settings: Settings, db_session: AsyncSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RUN_INDEXER", "false")
+    port = free_port()
+    log = tmp_path / "serve.log"
+    # One worker: the election is the same code whatever the count, and starts faster.
+    process = start_serve(settings, log, port)
+    try:
+        wait_ready(f"http://127.0.0.1:{port}", process, log)
+    finally:
+        code = stop(process)
+    assert code == 0
+    assert "runs the outbox indexer" not in log.read_text()
+
+
+async def _async(value: bool) -> bool:
+    return value
