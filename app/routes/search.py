@@ -70,7 +70,6 @@ class NaicsSearchController(Controller):
     async def search(
         self,
         state: State,
-        db_session: AsyncSession,
         q: Query = None,
         sector: Annotated[
             list[str] | None, Parameter(description="Sector code; 31, 33 and 31-33 alike.")
@@ -82,7 +81,8 @@ class NaicsSearchController(Controller):
     ) -> NaicsSearchResponse:
         return await naics_search.search(
             state.search,
-            db_session,
+            state.sessions,
+            state.hedge,
             index_prefix=state.settings.index_prefix,
             q=q,
             sector=sector,
@@ -111,6 +111,7 @@ class NaicsSearchController(Controller):
         return await naics_search.autocomplete(
             state.search,
             state.sessions,
+            state.hedge,
             index_prefix=state.settings.index_prefix,
             q=q,
             limit=limit,
@@ -141,6 +142,8 @@ class ExperienceSearchController(Controller):
         return await experience_search.search(
             state.search,
             db_session,
+            sessions=state.sessions,
+            hedge=state.hedge,
             index_prefix=state.settings.index_prefix,
             q=q,
             category=category,

@@ -1,4 +1,5 @@
-"""Experience search: OpenSearch first, PostgreSQL when the engine is gone.
+"""Experience search: OpenSearch first, PostgreSQL when the engine is gone or late
+(a hedged request, services.search_fallback).
 
 Whichever back end ranks the hits, the items are read from PostgreSQL by id, so a deleted
 or changed experience never shows stale data: hits whose row is gone or whose owner is
@@ -7,14 +8,13 @@ inactive are dropped (and not counted).
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
 import msgspec
 from opensearchpy import AsyncOpenSearch
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.repositories.experience_search_pg import (
     ExperienceFilterValues,
@@ -26,11 +26,8 @@ from app.search.definitions import alias_name
 from app.search.experience_query import EXPERIENCE_FACETS, build_experience_search, parse_experience_response
 from app.search.facets import FacetBucket
 from app.search.text import prepare_query
-from app.services.naics_search import ENGINE_OPENSEARCH, ENGINE_POSTGRES
-from app.services.search_fallback import engine_unavailable
+from app.services.search_fallback import ENGINE_OPENSEARCH, ENGINE_POSTGRES, SearchHedge, fallback_session
 from app.services.search_input import MAX_SEARCH_LIMIT, check_query, clean_values, page, sector_values
-
-log = logging.getLogger(__name__)
 
 
 class ExperienceItem(msgspec.Struct, frozen=True):
@@ -113,6 +110,8 @@ async def search(
     client: AsyncOpenSearch,
     session: AsyncSession,
     *,
+    sessions: async_sessionmaker[AsyncSession],
+    hedge: SearchHedge,
     index_prefix: str,
     q: str | None,
     category: Sequence[str] | None = None,
@@ -134,18 +133,25 @@ async def search(
         "naics_code": list(filters.naics_codes),
     }
     body = build_experience_search(q, engine_filters, limit=limit, offset=offset)
-    try:
-        response = await client.search(index=alias_name("experiences", index_prefix), body=body)
-    except Exception as exc:
-        if not engine_unavailable(exc):
-            raise
-        log.warning("experience search answered by PostgreSQL: search engine unavailable (%s)", exc)
-        pg = await search_experiences(session, prepare_query(q), filters, limit=limit, offset=offset)
-        items, dropped = await _hydrate(session, pg.ids)
+    index = alias_name("experiences", index_prefix)
+    prepared = prepare_query(q)
+
+    async def from_engine() -> Any:
+        return await client.search(index=index, body=body)
+
+    async def from_postgres() -> ExperienceSearchResponse:
+        async with fallback_session(sessions) as own:
+            pg = await search_experiences(own, prepared, filters, limit=limit, offset=offset)
+            items, dropped = await _hydrate(own, pg.ids)
         return ExperienceSearchResponse(
             items=items, total=pg.total - dropped, facets=_facets_from_postgres(pg), engine=ENGINE_POSTGRES
         )
-    parsed = parse_experience_response(response)
+
+    kind = "experiences:text" if prepared.words else "experiences:blank"
+    answer = await hedge.run(kind, from_engine, from_postgres)
+    if isinstance(answer.value, ExperienceSearchResponse):
+        return answer.value
+    parsed = parse_experience_response(answer.value)
     items, dropped = await _hydrate(session, [hit.id for hit in parsed.items])
     return ExperienceSearchResponse(
         items=items, total=max(parsed.total - dropped, 0), facets=parsed.facets, engine=ENGINE_OPENSEARCH

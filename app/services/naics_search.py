@@ -32,7 +32,12 @@ from app.search.naics_query import (
 from app.search.text import prepare_query
 from app.search.tiers import TIERS
 from app.services.naics_typeahead import Typeahead
-from app.services.search_fallback import engine_unavailable
+from app.services.search_fallback import (
+    ENGINE_OPENSEARCH,
+    ENGINE_POSTGRES,
+    SearchHedge,
+    fallback_session,
+)
 from app.services.search_input import (
     MAX_AUTOCOMPLETE_LIMIT,
     MAX_SEARCH_LIMIT,
@@ -45,8 +50,6 @@ from app.services.search_input import (
 
 log = logging.getLogger(__name__)
 
-ENGINE_OPENSEARCH = "opensearch"
-ENGINE_POSTGRES = "postgres"
 ENGINE_MEMORY = "memory"
 _TIER_NAME_BY_SCORE: dict[int, str] = {t.score: t.name for t in TIERS} | {BROWSE.score: BROWSE.name}
 
@@ -117,7 +120,8 @@ def _facets_from_postgres(result: PgNaicsResult) -> dict[str, list[FacetBucket]]
 
 async def search(
     client: AsyncOpenSearch,
-    session: AsyncSession,
+    sessions: async_sessionmaker[AsyncSession],
+    hedge: SearchHedge,
     *,
     index_prefix: str,
     q: str | None,
@@ -141,24 +145,31 @@ async def search(
         body = build_naics_browse(engine_filters, limit=limit, offset=offset)
     else:
         body = build_naics_search(q, engine_filters, limit=limit, offset=offset)
-    try:
-        response = await client.search(index=alias_name("naics", index_prefix), body=body)
-    except Exception as exc:
-        if not engine_unavailable(exc):
-            raise
-        log.warning("NAICS search answered by PostgreSQL: search engine unavailable (%s)", exc)
-        pg = await search_naics(session, prepare_query(q), filters, limit=limit, offset=offset, browse=browse)
+    index = alias_name("naics", index_prefix)
+
+    async def from_engine() -> NaicsSearchResponse:
+        response = await client.search(index=index, body=body)
+        parsed = parse_naics_browse_response(response) if browse else parse_naics_response(response)
+        items, total = _from_engine(parsed)
+        return NaicsSearchResponse(items=items, total=total, facets=parsed.facets, engine=ENGINE_OPENSEARCH)
+
+    async def from_postgres() -> NaicsSearchResponse:
+        async with fallback_session(sessions) as session:
+            pg = await search_naics(
+                session, prepare_query(q), filters, limit=limit, offset=offset, browse=browse
+            )
         return NaicsSearchResponse(
             items=_from_postgres(pg), total=pg.total, facets=_facets_from_postgres(pg), engine=ENGINE_POSTGRES
         )
-    parsed = parse_naics_browse_response(response) if browse else parse_naics_response(response)
-    items, total = _from_engine(parsed)
-    return NaicsSearchResponse(items=items, total=total, facets=parsed.facets, engine=ENGINE_OPENSEARCH)
+
+    answer = await hedge.run("naics:browse" if browse else "naics:search", from_engine, from_postgres)
+    return answer.value
 
 
 async def autocomplete(
     client: AsyncOpenSearch,
     sessions: async_sessionmaker[AsyncSession],
+    hedge: SearchHedge,
     *,
     index_prefix: str,
     q: str | None,
@@ -190,19 +201,19 @@ async def autocomplete(
             return NaicsAutocompleteResponse(items=items, total=found.total, engine=ENGINE_MEMORY)
         attempts = (True,)  # the cheap tiers are known to be empty
     alias = alias_name("naics", index_prefix)
-    try:
+
+    async def from_engine() -> NaicsAutocompleteResponse:
         for broad in attempts:
             body = build_naics_autocomplete(q, limit=limit, broad=broad)
             items, total = _from_engine(parse_naics_response(await client.search(index=alias, body=body)))
             if items:
                 break
-    except Exception as exc:
-        if not engine_unavailable(exc):
-            raise
-        log.warning("NAICS autocomplete answered by PostgreSQL: search engine unavailable (%s)", exc)
+        return NaicsAutocompleteResponse(items=items, total=total, engine=ENGINE_OPENSEARCH)
+
+    async def from_postgres() -> NaicsAutocompleteResponse:
         # A session only now: most keystrokes never need PostgreSQL, and a per-request
         # session (created, committed, closed) cost more than the in-memory search itself.
-        async with sessions() as session:
+        async with fallback_session(sessions) as session:
             for broad in attempts:
                 pg = await search_naics(
                     session,
@@ -216,4 +227,5 @@ async def autocomplete(
                 if pg.items:
                     break
         return NaicsAutocompleteResponse(items=_from_postgres(pg), total=pg.total, engine=ENGINE_POSTGRES)
-    return NaicsAutocompleteResponse(items=items, total=total, engine=ENGINE_OPENSEARCH)
+
+    return (await hedge.run("naics:autocomplete", from_engine, from_postgres)).value
