@@ -138,12 +138,20 @@ class ExperienceSearchController(Controller):
         naics_code: Filter = None,
         limit: SearchLimit = 20,
         offset: Offset = 0,
+        facets: Annotated[
+            bool,
+            Parameter(
+                description="Compute facet counts (the costliest part); false for a next page "
+                "or a client without chips, which then gets `facets: {}`."
+            ),
+        ] = True,
     ) -> ExperienceSearchResponse:
         return await experience_search.search(
             state.search,
             db_session,
             sessions=state.sessions,
             hedge=state.hedge,
+            facet_cache=state.facet_cache,
             index_prefix=state.settings.index_prefix,
             q=q,
             category=category,
@@ -152,6 +160,7 @@ class ExperienceSearchController(Controller):
             naics_code=naics_code,
             limit=limit,
             offset=offset,
+            facets=facets,
         )
 
 

@@ -28,6 +28,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+import msgspec
 from opensearchpy import ConnectionError as EngineConnectionError
 from opensearchpy import NotFoundError, TransportError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -93,6 +94,25 @@ class KindState:
     open: bool = False
     last_probe: float = float("-inf")
     probing: bool = False
+    # Answers so far by back end (ENGINE_OPENSEARCH / ENGINE_POSTGRES), for the admin view.
+    answered: dict[str, int] = field(default_factory=dict)
+
+    def count(self, engine: str) -> None:
+        self.answered[engine] = self.answered.get(engine, 0) + 1
+
+
+class KindStatus(msgspec.Struct, frozen=True):
+    kind: str
+    breaker_open: bool
+    losses_in_a_row: int
+    budget_ms: float
+    engine_mean_ms: float | None
+    postgres_mean_ms: float | None
+    answered: dict[str, int]
+
+
+def _ms(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds * 1000, 1)
 
 
 @dataclass(frozen=True)
@@ -153,7 +173,9 @@ class SearchHedge:
         state = self.state(kind)
         if state.open:
             self._maybe_probe(kind, engine)
-            return Answer(await self._timed(state.postgres, fallback), ENGINE_POSTGRES)
+            value = await self._timed(state.postgres, fallback)
+            state.count(ENGINE_POSTGRES)
+            return Answer(value, ENGINE_POSTGRES)
         budget = self.budget(kind)
         started = self.clock()
         engine_task: asyncio.Task[T] = asyncio.ensure_future(engine())
@@ -177,6 +199,7 @@ class SearchHedge:
                     # A lower bound of the engine's latency: it had not answered by now.
                     state.engine.observe(self.clock() - started)
                     self._engine_lost(kind, state)
+                    state.count(ENGINE_POSTGRES)
                     return Answer(value, ENGINE_POSTGRES)
         finally:
             for task in (engine_task, fallback_task):
@@ -188,6 +211,7 @@ class SearchHedge:
     def _engine_won(self, state: KindState, task: asyncio.Task[T], started: float) -> Answer[T]:
         state.engine.observe(self.clock() - started)
         state.losses = 0
+        state.count(ENGINE_OPENSEARCH)
         return Answer(task.result(), ENGINE_OPENSEARCH)
 
     def _engine_lost(self, kind: str, state: KindState) -> None:
@@ -235,6 +259,21 @@ class SearchHedge:
         if took <= budget:
             state.open, state.losses = False, 0
             log.warning("search %s: engine probe answered in %.0f ms; breaker closed", kind, took * 1000)
+
+    def status(self) -> list[KindStatus]:
+        """What this process has learned, per kind of search."""
+        return [
+            KindStatus(
+                kind=kind,
+                breaker_open=state.open,
+                losses_in_a_row=state.losses,
+                budget_ms=round(self.budget(kind) * 1000, 1),
+                engine_mean_ms=_ms(state.engine.mean),
+                postgres_mean_ms=_ms(state.postgres.mean),
+                answered=dict(state.answered),
+            )
+            for kind, state in sorted(self.kinds.items())
+        ]
 
     async def close(self) -> None:
         """Stop background probes (on shutdown)."""

@@ -33,7 +33,7 @@ def hung_engine(search_world: SearchWorld, monkeypatch: pytest.MonkeyPatch) -> I
     ("path", "params"),
     [
         ("/api/v1/experiences/search", {"q": "software"}),
-        ("/api/v1/experiences/search", {"category": "work"}),
+        ("/api/v1/experiences/search", {"category": "workplace"}),
         ("/api/v1/naics/search", {"q": "dentist"}),
         ("/api/v1/naics/search", {}),
     ],
