@@ -238,20 +238,3 @@ def parse_experience_response(response: Mapping[str, Any]) -> ExperienceSearchRe
         facets=parse_facets(EXPERIENCE_FACETS, response.get("aggregations")),
         total_relation=relation,
     )
-
-
-# What the engine's experience index holds, as cheaply as it can say: how many documents and
-# the newest updated_at. Every write the indexer applies (create, update, delete, an owner's
-# experiences leaving with them) changes one of the two, as does a reindex that finds more.
-INDEX_GENERATION_BODY: dict[str, Any] = {
-    "size": 0,
-    "track_total_hits": True,
-    "aggs": {"newest": {"max": {"field": "updated_at"}}},
-}
-
-
-def parse_index_generation(response: Mapping[str, Any]) -> tuple[int, float | None]:
-    total = response.get("hits", {}).get("total", 0)
-    count = int(total["value"]) if isinstance(total, Mapping) else int(total or 0)
-    newest = (response.get("aggregations") or {}).get("newest", {}).get("value")
-    return count, None if newest is None else float(newest)

@@ -26,17 +26,15 @@ from app.repositories.search_sources import experience_rows
 from app.search.definitions import alias_name
 from app.search.experience_query import (
     EXPERIENCE_FACETS,
-    INDEX_GENERATION_BODY,
     TOTAL_EXACT,
     ExperienceSearchResult,
     build_experience_facets,
     build_experience_search,
     parse_experience_response,
-    parse_index_generation,
 )
 from app.search.facets import FacetBucket, parse_facets
 from app.search.text import prepare_query
-from app.services.facet_cache import FacetCache
+from app.services.facet_cache import GENERATION_METRICS, FacetCache, index_generation
 from app.services.search_fallback import ENGINE_OPENSEARCH, ENGINE_POSTGRES, SearchHedge, fallback_session
 from app.services.search_input import MAX_SEARCH_LIMIT, check_query, clean_values, page, sector_values
 
@@ -131,12 +129,12 @@ async def _engine_page(
     counts may come from the cache (None: the body computes its own facets, or none)."""
     if facets_of is None:
         return parse_experience_response(await client.search(index=index, body=body))
-    page_response, generation_response = await asyncio.gather(
-        client.search(index=index, body=body), client.search(index=index, body=INDEX_GENERATION_BODY)
+    page_response, stats = await asyncio.gather(
+        client.search(index=index, body=body), client.indices.stats(index=index, metric=GENERATION_METRICS)
     )
     parsed = parse_experience_response(page_response)
     key = (index, *((name, tuple(values)) for name, values in sorted(facets_of.items())))
-    generation = parse_index_generation(generation_response)
+    generation = index_generation(stats)
     facets = cache.get(key, generation)
     if facets is None:
         counts = await client.search(index=index, body=build_experience_facets(facets_of))

@@ -2,22 +2,23 @@
 
 Browsing (a blank query with filters) asks the same few filter combinations again and again,
 and its facet aggregations are the engine's costliest work. Counts are kept per filter set
-together with the *generation* of the index they were computed on: (documents, newest
-``updated_at``), read from the engine itself with one size-0 request beside the page's own
-(experience_query.INDEX_GENERATION_BODY). Any write the indexer applies changes it, so a cached
-count is never served for an index that changed, whichever process or indexer wrote; and
-since it is read from the engine, not from PostgreSQL, a write is not "seen" before the
-engine can show it. The TTL bounds what the generation cannot see: a NAICS catalogue edit
-that moves a code to another sector relabels experience documents without touching their
-``updated_at``.
+together with the *generation* of the index they were computed on, read from the engine's
+index stats API beside the page's own request (well under a millisecond): the physical
+index behind the alias (a reindex swaps it), its indexing and delete operation counts (any
+write the indexer applies moves them, whichever process wrote), its document counts, and
+its refresh count (a write becomes searchable on a refresh, so counts computed between the
+write and the refresh are not kept past it). Read from the engine, not from PostgreSQL, the
+generation never runs ahead of what a search can see. The TTL is a backstop for an engine
+whose stats say less than OpenSearch's (see docs/search-hedging.md).
 """
 
 from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from app.search.facets import FacetBucket
 
@@ -26,6 +27,29 @@ Generation = Hashable
 
 MAX_ENTRIES = 512
 TTL_SECONDS = 60.0
+# What the indices stats request asks for (GET /{alias}/_stats/indexing,refresh,docs).
+GENERATION_METRICS = "indexing,refresh,docs"
+
+
+def index_generation(stats: Mapping[str, Any]) -> Generation:
+    """The generation of the indexes in a stats response (any change of content changes it)."""
+    generation = []
+    for name, index in sorted((stats.get("indices") or {}).items()):
+        primaries = index.get("primaries") or {}
+        indexing = primaries.get("indexing") or {}
+        docs = primaries.get("docs") or {}
+        refresh = primaries.get("refresh") or {}
+        generation.append(
+            (
+                name,
+                indexing.get("index_total"),
+                indexing.get("delete_total"),
+                docs.get("count"),
+                docs.get("deleted"),
+                refresh.get("total"),
+            )
+        )
+    return tuple(generation)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from opensearchpy import OpenSearch
 
 from app.search.definitions import load_definition
 from app.search.experience_query import (
+    TRACK_TOTAL_HITS,
     ExperienceSearchResult,
     build_experience_document,
     build_experience_search,
@@ -107,12 +108,6 @@ def test_documents_never_carry_private_user_fields():
 
 
 def test_totals_past_the_cap_are_a_lower_bound() -> None:
-    from app.search.experience_query import (
-        TRACK_TOTAL_HITS,
-        build_experience_search,
-        parse_experience_response,
-    )
-
     body = build_experience_search("nurse", {"category": "workplace"}, with_facets=False)
     assert body["track_total_hits"] == TRACK_TOTAL_HITS
     assert "aggs" not in body and "post_filter" not in body
@@ -123,7 +118,6 @@ def test_totals_past_the_cap_are_a_lower_bound() -> None:
 
 
 def test_a_blank_query_sorts_without_scores_in_the_documented_order() -> None:
-    from app.search.experience_query import build_experience_search
 
     blank = build_experience_search("", {"sector": "54"})
     text = build_experience_search("nurse", {"sector": "54"})

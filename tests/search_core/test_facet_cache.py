@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.search.facets import FacetBucket
-from app.services.facet_cache import FacetCache
+from app.services.facet_cache import FacetCache, index_generation
 
 FACETS = {"category": [FacetBucket(value="workplace", label="Work", count=3)]}
 
@@ -33,3 +33,21 @@ def test_entries_expire_and_the_oldest_is_dropped_first() -> None:
     assert cache.get("c", 1) == FACETS
     clock.now = 61
     assert cache.get("c", 1) is None
+
+
+def _stats(index: str, index_total: int, docs: int, refreshes: int) -> dict:
+    primaries = {
+        "indexing": {"index_total": index_total, "delete_total": 0},
+        "docs": {"count": docs, "deleted": 0},
+        "refresh": {"total": refreshes},
+    }
+    return {"indices": {index: {"primaries": primaries}}}
+
+
+def test_the_generation_moves_with_writes_refreshes_and_reindexes() -> None:
+
+    base = index_generation(_stats("experiences_v1", 10, 10, 3))
+    assert index_generation(_stats("experiences_v1", 10, 10, 3)) == base
+    assert index_generation(_stats("experiences_v1", 11, 10, 3)) != base  # an update
+    assert index_generation(_stats("experiences_v1", 10, 10, 4)) != base  # made searchable
+    assert index_generation(_stats("experiences_v2", 10, 10, 3)) != base  # a reindex
