@@ -28,12 +28,8 @@ def free_port() -> int:
 class Service:
     """Start on enter, wait for /ready, stop (SIGTERM, then kill) on exit."""
 
-    def __init__(
-        self, env: dict[str, str], log_path: Path, *, ready_timeout: float = 300, cwd: Path = REPO_ROOT
-    ) -> None:
+    def __init__(self, env: dict[str, str], log_path: Path, *, ready_timeout: float = 300) -> None:
         self.env = env
-        # Another checkout's code (a baseline), run with this one's interpreter.
-        self.cwd = cwd
         self.log_path = log_path
         self.ready_timeout = ready_timeout
         self.port = free_port()
@@ -55,7 +51,7 @@ class Service:
         with self.log_path.open("wb") as log:
             self._process = subprocess.Popen(
                 levelith_command("serve", "--host", "127.0.0.1", "--port", str(self.port)),
-                cwd=self.cwd,
+                cwd=REPO_ROOT,
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,

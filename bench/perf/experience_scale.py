@@ -2,7 +2,7 @@
 100,000 synthetic experiences.
 
     python -m bench.perf.experience_scale [--sizes 10000 100000] [--repeats 3] [--seconds 15]
-        [--label current] [--checkout DIR] [--output bench/results/perf.json]
+        [--label current] [--baseline] [--output bench/results/perf.json]
 
 Per size: top the experiences table up with SyntheticExperiences, `levelith reindex
 experiences`, VACUUM ANALYZE (as autovacuum would after a bulk load), then
@@ -14,10 +14,10 @@ experiences`, VACUUM ANALYZE (as autovacuum would after a bulk load), then
   each run) and the machine's load average beside each run;
 - sync lag (experiences created through the API at a steady rate until searchable).
 
---checkout runs the service from another checkout (e.g. `git archive main | tar -x -C DIR`)
-for a baseline: its back-end shares are then unknown (no hedging endpoint), and everything
-else is measured the same way. Results merge into perf.json under "experience_scale"/label,
-beside the figures already there.
+A baseline (the code before issue 13) runs this module from a copy of that code with this
+bench/ directory over it and --baseline (no per-variant costs, no EXPLAIN, no hedging
+endpoint to read shares from); see bench/README.md. Results merge into perf.json under
+"experience_scale"/label, beside the figures already there.
 """
 
 from __future__ import annotations
@@ -42,10 +42,8 @@ from opensearchpy import OpenSearch
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
-from app.repositories.experience_search_pg import ExperienceFilterValues, experience_search_statement
-from app.search.experience_query import build_experience_facets, build_experience_search
+from app.search.experience_query import build_experience_search
 from app.search.text import prepare_query
-from app.services.facet_cache import GENERATION_METRICS
 from bench.common.catalogue import import_catalogue
 from bench.common.census_files import CensusFilesMissing, locate_census_files
 from bench.common.cli import quiet_client_logs, run_levelith, service_env
@@ -123,6 +121,8 @@ def mix_paths(queries: Sequence[str], count: int = 800) -> list[str]:
 
 def engine_variants(q: str, filters: dict[str, list[str]]) -> dict[str, dict[str, Any]]:
     """The bodies each change of issue 13 moved between, for one query shape."""
+    from app.search.experience_query import build_experience_facets
+
     current = build_experience_search(q, filters, limit=PAGE, with_facets=True)
     before = json.loads(json.dumps(current))
     before["track_total_hits"] = True  # before: exact totals
@@ -140,6 +140,8 @@ def engine_variants(q: str, filters: dict[str, list[str]]) -> dict[str, dict[str
 
 
 def engine_costs(client: OpenSearch) -> dict[str, dict[str, Any]]:
+    from app.services.facet_cache import GENERATION_METRICS
+
     out: dict[str, dict[str, Any]] = {}
     index = alias("experiences")
     for shape, (q, filters) in SHAPES.items():
@@ -172,6 +174,8 @@ def _indexes_used(plan: dict[str, Any]) -> set[str]:
 
 
 async def postgres_plans(database_url: str) -> dict[str, dict[str, Any]]:
+    from app.repositories.experience_search_pg import ExperienceFilterValues, experience_search_statement
+
     engine = create_async_engine(database_url.replace("postgresql://", "postgresql+asyncpg://", 1))
     out: dict[str, dict[str, Any]] = {}
     try:
@@ -338,12 +342,10 @@ def measure_size(
         wait_for_documents(client, alias("experiences"), documents)
         asyncio.run(vacuum_analyze(engines.database_url))
         cell: dict[str, Any] = {"documents": documents, "reindex_seconds": round(reindex.seconds, 1)}
-        cell["engine_cost_ms"] = engine_costs(client) if not args.skip_costs else None
+        cell["engine_cost_ms"] = None if args.skip_costs else engine_costs(client)
     finally:
         client.close()
-    cell["postgres_plans"] = (
-        None if args.checkout or args.skip_costs else asyncio.run(postgres_plans(engines.database_url))
-    )
+    cell["postgres_plans"] = None if args.skip_costs else asyncio.run(postgres_plans(engines.database_url))
     paths = mix_paths(search_queries())
     runs = load_runs(base_url, paths, token, args.repeats, args.seconds)
     cell["load"] = {"summary": summary(runs), "runs": runs}
@@ -380,10 +382,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     with bench_engines() as engines:
         env = service_env(engines)
         import_catalogue(env, files.codes, files.descriptions, files.index)
-        log_path = engines.workdir / "serve.log"
-        checkout = Path(args.checkout).resolve() if args.checkout else None
-        with Service(env, log_path, cwd=checkout) if checkout else Service(env, log_path) as service:
-            token = None if args.checkout else asyncio.run(admin_token(service.base_url, env))
+        with Service(env, engines.workdir / "serve.log") as service:
+            token = None if args.baseline else asyncio.run(admin_token(service.base_url, env))
             synthetic = SyntheticExperiences(engines.database_url)
             for size in args.sizes:
                 cells[str(size)] = measure_size(size, synthetic, env, engines, service.base_url, token, args)
@@ -391,7 +391,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "generated_at": utc_now(),
         "duration_seconds": round(time.perf_counter() - started, 1),
         "machine": machine_facts(),
-        "code": git_facts() if not args.checkout else {"checkout": str(args.checkout)},
+        "code": {"baseline": "code before issue 13"} if args.baseline else git_facts(),
         "settings": {
             "connections": CONNECTIONS,
             "seconds_per_run": args.seconds,
@@ -415,10 +415,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sync-count", type=int, default=200)
     parser.add_argument("--sync-rate", type=float, default=20)
     parser.add_argument("--label", default="current", help="key of this run under experience_scale")
-    parser.add_argument("--checkout", default=None, help="run the service from this checkout (baseline)")
     parser.add_argument("--skip-costs", action="store_true", help="no per-variant engine timings, no EXPLAIN")
+    parser.add_argument(
+        "--baseline", action="store_true", help="the service is older code: implies --skip-costs, no shares"
+    )
     parser.add_argument("--output", type=Path, default=RESULTS_DIR / "perf.json")
     args = parser.parse_args(argv)
+    args.skip_costs = args.skip_costs or args.baseline
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     quiet_client_logs()
     try:
