@@ -19,7 +19,7 @@ from app.db.engine import create_engine, session_factory
 from app.error_responses import document_error_responses
 from app.errors import EXCEPTION_HANDLERS
 from app.nul_characters import refuse_nul_characters
-from app.routes.admin_search import search_status
+from app.routes.admin_search import search_hedging, search_status
 from app.routes.auth import AuthController
 from app.routes.experiences import ExperiencesController
 from app.routes.health import health, ready
@@ -28,7 +28,9 @@ from app.routes.pages import PAGE_HANDLERS
 from app.routes.search import SEARCH_ROUTES
 from app.routes.users import UsersController
 from app.search.client import create_search_client
+from app.services.facet_cache import FacetCache
 from app.services.naics_typeahead import Typeahead
+from app.services.search_fallback import SearchHedge
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +46,7 @@ def route_handlers() -> list[Any]:
     handlers += [AuthController, UsersController, ExperiencesController]
     handlers += [NaicsController]
     handlers += SEARCH_ROUTES
-    handlers += [search_status]
+    handlers += [search_status, search_hedging]
     return handlers
 
 
@@ -63,6 +65,7 @@ def create_app(settings: Settings, *, background: Sequence[BackgroundTask] = ())
     # Sessions outside a request's own (the in-memory autocomplete, which mostly needs none).
     sessions = session_factory(engine)
     typeahead = Typeahead(sessions, settings.typeahead_refresh_seconds)
+    hedge = SearchHedge.from_settings(settings)
     db_config = SQLAlchemyAsyncConfig(
         engine_instance=engine,
         session_dependency_key="db_session",
@@ -82,6 +85,7 @@ def create_app(settings: Settings, *, background: Sequence[BackgroundTask] = ())
                 yield
             finally:
                 await typeahead.close()
+                await hedge.close()
                 await search.close()
 
     app = Litestar(
@@ -103,4 +107,6 @@ def create_app(settings: Settings, *, background: Sequence[BackgroundTask] = ())
     app.state.search = search
     app.state.sessions = sessions
     app.state.typeahead = typeahead
+    app.state.hedge = hedge
+    app.state.facet_cache = FacetCache()
     return app

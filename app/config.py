@@ -80,6 +80,14 @@ class Settings:
     db_pool_timeout: float = 10.0
     db_statement_timeout_ms: int = 15_000
     opensearch_timeout: float = 2.0
+    # Hedged search (app/services/search_fallback.py): PostgreSQL starts when the engine has
+    # not answered within a budget learned from both back ends' latency, clamped to these.
+    search_hedge_floor_ms: float = 50.0
+    search_hedge_ceiling_ms: float = 1000.0
+    # The circuit breaker opens after this many searches in a row that the engine lost
+    # (PostgreSQL answered first, or the engine failed) and probes the engine this often.
+    search_breaker_losses: int = 3
+    search_breaker_probe_seconds: float = 5.0
     # How often each API process checks whether the catalogue changed and rebuilds its
     # in-memory autocomplete index (app/search/typeahead.py); 0 = no such index, every
     # keystroke asks the engine.
@@ -108,6 +116,10 @@ class Settings:
             db_pool_timeout=_float("DB_POOL_TIMEOUT", 10.0),
             db_statement_timeout_ms=_int("DB_STATEMENT_TIMEOUT_MS", 15_000),
             opensearch_timeout=_float("OPENSEARCH_TIMEOUT", 2.0),
+            search_hedge_floor_ms=_float("SEARCH_HEDGE_FLOOR_MS", 50.0),
+            search_hedge_ceiling_ms=_float("SEARCH_HEDGE_CEILING_MS", 1000.0),
+            search_breaker_losses=_int("SEARCH_BREAKER_LOSSES", 3),
+            search_breaker_probe_seconds=_float("SEARCH_BREAKER_PROBE_SECONDS", 5.0),
             typeahead_refresh_seconds=_float("TYPEAHEAD_REFRESH_SECONDS", 2.0),
             index_prefix=os.environ.get("OPENSEARCH_INDEX_PREFIX", ""),
             cors_origins=_list("CORS_ORIGINS", ["http://localhost:8000"]),

@@ -99,6 +99,9 @@ def settings(engines: EngineSet, test_database: str, index_prefix: str, tmp_path
         data_dir=tmp_path / "data",
         index_prefix=index_prefix,
         run_indexer=False,
+        # Tests assert which back end answered: no hedge on a slow moment of a shared machine.
+        search_hedge_floor_ms=10_000,
+        search_hedge_ceiling_ms=10_000,
     )
 
 

@@ -2,9 +2,10 @@
 
 Simpler relevance than the engine's: every query word must start a word of the
 experience's normalised text (title, organization, tags, type-specific data,
-description: levelith_experience_text() from migration 0002_search); results whose
-title resembles the query most (pg_trgm similarity) come first, then the newest. The
-trigram GIN index on that same expression serves the LIKE '%word%' pre-filter.
+description: levelith_experience_text() from migration 0002_search), as a prefix term of
+a 'simple' tsvector over that text, served by the GIN expression index of migration
+0004_experience_search; results whose title resembles the query most (pg_trgm
+similarity) come first, then the newest (a blank query walks the btree sort index).
 
 Returns ids (the caller hydrates them like engine hits), the total and the facets, whose
 counts each ignore their own filter. Only experiences of active owners are visible.
@@ -22,10 +23,17 @@ from sqlalchemy import String, TextClause, bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.search.experience_query import EXPERIENCE_FACETS
 from app.search.text import MAX_QUERY_WORDS, PreparedQuery
 
-FACET_SIZE = 50
-_DOC = "levelith_experience_text(e.title, e.description, e.organization, e.tags, e.type_specific_data)"
+# The engine's bucket counts per facet, so both back ends list as many values.
+_FACET_SIZE = {spec.name: spec.size for spec in EXPERIENCE_FACETS}
+# The expression of the GIN index of migration 0004_experience_search; it must be spelled
+# the same here for the planner to use that index.
+_TSVECTOR = (
+    "to_tsvector('simple'::regconfig, "
+    "levelith_experience_text(e.title, e.description, e.organization, e.tags, e.type_specific_data))"
+)
 _FILTERS = {
     "category": "in_category",
     "experience_type": "in_experience_type",
@@ -35,61 +43,80 @@ _FILTERS = {
 _ALL = " AND ".join(_FILTERS.values())
 
 
-def _like_escape(word: str) -> str:
-    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def ts_prefix_query(words: Sequence[str]) -> str:
+    """Every word as a quoted prefix term, ANDed: ``'nurse':* & 'ca':*`` for to_tsquery."""
+    return " & ".join("'" + word.replace("\\", "\\\\").replace("'", "''") + "':*" for word in words)
 
 
-def _facet(name: str, label: str) -> str:
+def _facet(name: str, label_sql: str, with_size: int) -> str:
+    """One facet from the cube: counts under every filter but its own, top values first."""
     where = " AND ".join(flag for other, flag in _FILTERS.items() if other != name)
     return f"""(SELECT coalesce(json_agg(f ORDER BY f.count DESC, f.value), '[]')
-     FROM (SELECT {name} AS value, {label} AS label, count(*) AS count FROM hits
-           WHERE {where} AND {name} IS NOT NULL
-           GROUP BY {name} ORDER BY count(*) DESC, {name} LIMIT {FACET_SIZE}) AS f) AS {name}_facet"""  # noqa: S608
+     FROM (SELECT c.{name} AS value, {label_sql} AS label, sum(c.n)::bigint AS count FROM cube AS c
+           WHERE {where} AND c.{name} IS NOT NULL
+           GROUP BY c.{name} ORDER BY sum(c.n) DESC, c.{name} LIMIT {with_size}) AS f) AS {name}_facet"""  # noqa: S608
+
+
+_LABELS = {
+    "category": "NULL",
+    "experience_type": "NULL",
+    "sector": "(SELECT title FROM naics_codes WHERE code = c.sector)",
+    "naics_code": "(SELECT title FROM naics_codes WHERE code = c.naics_code)",
+}
 
 
 @cache
-def _statement(word_count: int) -> TextClause:
-    """The statement for a query of word_count words (one LIKE per word, so each can use the index).
+def _statement(has_words: bool, with_facets: bool) -> TextClause:
+    """The statement for a text or blank query, with or without facets (every value is bound).
 
-    Only the number of clauses varies; every value is a bind parameter.
+    `matched` is inlined into both of its uses, so the page can walk the sort index (blank
+    query) or the GIN index (text) on its own, while the counts come from one scan grouped
+    into a small cube by (category, experience_type, naics_code, sector): every filter is on
+    one of those columns, so the total and each facet (ignoring its own filter) are sums
+    over the cube, not further scans.
     """
-    word_clauses = "".join(
-        f" AND {_DOC} LIKE :like{i} ESCAPE '\\' AND strpos(' ' || {_DOC}, :word{i}) > 0"
-        for i in range(word_count)
+    match = f" AND {_TSVECTOR} @@ to_tsquery('simple', :tsquery)" if has_words else ""
+    rank = "similarity(levelith_normalise(m.title), :text)" if has_words else "0"
+    flags = ",\n".join(
+        f"           (cardinality(CAST(:{name} AS text[])) = 0 OR c.{name} = ANY(CAST(:{name} AS text[])))"
+        f" AS {flag}"
+        for name, flag in _FILTERS.items()
     )
-    flags = "\n".join(
-        f"           (cardinality(CAST(:{name} AS text[])) = 0 OR {column} = ANY(CAST(:{name} AS text[])))"
-        f" AS {flag},"
-        for name, flag, column in (
-            ("category", "in_category", "e.category"),
-            ("experience_type", "in_experience_type", "e.experience_type"),
-            ("sector", "in_sector", "n.sector"),
-            ("naics_code", "in_naics_code", "e.naics_code"),
+    page_filters = " AND ".join(
+        f"(cardinality(CAST(:{name} AS text[])) = 0 OR {column} = ANY(CAST(:{name} AS text[])))"
+        for name, column in (
+            ("category", "m.category"),
+            ("experience_type", "m.experience_type"),
+            ("sector", "n.sector"),
+            ("naics_code", "m.naics_code"),
         )
     )
+    facets = "".join(
+        f",\n    {_facet(name, _LABELS[name], _FACET_SIZE[name])}" for name in _FILTERS if with_facets
+    )
     sql = f"""
-WITH hits AS MATERIALIZED (
-    SELECT e.id, e.category, e.experience_type, n.sector, s.title AS sector_title,
-           e.naics_code, n.title AS naics_title, e.start_date, e.created_at,
-{flags}
-           CASE WHEN :text = '' THEN 0 ELSE similarity(levelith_normalise(e.title), :text) END AS rank
+WITH matched AS NOT MATERIALIZED (
+    SELECT e.id, e.category, e.experience_type, e.naics_code, e.start_date, e.created_at, e.title
     FROM experiences AS e
     JOIN users AS u ON u.id = e.user_id AND u.is_active
-    LEFT JOIN naics_codes AS n ON n.code = e.naics_code
-    LEFT JOIN naics_codes AS s ON s.code = n.sector
-    WHERE true{word_clauses}
+    WHERE true{match}
+),
+cube AS MATERIALIZED (
+    SELECT c.*,
+{flags}
+    FROM (SELECT m.category, m.experience_type, m.naics_code, n.sector, count(*) AS n
+          FROM matched AS m LEFT JOIN naics_codes AS n ON n.code = m.naics_code
+          GROUP BY m.category, m.experience_type, m.naics_code, n.sector) AS c
 )
 SELECT
-    (SELECT count(*) FROM hits WHERE {_ALL}) AS total,
+    (SELECT coalesce(sum(n), 0) FROM cube WHERE {_ALL}) AS total,
     (SELECT coalesce(json_agg(p.id ORDER BY p.rank DESC, p.start_date DESC NULLS LAST,
                                           p.created_at DESC NULLS LAST, p.id), '[]')
-     FROM (SELECT id, rank, start_date, created_at FROM hits WHERE {_ALL}
-           ORDER BY rank DESC, start_date DESC NULLS LAST, created_at DESC NULLS LAST, id
-           LIMIT :limit OFFSET :offset) AS p) AS ids,
-    {_facet("category", "NULL")},
-    {_facet("experience_type", "NULL")},
-    {_facet("sector", "max(sector_title)")},
-    {_facet("naics_code", "max(naics_title)")}
+     FROM (SELECT m.id, {rank} AS rank, m.start_date, m.created_at
+           FROM matched AS m LEFT JOIN naics_codes AS n ON n.code = m.naics_code
+           WHERE {page_filters}
+           ORDER BY rank DESC, m.start_date DESC NULLS LAST, m.created_at DESC NULLS LAST, m.id
+           LIMIT :limit OFFSET :offset) AS p) AS ids{facets}
 """  # noqa: S608
     return text(sql).bindparams(*(bindparam(name, type_=ARRAY(String)) for name in _FILTERS))
 
@@ -114,17 +141,17 @@ def _json(value: Any) -> Any:
     return msgspec.json.decode(value) if isinstance(value, str | bytes) else value
 
 
-async def search_experiences(
-    session: AsyncSession,
+def experience_search_statement(
     prepared: PreparedQuery,
     filters: ExperienceFilterValues,
     *,
     limit: int,
     offset: int,
-) -> PgExperienceResult:
+    with_facets: bool = True,
+) -> tuple[TextClause, dict[str, Any]]:
+    """The statement and its parameters (also what bench/perf EXPLAINs)."""
     words = list(prepared.words[:MAX_QUERY_WORDS])
     params: dict[str, Any] = {
-        "text": prepared.text,
         "category": list(filters.categories),
         "experience_type": list(filters.experience_types),
         "sector": list(filters.sectors),
@@ -132,12 +159,27 @@ async def search_experiences(
         "limit": limit,
         "offset": offset,
     }
-    for i, word in enumerate(words):
-        params[f"like{i}"] = f"%{_like_escape(word)}%"
-        params[f"word{i}"] = f" {word}"
-    row = (await session.execute(_statement(len(words)), params)).mappings().one()
+    if words:
+        params["tsquery"] = ts_prefix_query(words)
+        params["text"] = prepared.text
+    return _statement(bool(words), with_facets), params
+
+
+async def search_experiences(
+    session: AsyncSession,
+    prepared: PreparedQuery,
+    filters: ExperienceFilterValues,
+    *,
+    limit: int,
+    offset: int,
+    with_facets: bool = True,
+) -> PgExperienceResult:
+    statement, params = experience_search_statement(
+        prepared, filters, limit=limit, offset=offset, with_facets=with_facets
+    )
+    row = (await session.execute(statement, params)).mappings().one()
     return PgExperienceResult(
         total=int(row["total"]),
         ids=[str(i) for i in _json(row["ids"])],
-        facets={name: _json(row[f"{name}_facet"]) for name in _FILTERS},
+        facets={name: _json(row[f"{name}_facet"]) for name in _FILTERS} if with_facets else {},
     )

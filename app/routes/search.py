@@ -78,7 +78,6 @@ class NaicsSearchController(Controller):
     async def search(
         self,
         state: State,
-        db_session: AsyncSession,
         q: Query = None,
         sector: Annotated[
             list[str] | None, Parameter(description="Sector code; 31, 33 and 31-33 alike.")
@@ -91,7 +90,8 @@ class NaicsSearchController(Controller):
     ) -> NaicsSearchResponse:
         return await naics_search.search(
             state.search,
-            db_session,
+            state.sessions,
+            state.hedge,
             index_prefix=state.settings.index_prefix,
             q=q,
             sector=sector,
@@ -124,6 +124,7 @@ class NaicsSearchController(Controller):
         return await naics_search.autocomplete(
             state.search,
             state.sessions,
+            state.hedge,
             index_prefix=state.settings.index_prefix,
             q=q,
             limit=limit,
@@ -152,10 +153,20 @@ class ExperienceSearchController(Controller):
         naics_code: Filter = None,
         limit: SearchLimit = 20,
         offset: Offset = 0,
+        facets: Annotated[
+            bool,
+            Parameter(
+                description="Compute facet counts (the costliest part); false for a next page "
+                "or a client without chips, which then gets `facets: {}`."
+            ),
+        ] = True,
     ) -> ExperienceSearchResponse:
         return await experience_search.search(
             state.search,
             db_session,
+            sessions=state.sessions,
+            hedge=state.hedge,
+            facet_cache=state.facet_cache,
             index_prefix=state.settings.index_prefix,
             q=q,
             category=category,
@@ -164,6 +175,7 @@ class ExperienceSearchController(Controller):
             naics_code=naics_code,
             limit=limit,
             offset=offset,
+            facets=facets,
         )
 
 

@@ -21,6 +21,7 @@ from app.search.facets import (
     FacetBucket,
     FacetSpec,
     FilterInput,
+    facet_aggregations,
     faceted_page,
     filter_clauses,
     humanise_enum,
@@ -30,12 +31,27 @@ from app.search.facets import (
 from app.search.naics_query import MAX_LIMIT, MAX_WINDOW
 from app.search.text import prepare_query
 
+# naics_code has ~1,000 values on a platform; the chips show the top few, and every bucket
+# costs the engine a label sub-aggregation. PostgreSQL returns the same number.
+NAICS_CODE_FACET_SIZE = 20
 EXPERIENCE_FACETS: tuple[FacetSpec, ...] = (
     FacetSpec("category", "category", label_for=humanise_enum),
     FacetSpec("experience_type", "experience_type", label_for=humanise_enum),
     FacetSpec("sector", "sector", label_field="sector_title"),
-    FacetSpec("naics_code", "naics_code", label_field="naics_title.raw"),
+    FacetSpec("naics_code", "naics_code", label_field="naics_title.raw", size=NAICS_CODE_FACET_SIZE),
 )
+# Totals are counted up to here and reported as a lower bound ("gte") beyond: no page past
+# MAX_WINDOW can be asked for, so an exact count further out buys the user nothing.
+TRACK_TOTAL_HITS = MAX_WINDOW
+TOTAL_EXACT = "eq"
+TOTAL_AT_LEAST = "gte"
+# The documented order: relevance, then newest start date, creation time, id. A blank query
+# scores every hit alike, so its order is the same list without the score.
+_NEWEST_FIRST: list[dict[str, Any]] = [
+    {"start_date": {"order": "desc", "missing": "_last"}},
+    {"created_at": {"order": "desc", "missing": "_last"}},
+    {"id": {"order": "asc"}},
+]
 
 TEXT_FIELDS: tuple[str, ...] = ("title^3", "organization^2", "tags^2", "type_text", "description")
 PREFIX_FIELDS: tuple[str, ...] = (
@@ -81,6 +97,7 @@ class ExperienceSearchResult(msgspec.Struct, frozen=True):
     total: int
     items: list[ExperienceHit]
     facets: dict[str, list[FacetBucket]]
+    total_relation: str = TOTAL_EXACT
 
 
 def flatten_type_data(data: Any) -> str:
@@ -145,6 +162,23 @@ def _text_clause(words: tuple[str, ...]) -> dict[str, Any]:
     return {"bool": {"must": must}}
 
 
+def _base_query(prepared_words: tuple[str, ...], username: str | None) -> dict[str, Any]:
+    bool_query: dict[str, Any] = {"filter": []}
+    if username:
+        bool_query["filter"].append({"term": {"username": username}})
+    if prepared_words:
+        bool_query["must"] = [_text_clause(prepared_words)]
+    # A blank query stays in filter context: no scores to compute for hits that all tie.
+    return {"bool": bool_query}
+
+
+def _check_page(limit: int, offset: int) -> None:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
+    if offset < 0 or offset + limit > MAX_WINDOW:
+        raise ValueError(f"offset must be >= 0 and offset + limit <= {MAX_WINDOW}")
+
+
 def build_experience_search(
     query: str | None,
     filters: FilterInput | None = None,
@@ -152,51 +186,55 @@ def build_experience_search(
     limit: int = 20,
     offset: int = 0,
     username: str | None = None,
+    with_facets: bool = True,
 ) -> dict[str, Any]:
     """The search body for ``client.search(index=alias, body=...)``.
 
     filters: by facet name (category, experience_type, sector, naics_code).
     username: restrict to one owner's experiences (not a facet). A blank query
-    lists everything that passes the filters, newest first.
+    lists everything that passes the filters, newest first (sorted without scores).
+    with_facets: False leaves the facet aggregations out (a next page, a client without chips).
     """
-    if not 1 <= limit <= MAX_LIMIT:
-        raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
-    if offset < 0 or offset + limit > MAX_WINDOW:
-        raise ValueError(f"offset must be >= 0 and offset + limit <= {MAX_WINDOW}")
+    _check_page(limit, offset)
     clauses = filter_clauses(EXPERIENCE_FACETS, normalise_filters(EXPERIENCE_FACETS, filters))
-    prepared = prepare_query(query)
-
-    bool_query: dict[str, Any] = {"filter": []}
-    if username:
-        bool_query["filter"].append({"term": {"username": username}})
-    if prepared.words:
-        bool_query["must"] = [_text_clause(prepared.words)]
-    else:
-        bool_query["must"] = [{"match_all": {}}]
-
+    words = prepare_query(query).words
+    sort = [{"_score": {"order": "desc"}}, *_NEWEST_FIRST] if words else list(_NEWEST_FIRST)
     return faceted_page(
-        {"bool": bool_query},
-        [
-            {"_score": {"order": "desc"}},
-            {"start_date": {"order": "desc", "missing": "_last"}},
-            {"created_at": {"order": "desc", "missing": "_last"}},
-            {"id": {"order": "asc"}},
-        ],
+        _base_query(words, username),
+        sort,
         EXPERIENCE_FACETS,
         clauses,
         limit=limit,
         offset=offset,
+        with_facets=with_facets,
+        track_total_hits=TRACK_TOTAL_HITS,
     )
 
 
+def build_experience_facets(filters: FilterInput | None = None) -> dict[str, Any]:
+    """Facet counts alone for a filter-only (blank) query: what the facet cache stores."""
+    clauses = filter_clauses(EXPERIENCE_FACETS, normalise_filters(EXPERIENCE_FACETS, filters))
+    return {
+        "query": _base_query((), None),
+        "size": 0,
+        "track_total_hits": False,
+        "aggs": facet_aggregations(EXPERIENCE_FACETS, clauses),
+    }
+
+
 def parse_experience_response(response: Mapping[str, Any]) -> ExperienceSearchResult:
-    """Hits in engine order (no engine scores exposed), total and facets."""
+    """Hits in engine order (no engine scores exposed), total (and whether it is a lower bound) and facets."""
     hits = response.get("hits", {})
     items = [
         ExperienceHit(id=str(h.get("_id")), source=dict(h.get("_source") or {})) for h in hits.get("hits", [])
     ]
     total = hits.get("total", 0)
     total_value = int(total["value"]) if isinstance(total, Mapping) else int(total or 0)
+    at_least = isinstance(total, Mapping) and total.get("relation") == "gte"
+    relation = TOTAL_AT_LEAST if at_least else TOTAL_EXACT
     return ExperienceSearchResult(
-        total=total_value, items=items, facets=parse_facets(EXPERIENCE_FACETS, response.get("aggregations"))
+        total=total_value,
+        items=items,
+        facets=parse_facets(EXPERIENCE_FACETS, response.get("aggregations")),
+        total_relation=relation,
     )

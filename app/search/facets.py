@@ -113,21 +113,29 @@ def faceted_page(
     limit: int,
     offset: int,
     source_excludes: Iterable[str] = (),
+    with_facets: bool = True,
+    track_total_hits: bool | int = True,
 ) -> dict[str, Any]:
-    """A search body for one page of hits with exact totals and facets.
+    """A search body for one page of hits with totals (exact, or counted up to an int
+    ``track_total_hits``) and, when asked, facets.
 
-    Facet filters go to ``post_filter`` so each facet's counts can ignore its own filter.
+    With facets, facet filters go to ``post_filter`` so each facet's counts can ignore its
+    own filter; without, they join the query as plain filters (cacheable, no second pass).
     """
+    if not with_facets and clauses:
+        query = {"bool": {"must": [query], "filter": list(clauses.values())}}
     body: dict[str, Any] = {
         "query": query,
         "sort": sort,
         "from": offset,
         "size": limit,
-        "track_total_hits": True,
+        "track_total_hits": track_total_hits,
     }
     excludes = list(source_excludes)
     if excludes:
         body["_source"] = {"excludes": excludes}
+    if not with_facets:
+        return body
     body["aggs"] = facet_aggregations(specs, clauses)
     pf = post_filter(clauses)
     if pf is not None:

@@ -1,4 +1,5 @@
-"""Experience search: OpenSearch first, PostgreSQL when the engine is gone.
+"""Experience search: OpenSearch first, PostgreSQL when the engine is gone or late
+(a hedged request, services.search_fallback).
 
 Whichever back end ranks the hits, the items are read from PostgreSQL by id, so a deleted
 or changed experience never shows stale data: hits whose row is gone or whose owner is
@@ -7,14 +8,14 @@ inactive are dropped (and not counted).
 
 from __future__ import annotations
 
-import logging
+import asyncio
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
 import msgspec
 from opensearchpy import AsyncOpenSearch
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.repositories.experience_search_pg import (
     ExperienceFilterValues,
@@ -23,14 +24,19 @@ from app.repositories.experience_search_pg import (
 )
 from app.repositories.search_sources import experience_rows
 from app.search.definitions import alias_name
-from app.search.experience_query import EXPERIENCE_FACETS, build_experience_search, parse_experience_response
-from app.search.facets import FacetBucket
+from app.search.experience_query import (
+    EXPERIENCE_FACETS,
+    TOTAL_EXACT,
+    ExperienceSearchResult,
+    build_experience_facets,
+    build_experience_search,
+    parse_experience_response,
+)
+from app.search.facets import FacetBucket, parse_facets
 from app.search.text import prepare_query
-from app.services.naics_search import ENGINE_OPENSEARCH, ENGINE_POSTGRES
-from app.services.search_fallback import engine_unavailable
+from app.services.facet_cache import GENERATION_METRICS, FacetCache, index_generation
+from app.services.search_fallback import ENGINE_OPENSEARCH, ENGINE_POSTGRES, SearchHedge, fallback_session
 from app.services.search_input import MAX_SEARCH_LIMIT, check_query, clean_values, page, sector_values
-
-log = logging.getLogger(__name__)
 
 
 class ExperienceItem(msgspec.Struct, frozen=True):
@@ -54,9 +60,12 @@ class ExperienceItem(msgspec.Struct, frozen=True):
 
 class ExperienceSearchResponse(msgspec.Struct, frozen=True):
     items: list[ExperienceItem]
+    # Exact when total_relation is "eq"; a lower bound ("gte") past TRACK_TOTAL_HITS.
     total: int
+    # Empty when the request said facets=false.
     facets: dict[str, list[FacetBucket]]
     engine: str
+    total_relation: str = TOTAL_EXACT
 
 
 def _day(value: datetime | date | None) -> date | None:
@@ -109,10 +118,38 @@ async def _hydrate(session: AsyncSession, ids: list[str]) -> tuple[list[Experien
     return items, len(ids) - len(items)
 
 
+async def _engine_page(
+    client: AsyncOpenSearch,
+    index: str,
+    body: dict[str, Any],
+    facets_of: dict[str, Any] | None,
+    cache: FacetCache,
+) -> ExperienceSearchResult:
+    """One page from the engine. facets_of: the filters of a filter-only query whose facet
+    counts may come from the cache (None: the body computes its own facets, or none)."""
+    if facets_of is None:
+        return parse_experience_response(await client.search(index=index, body=body))
+    page_response, stats = await asyncio.gather(
+        client.search(index=index, body=body), client.indices.stats(index=index, metric=GENERATION_METRICS)
+    )
+    parsed = parse_experience_response(page_response)
+    key = (index, *((name, tuple(values)) for name, values in sorted(facets_of.items())))
+    generation = index_generation(stats)
+    facets = cache.get(key, generation)
+    if facets is None:
+        counts = await client.search(index=index, body=build_experience_facets(facets_of))
+        facets = parse_facets(EXPERIENCE_FACETS, counts.get("aggregations"))
+        cache.put(key, generation, facets)
+    return msgspec.structs.replace(parsed, facets=facets)
+
+
 async def search(
     client: AsyncOpenSearch,
     session: AsyncSession,
     *,
+    sessions: async_sessionmaker[AsyncSession],
+    hedge: SearchHedge,
+    facet_cache: FacetCache,
     index_prefix: str,
     q: str | None,
     category: Sequence[str] | None = None,
@@ -121,6 +158,7 @@ async def search(
     naics_code: Sequence[str] | None = None,
     limit: int = 20,
     offset: int = 0,
+    facets: bool = True,
 ) -> ExperienceSearchResponse:
     q = check_query(q)
     limit, offset = page(limit, offset, MAX_SEARCH_LIMIT)
@@ -133,20 +171,40 @@ async def search(
         "sector": list(filters.sectors),
         "naics_code": list(filters.naics_codes),
     }
-    body = build_experience_search(q, engine_filters, limit=limit, offset=offset)
-    try:
-        response = await client.search(index=alias_name("experiences", index_prefix), body=body)
-    except Exception as exc:
-        if not engine_unavailable(exc):
-            raise
-        log.warning("experience search answered by PostgreSQL: search engine unavailable (%s)", exc)
-        pg = await search_experiences(session, prepare_query(q), filters, limit=limit, offset=offset)
-        items, dropped = await _hydrate(session, pg.ids)
+    prepared = prepare_query(q)
+    # Filter-only queries take their facet counts from the cache; the page itself needs none.
+    cached_facets = facets and not prepared.words
+    body = build_experience_search(
+        q, engine_filters, limit=limit, offset=offset, with_facets=facets and not cached_facets
+    )
+    index = alias_name("experiences", index_prefix)
+
+    async def from_engine() -> ExperienceSearchResult:
+        return await _engine_page(client, index, body, engine_filters if cached_facets else None, facet_cache)
+
+    async def from_postgres() -> ExperienceSearchResponse:
+        async with fallback_session(sessions) as own:
+            pg = await search_experiences(
+                own, prepared, filters, limit=limit, offset=offset, with_facets=facets
+            )
+            items, dropped = await _hydrate(own, pg.ids)
         return ExperienceSearchResponse(
-            items=items, total=pg.total - dropped, facets=_facets_from_postgres(pg), engine=ENGINE_POSTGRES
+            items=items,
+            total=pg.total - dropped,
+            facets=_facets_from_postgres(pg) if facets else {},
+            engine=ENGINE_POSTGRES,
         )
-    parsed = parse_experience_response(response)
+
+    kind = f"experiences:{'text' if prepared.words else 'blank'}{'+facets' if facets else ''}"
+    answer = await hedge.run(kind, from_engine, from_postgres)
+    if isinstance(answer.value, ExperienceSearchResponse):
+        return answer.value
+    parsed = answer.value
     items, dropped = await _hydrate(session, [hit.id for hit in parsed.items])
     return ExperienceSearchResponse(
-        items=items, total=max(parsed.total - dropped, 0), facets=parsed.facets, engine=ENGINE_OPENSEARCH
+        items=items,
+        total=max(parsed.total - dropped, 0),
+        facets=parsed.facets if facets else {},
+        engine=ENGINE_OPENSEARCH,
+        total_relation=parsed.total_relation,
     )

@@ -35,7 +35,12 @@ from app.search.spelling import CorrectedQuery
 from app.search.text import PreparedQuery, prepare_query
 from app.search.tiers import BROAD_TIERS, TIER_BY_NAME, TIERS, Rule, Tier
 from app.services.naics_typeahead import Typeahead
-from app.services.search_fallback import engine_unavailable
+from app.services.search_fallback import (
+    ENGINE_OPENSEARCH,
+    ENGINE_POSTGRES,
+    SearchHedge,
+    fallback_session,
+)
 from app.services.search_input import (
     MAX_AUTOCOMPLETE_LIMIT,
     MAX_SEARCH_LIMIT,
@@ -48,8 +53,6 @@ from app.services.search_input import (
 
 log = logging.getLogger(__name__)
 
-ENGINE_OPENSEARCH = "opensearch"
-ENGINE_POSTGRES = "postgres"
 ENGINE_MEMORY = "memory"
 
 
@@ -154,7 +157,8 @@ def _facets_from_postgres(result: PgNaicsResult) -> dict[str, list[FacetBucket]]
 
 async def _search(
     client: AsyncOpenSearch,
-    session: AsyncSession,
+    sessions: async_sessionmaker[AsyncSession],
+    hedge: SearchHedge,
     *,
     index_prefix: str,
     q: str | None,
@@ -179,27 +183,32 @@ async def _search(
         body = build_naics_browse(engine_filters, limit=limit, offset=offset)
     else:
         body = build_naics_search(q, engine_filters, limit=limit, offset=offset)
-    try:
-        response = await client.search(index=alias_name("naics", index_prefix), body=body)
-    except Exception as exc:
-        if not engine_unavailable(exc):
-            raise
-        log.warning("NAICS search answered by PostgreSQL: search engine unavailable (%s)", exc)
-        pg = await search_naics(session, prepared, filters, limit=limit, offset=offset, browse=browse)
+    index = alias_name("naics", index_prefix)
+
+    async def from_engine() -> NaicsSearchResponse:
+        response = await client.search(index=index, body=body)
+        parsed = parse_naics_browse_response(response) if browse else parse_naics_response(response)
+        items, total = _from_engine(parsed, prepared)
+        return NaicsSearchResponse(items=items, total=total, facets=parsed.facets, engine=ENGINE_OPENSEARCH)
+
+    async def from_postgres() -> NaicsSearchResponse:
+        async with fallback_session(sessions) as session:
+            pg = await search_naics(session, prepared, filters, limit=limit, offset=offset, browse=browse)
         return NaicsSearchResponse(
             items=_from_postgres(pg, prepared),
             total=pg.total,
             facets=_facets_from_postgres(pg),
             engine=ENGINE_POSTGRES,
         )
-    parsed = parse_naics_browse_response(response) if browse else parse_naics_response(response)
-    items, total = _from_engine(parsed, prepared)
-    return NaicsSearchResponse(items=items, total=total, facets=parsed.facets, engine=ENGINE_OPENSEARCH)
+
+    answer = await hedge.run("naics:browse" if browse else "naics:search", from_engine, from_postgres)
+    return answer.value
 
 
 async def _autocomplete(
     client: AsyncOpenSearch,
     sessions: async_sessionmaker[AsyncSession],
+    hedge: SearchHedge,
     *,
     index_prefix: str,
     q: str | None,
@@ -239,7 +248,8 @@ async def _autocomplete(
             return NaicsAutocompleteResponse(items=items, total=found.total, engine=ENGINE_MEMORY)
         attempts = (True,)  # the cheap tiers are known to be empty
     alias = alias_name("naics", index_prefix)
-    try:
+
+    async def from_engine() -> NaicsAutocompleteResponse:
         for broad in attempts:
             body = build_naics_autocomplete(q, limit=limit, broad=broad)
             items, total = _from_engine(
@@ -247,13 +257,12 @@ async def _autocomplete(
             )
             if items:
                 break
-    except Exception as exc:
-        if not engine_unavailable(exc):
-            raise
-        log.warning("NAICS autocomplete answered by PostgreSQL: search engine unavailable (%s)", exc)
+        return NaicsAutocompleteResponse(items=items, total=total, engine=ENGINE_OPENSEARCH)
+
+    async def from_postgres() -> NaicsAutocompleteResponse:
         # A session only now: most keystrokes never need PostgreSQL, and a per-request
         # session (created, committed, closed) cost more than the in-memory search itself.
-        async with sessions() as session:
+        async with fallback_session(sessions) as session:
             for broad in attempts:
                 pg = await search_naics(
                     session,
@@ -269,7 +278,8 @@ async def _autocomplete(
         return NaicsAutocompleteResponse(
             items=_from_postgres(pg, prepared), total=pg.total, engine=ENGINE_POSTGRES
         )
-    return NaicsAutocompleteResponse(items=items, total=total, engine=ENGINE_OPENSEARCH)
+
+    return (await hedge.run("naics:autocomplete", from_engine, from_postgres)).value
 
 
 # --------------------------------------------------------------------------- corrections, explain
@@ -326,7 +336,8 @@ def _finish(
 
 async def search(
     client: AsyncOpenSearch,
-    session: AsyncSession,
+    sessions: async_sessionmaker[AsyncSession],
+    hedge: SearchHedge,
     *,
     index_prefix: str,
     q: str | None,
@@ -345,12 +356,14 @@ async def search(
     answers instead if any stronger tier has it (``corrected_query`` says so).
     """
     filters = {"sector": sector, "category": category, "level": level, "limit": limit, "offset": offset}
-    response = await _search(client, session, index_prefix=index_prefix, q=q, **filters)
+    response = await _search(client, sessions, hedge, index_prefix=index_prefix, q=q, **filters)
     corrected = None
     if q and q.strip() and _found_nothing_strong(response.items):
         corrected = await _correction(typeahead, q)
         if corrected is not None:
-            retry = await _search(client, session, index_prefix=index_prefix, q=corrected.text, **filters)
+            retry = await _search(
+                client, sessions, hedge, index_prefix=index_prefix, q=corrected.text, **filters
+            )
             if _found_nothing_strong(retry.items):
                 corrected = None
             else:
@@ -361,6 +374,7 @@ async def search(
 async def autocomplete(
     client: AsyncOpenSearch,
     sessions: async_sessionmaker[AsyncSession],
+    hedge: SearchHedge,
     *,
     index_prefix: str,
     q: str | None,
@@ -375,7 +389,7 @@ async def autocomplete(
     broad tiers run on the engine, so a typo costs a keystroke no more than a correct word.
     """
     response = await _autocomplete(
-        client, sessions, index_prefix=index_prefix, q=q, limit=limit, typeahead=typeahead
+        client, sessions, hedge, index_prefix=index_prefix, q=q, limit=limit, typeahead=typeahead
     )
     corrected = None
     if response.corrected_query is not None:

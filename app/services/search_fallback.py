@@ -1,14 +1,53 @@
-"""When a search should be answered by PostgreSQL instead of OpenSearch."""
+"""When a search is answered by PostgreSQL instead of OpenSearch: one mechanism for every search.
+
+A hedged request with a circuit breaker (docs/search-hedging.md), per search *kind* (e.g.
+"experiences:text+facets", "naics:search"), because one engine query shape can be slow while
+another is fast:
+
+- Each back end's latency is learned as it serves, as a smoothed mean and mean deviation
+  (the estimator TCP uses for its retransmission timeout, RFC 6298): ``upper = mean + 4 * dev``
+  is what that back end takes "at most, usually".
+- budget = clamp(min(engine.upper, postgres.upper), floor, ceiling); before the engine has
+  answered once, the ceiling; before PostgreSQL has, engine.upper alone. So the engine never
+  gets longer than its own usual latency, nor longer than the fallback usually takes.
+- The engine is asked first. If it has not answered within the budget (or fails), the
+  PostgreSQL query starts and whichever answers first wins; the other is cancelled.
+- A search the engine *loses* (PostgreSQL answered first, or the engine failed) counts
+  against it; an engine answer resets the count. After ``losses`` in a row the breaker opens:
+  searches of that kind go straight to PostgreSQL, and every ``probe_seconds`` one engine
+  query runs in the background. A probe answering within the budget closes the breaker.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
+import msgspec
 from opensearchpy import ConnectionError as EngineConnectionError
 from opensearchpy import NotFoundError, TransportError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.config import Settings
+
+log = logging.getLogger(__name__)
+
+ENGINE_OPENSEARCH = "opensearch"
+ENGINE_POSTGRES = "postgres"
 
 # 429: the engine sheds load; PostgreSQL can still answer.
 _TOO_MANY_REQUESTS = 429
+# RFC 6298's gains and deviation multiplier.
+_MEAN_GAIN = 1 / 8
+_DEVIATION_GAIN = 1 / 4
+_DEVIATIONS = 4
+
+T = TypeVar("T")
 
 
 def engine_unavailable(exc: BaseException) -> bool:
@@ -24,3 +63,247 @@ def engine_unavailable(exc: BaseException) -> bool:
         status = exc.status_code
         return isinstance(status, int) and (status >= 500 or status == _TOO_MANY_REQUESTS)
     return False
+
+
+@dataclass
+class Latency:
+    """Smoothed latency of one back end for one kind of search, in seconds."""
+
+    mean: float | None = None
+    deviation: float = 0.0
+    samples: int = 0
+
+    def observe(self, seconds: float) -> None:
+        self.samples += 1
+        if self.mean is None:
+            self.mean, self.deviation = seconds, seconds / 2
+            return
+        self.deviation += _DEVIATION_GAIN * (abs(seconds - self.mean) - self.deviation)
+        self.mean += _MEAN_GAIN * (seconds - self.mean)
+
+    @property
+    def upper(self) -> float | None:
+        return None if self.mean is None else self.mean + _DEVIATIONS * self.deviation
+
+
+@dataclass
+class KindState:
+    engine: Latency = field(default_factory=Latency)
+    postgres: Latency = field(default_factory=Latency)
+    losses: int = 0  # searches in a row the engine lost
+    open: bool = False
+    last_probe: float = float("-inf")
+    probing: bool = False
+    # Answers so far by back end (ENGINE_OPENSEARCH / ENGINE_POSTGRES), for the admin view.
+    answered: dict[str, int] = field(default_factory=dict)
+
+    def count(self, engine: str) -> None:
+        self.answered[engine] = self.answered.get(engine, 0) + 1
+
+
+class KindStatus(msgspec.Struct, frozen=True):
+    kind: str
+    breaker_open: bool
+    losses_in_a_row: int
+    budget_ms: float
+    engine_mean_ms: float | None
+    postgres_mean_ms: float | None
+    answered: dict[str, int]
+
+
+def _ms(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds * 1000, 1)
+
+
+@dataclass(frozen=True)
+class Answer(Generic[T]):
+    value: T
+    engine: str  # which back end answered: ENGINE_OPENSEARCH or ENGINE_POSTGRES
+
+
+class SearchHedge:
+    """The hedging policy and its learned state, one per API process (``app.state.hedge``)."""
+
+    def __init__(
+        self,
+        *,
+        floor: float,
+        ceiling: float,
+        losses: int,
+        probe_seconds: float,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.floor = floor
+        self.ceiling = max(ceiling, floor)
+        self.losses = max(losses, 1)
+        self.probe_seconds = probe_seconds
+        self.clock = clock
+        self.kinds: dict[str, KindState] = {}
+        self._probes: set[asyncio.Task[None]] = set()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SearchHedge:
+        return cls(
+            floor=settings.search_hedge_floor_ms / 1000,
+            ceiling=settings.search_hedge_ceiling_ms / 1000,
+            losses=settings.search_breaker_losses,
+            probe_seconds=settings.search_breaker_probe_seconds,
+        )
+
+    def state(self, kind: str) -> KindState:
+        return self.kinds.setdefault(kind, KindState())
+
+    def budget(self, kind: str) -> float:
+        """Seconds the engine gets before PostgreSQL is asked too (formula in the module doc)."""
+        state = self.state(kind)
+        engine, postgres = state.engine.upper, state.postgres.upper
+        if engine is None:
+            return self.ceiling
+        expected = engine if postgres is None else min(engine, postgres)
+        return min(max(expected, self.floor), self.ceiling)
+
+    async def run(
+        self,
+        kind: str,
+        engine: Callable[[], Awaitable[T]],
+        fallback: Callable[[], Awaitable[T]],
+    ) -> Answer[T]:
+        """Answer from whichever back end is first; ``engine`` must not use a database session
+        (it may be cancelled, or run again as a background probe)."""
+        state = self.state(kind)
+        if state.open:
+            self._maybe_probe(kind, engine)
+            value = await self._timed(state.postgres, fallback)
+            state.count(ENGINE_POSTGRES)
+            return Answer(value, ENGINE_POSTGRES)
+        budget = self.budget(kind)
+        started = self.clock()
+        engine_task: asyncio.Task[T] = asyncio.ensure_future(engine())
+        fallback_task: asyncio.Task[T] | None = None
+        try:
+            await asyncio.wait({engine_task}, timeout=budget)
+            if engine_task.done() and _succeeded(engine_task, kind):
+                return self._engine_won(state, engine_task, started)
+            fallback_started = self.clock()
+            fallback_task = asyncio.ensure_future(fallback())
+            pending: set[asyncio.Task[T]] = {fallback_task}
+            if not engine_task.done():
+                pending.add(engine_task)
+            while True:
+                done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                if engine_task in done and _succeeded(engine_task, kind):
+                    return self._engine_won(state, engine_task, started)
+                if fallback_task in done and (fallback_task.exception() is None or not pending):
+                    value = fallback_task.result()  # raises PostgreSQL's error when both failed
+                    state.postgres.observe(self.clock() - fallback_started)
+                    # A lower bound of the engine's latency: it had not answered by now.
+                    state.engine.observe(self.clock() - started)
+                    self._engine_lost(kind, state)
+                    state.count(ENGINE_POSTGRES)
+                    return Answer(value, ENGINE_POSTGRES)
+        finally:
+            for task in (engine_task, fallback_task):
+                if task is not None and not task.done():
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError, Exception):
+                        await task
+
+    def _engine_won(self, state: KindState, task: asyncio.Task[T], started: float) -> Answer[T]:
+        state.engine.observe(self.clock() - started)
+        state.losses = 0
+        state.count(ENGINE_OPENSEARCH)
+        return Answer(task.result(), ENGINE_OPENSEARCH)
+
+    def _engine_lost(self, kind: str, state: KindState) -> None:
+        state.losses += 1
+        if state.losses >= self.losses and not state.open:
+            state.open = True
+            state.last_probe = self.clock()
+            log.warning(
+                "search %s: the engine lost %d searches in a row; PostgreSQL answers until a probe "
+                "answers within %.0f ms",
+                kind,
+                state.losses,
+                self.budget(kind) * 1000,
+            )
+
+    async def _timed(self, latency: Latency, call: Callable[[], Awaitable[T]]) -> T:
+        started = self.clock()
+        value = await call()
+        latency.observe(self.clock() - started)
+        return value
+
+    def _maybe_probe(self, kind: str, engine: Callable[[], Awaitable[object]]) -> None:
+        state = self.state(kind)
+        if state.probing or self.clock() - state.last_probe < self.probe_seconds:
+            return
+        state.probing, state.last_probe = True, self.clock()
+        task = asyncio.ensure_future(self._probe(kind, engine))
+        self._probes.add(task)
+        task.add_done_callback(self._probes.discard)
+
+    async def _probe(self, kind: str, engine: Callable[[], Awaitable[object]]) -> None:
+        state = self.state(kind)
+        budget = self.budget(kind)
+        started = self.clock()
+        try:
+            await asyncio.wait_for(engine(), timeout=self.ceiling)
+        except Exception as exc:
+            state.engine.observe(self.clock() - started)
+            log.info("search %s: engine probe failed (%s); breaker stays open", kind, type(exc).__name__)
+            return
+        finally:
+            state.probing = False
+        took = self.clock() - started
+        state.engine.observe(took)
+        if took <= budget:
+            state.open, state.losses = False, 0
+            log.warning("search %s: engine probe answered in %.0f ms; breaker closed", kind, took * 1000)
+
+    def status(self) -> list[KindStatus]:
+        """What this process has learned, per kind of search."""
+        return [
+            KindStatus(
+                kind=kind,
+                breaker_open=state.open,
+                losses_in_a_row=state.losses,
+                budget_ms=round(self.budget(kind) * 1000, 1),
+                engine_mean_ms=_ms(state.engine.mean),
+                postgres_mean_ms=_ms(state.postgres.mean),
+                answered=dict(state.answered),
+            )
+            for kind, state in sorted(self.kinds.items())
+        ]
+
+    async def close(self) -> None:
+        """Stop background probes (on shutdown)."""
+        for task in list(self._probes):
+            task.cancel()
+        await asyncio.gather(*self._probes, return_exceptions=True)
+
+
+def _succeeded(task: asyncio.Task[T], kind: str) -> bool:
+    """True when the engine answered; False when it is unavailable; re-raises our own errors."""
+    exc = task.exception()
+    if exc is None:
+        return True
+    if not engine_unavailable(exc):
+        raise exc
+    log.warning("search %s answered by PostgreSQL: search engine unavailable (%s)", kind, exc)
+    return False
+
+
+@contextlib.asynccontextmanager
+async def fallback_session(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """A session of the fallback's own, safe to cancel mid-query.
+
+    A cancelled hedge may leave its connection inside a running statement; that connection is
+    invalidated (closed, the server-side statement ends with it) rather than returned to the
+    pool, where the next request would find it busy.
+    """
+    async with sessions() as session:
+        try:
+            yield session
+        except asyncio.CancelledError:
+            await asyncio.shield(session.invalidate())
+            raise

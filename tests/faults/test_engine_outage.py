@@ -186,9 +186,15 @@ async def test_engine_killed_during_writes_and_searches_no_5xx_and_the_index_equ
 
                 # The indexer notices the empty engine, rebuilds from PostgreSQL, applies the outbox.
                 await eventually(lambda: _in_step(sessions, search, prefix), within=90, step=0.2)
-                back = await http.get("/api/v1/experiences/search", params={"q": "welder", "limit": 1})
-                assert back.status_code == 200
-                assert back.json()["engine"] == "opensearch"
+
+                # The circuit breaker sends searches back to the engine once a background probe
+                # finds it answering again (every SEARCH_BREAKER_PROBE_SECONDS).
+                async def engine_answers() -> bool:
+                    back = await http.get("/api/v1/experiences/search", params={"q": "welder", "limit": 1})
+                    assert back.status_code == 200
+                    return back.json()["engine"] == "opensearch"
+
+                await eventually(engine_answers, within=60, step=0.5)
 
         counts = {}
         for kind in KINDS:

@@ -191,6 +191,10 @@ async def search_world(
         index_prefix=f"s{secrets.token_hex(5)}_",
         run_indexer=False,
         typeahead_refresh_seconds=0,
+        # These tests assert which back end answered: no hedge on a slow moment of a shared
+        # machine (hedging itself is tested with fakes in tests/search_core).
+        search_hedge_floor_ms=10_000,
+        search_hedge_ceiling_ms=10_000,
     )
     engine = create_engine(settings)
     sessions = async_sessionmaker(engine, expire_on_commit=False)

@@ -132,3 +132,20 @@ async def test_a_deleted_experience_is_never_shown(search_world: SearchWorld, en
         assert body["items"] == [] and body["total"] == 0
     finally:
         await search_world.reindex("experiences")
+
+
+async def test_facets_only_when_asked(search_world: SearchWorld, engine: str) -> None:
+    with_facets = await get(search_world, engine, q="software")
+    without = await get(search_world, engine, q="software", facets="false")
+    assert with_facets["facets"]["category"]
+    assert without["facets"] == {}
+    assert without["items"] == with_facets["items"]
+    assert without["total"] == with_facets["total"]
+    assert without["total_relation"] == "eq"
+
+
+async def test_filters_apply_without_facets(search_world: SearchWorld, engine: str) -> None:
+    filtered = await get(search_world, engine, category="workplace", facets="false")
+    faceted = await get(search_world, engine, category="workplace")
+    assert {i["category"] for i in filtered["items"]} == {"workplace"}
+    assert filtered["items"] == faceted["items"]

@@ -9,6 +9,7 @@ from opensearchpy import OpenSearch
 
 from app.search.definitions import load_definition
 from app.search.experience_query import (
+    TRACK_TOTAL_HITS,
     ExperienceSearchResult,
     build_experience_document,
     build_experience_search,
@@ -104,3 +105,21 @@ def test_documents_never_carry_private_user_fields():
     assert "email" not in doc and "password_hash" not in doc
     assert doc["id"] == "7"
     assert set(doc) <= set(load_definition("experiences").mappings["properties"])
+
+
+def test_totals_past_the_cap_are_a_lower_bound() -> None:
+    body = build_experience_search("nurse", {"category": "workplace"}, with_facets=False)
+    assert body["track_total_hits"] == TRACK_TOTAL_HITS
+    assert "aggs" not in body and "post_filter" not in body
+    capped = {"hits": {"total": {"value": TRACK_TOTAL_HITS, "relation": "gte"}, "hits": []}}
+    exact = {"hits": {"total": {"value": 12, "relation": "eq"}, "hits": []}}
+    assert parse_experience_response(capped).total_relation == "gte"
+    assert parse_experience_response(exact).total_relation == "eq"
+
+
+def test_a_blank_query_sorts_without_scores_in_the_documented_order() -> None:
+
+    blank = build_experience_search("", {"sector": "54"})
+    text = build_experience_search("nurse", {"sector": "54"})
+    assert [next(iter(s)) for s in blank["sort"]] == ["start_date", "created_at", "id"]
+    assert [next(iter(s)) for s in text["sort"]] == ["_score", "start_date", "created_at", "id"]

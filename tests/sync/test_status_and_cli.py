@@ -90,6 +90,25 @@ async def test_admin_status_endpoint_is_for_admins_only(
     assert "email" not in response.text
 
 
+async def test_admin_hedging_view_counts_who_answered(
+    worker: OutboxWorker, client: AsyncTestClient[Litestar], db_session: AsyncSession, settings: Settings
+) -> None:
+    assert (await client.get("/api/v1/admin/search/hedging")).status_code == 401
+    admin = await add_user(db_session)
+    db_session.add(UserRole(user_id=admin.id, role="admin"))
+    await db_session.commit()
+    for _ in range(2):
+        assert (await client.get("/api/v1/experiences/search", params={"q": "x"})).status_code == 200
+    response = await client.get(
+        "/api/v1/admin/search/hedging", headers={"Authorization": f"Bearer {issue_token(admin.id, settings)}"}
+    )
+    assert response.status_code == 200
+    by_kind = {k["kind"]: k for k in response.json()}
+    text_search = by_kind["experiences:text+facets"]
+    assert text_search["answered"] == {"opensearch": 2}
+    assert text_search["breaker_open"] is False
+
+
 def _cli_env(settings: Settings, tmp_path: Path, opensearch_url: str | None = None) -> dict[str, str]:
     assert settings.database_url and settings.opensearch_url
     env = dict(os.environ)

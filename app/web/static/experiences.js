@@ -86,6 +86,8 @@ function renderPaging(shown) {
   next.disabled = last >= total;
 }
 
+let facetsShown = false;
+
 async function search() {
   writeState();
   const request = requests.start();
@@ -99,6 +101,8 @@ async function search() {
         sector: state.sector,
         limit: PAGE_SIZE,
         offset: state.offset,
+        // Counts are the engine's costliest part; the chips don't change when paging.
+        facets: state.offset === 0 || !facetsShown,
       },
       request.signal,
     );
@@ -107,13 +111,14 @@ async function search() {
     total = answer.total;
     results.replaceChildren(...answer.items.map(card));
     results.dataset.query = state.q;
-    for (const facet of FACETS) {
+    for (const facet of answer.facets?.category ? FACETS : []) {
+      facetsShown = true;
       renderFacet($(`facet-${facet}`), answer.facets?.[facet], state[facet], (value) => setFilter(facet, value), {
         showValue: facet === "sector",
       });
     }
     status.textContent = answer.items.length
-      ? `${total} experience${total === 1 ? "" : "s"} found.`
+      ? `${total}${answer.total_relation === "gte" ? "+" : ""} experience${total === 1 ? "" : "s"} found.`
       : "No experience matches this search.";
     renderPaging(answer.items.length);
   } catch (error) {

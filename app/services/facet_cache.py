@@ -1,0 +1,91 @@
+"""Facet counts of filter-only experience searches, cached per index generation.
+
+Browsing (a blank query with filters) asks the same few filter combinations again and again,
+and its facet aggregations are the engine's costliest work. Counts are kept per filter set
+together with the *generation* of the index they were computed on, read from the engine's
+index stats API beside the page's own request (well under a millisecond): the physical
+index behind the alias (a reindex swaps it), its indexing and delete operation counts (any
+write the indexer applies moves them, whichever process wrote), its document counts, and
+its refresh count (a write becomes searchable on a refresh, so counts computed between the
+write and the refresh are not kept past it). Read from the engine, not from PostgreSQL, the
+generation never runs ahead of what a search can see. The TTL is a backstop for an engine
+whose stats say less than OpenSearch's (see docs/search-hedging.md).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from app.search.facets import FacetBucket
+
+Facets = dict[str, list[FacetBucket]]
+Generation = Hashable
+
+MAX_ENTRIES = 512
+TTL_SECONDS = 60.0
+# What the indices stats request asks for (GET /{alias}/_stats/indexing,refresh,docs).
+GENERATION_METRICS = "indexing,refresh,docs"
+
+
+def index_generation(stats: Mapping[str, Any]) -> Generation:
+    """The generation of the indexes in a stats response (any change of content changes it)."""
+    generation = []
+    for name, index in sorted((stats.get("indices") or {}).items()):
+        primaries = index.get("primaries") or {}
+        indexing = primaries.get("indexing") or {}
+        docs = primaries.get("docs") or {}
+        refresh = primaries.get("refresh") or {}
+        generation.append(
+            (
+                name,
+                indexing.get("index_total"),
+                indexing.get("delete_total"),
+                docs.get("count"),
+                docs.get("deleted"),
+                refresh.get("total"),
+            )
+        )
+    return tuple(generation)
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    generation: Generation
+    facets: Facets
+    stored: float
+
+
+class FacetCache:
+    """A small LRU of facet counts; one per API process (``app.state.facet_cache``)."""
+
+    def __init__(
+        self,
+        max_entries: int = MAX_ENTRIES,
+        ttl: float = TTL_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.max_entries = max_entries
+        self.ttl = ttl
+        self.clock = clock
+        self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: Hashable, generation: Generation) -> Facets | None:
+        entry = self._entries.get(key)
+        if entry is None or entry.generation != generation or self.clock() - entry.stored > self.ttl:
+            self.misses += 1
+            return None
+        self._entries.move_to_end(key)
+        self.hits += 1
+        return entry.facets
+
+    def put(self, key: Hashable, generation: Generation, facets: Facets) -> None:
+        self._entries[key] = _Entry(generation, facets, self.clock())
+        self._entries.move_to_end(key)
+        while len(self._entries) > self.max_entries:
+            self._entries.popitem(last=False)
