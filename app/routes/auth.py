@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth.login_limiter import LoginLimiter
 from app.error_responses import errors
 from app.models import User
-from app.routes.profile_errors import PROFILE_EXCEPTION_HANDLERS
 from app.schemas.users import (
     LoginRequest,
     MeResponse,
@@ -33,7 +32,6 @@ class AuthController(Controller):
     path = "/api/v1/auth"
     tags = ["auth"]
     dependencies = {"accounts": Provide(provide_accounts)}
-    exception_handlers = PROFILE_EXCEPTION_HANDLERS
 
     @post(
         "/register",

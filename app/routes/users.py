@@ -14,7 +14,6 @@ from app.error_responses import errors
 from app.experiences.types import ExperienceCategory, ExperienceType
 from app.models import User
 from app.routes.auth import provide_accounts
-from app.routes.profile_errors import PROFILE_EXCEPTION_HANDLERS
 from app.schemas.experiences import ExperiencePage
 from app.schemas.resume import ImportResult, Resume
 from app.schemas.users import MeResponse, PublicProfile, UpdateMeRequest
@@ -41,7 +40,6 @@ class UsersController(Controller):
         "experience_service": Provide(provide_experience_service),
         "resumes": Provide(provide_resume_service),
     }
-    exception_handlers = PROFILE_EXCEPTION_HANDLERS
 
     @get("/me", summary="The signed-in account, with its e-mail address", cache=False)
     async def me(self, current_user: User) -> MeResponse:

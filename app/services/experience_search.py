@@ -16,6 +16,7 @@ import msgspec
 from opensearchpy import AsyncOpenSearch
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.experiences.types import ExperienceCategory, ExperienceType
 from app.repositories.experience_search_pg import (
     ExperienceFilterValues,
     PgExperienceResult,
@@ -28,7 +29,14 @@ from app.search.facets import FacetBucket
 from app.search.text import prepare_query
 from app.services.naics_search import ENGINE_OPENSEARCH, ENGINE_POSTGRES
 from app.services.search_fallback import engine_unavailable
-from app.services.search_input import MAX_SEARCH_LIMIT, check_query, clean_values, page, sector_values
+from app.services.search_input import (
+    MAX_SEARCH_LIMIT,
+    category_values,
+    check_query,
+    naics_code_values,
+    page,
+    sector_values,
+)
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +133,10 @@ async def search(
     q = check_query(q)
     limit, offset = page(limit, offset, MAX_SEARCH_LIMIT)
     filters = ExperienceFilterValues(
-        clean_values(category), clean_values(experience_type), sector_values(sector), clean_values(naics_code)
+        category_values("category", category, ExperienceCategory),
+        category_values("experience_type", experience_type, ExperienceType),
+        sector_values(sector),
+        naics_code_values(naics_code),
     )
     engine_filters: dict[str, Any] = {
         "category": list(filters.categories),

@@ -26,7 +26,7 @@ from app.schemas.experiences import (
 )
 from app.schemas.timestamps import utc
 from app.services.errors import ForbiddenError, NotFoundError
-from app.validation import FieldError
+from app.validation import FieldError, check_url
 
 MAX_METADATA_BYTES = 10_000
 MAX_PAGE_SIZE = 100
@@ -54,6 +54,7 @@ def check_category(experience_type: ExperienceType, category: str | None) -> Non
 
 
 def check_metadata(metadata: dict[str, Any]) -> dict[str, Any]:
+    check_url("experience_metadata.url", metadata.get("url"))
     if len(msgspec.json.encode(metadata)) > MAX_METADATA_BYTES:
         raise FieldError("experience_metadata", f"must encode to at most {MAX_METADATA_BYTES} bytes of JSON")
     return metadata
