@@ -19,6 +19,7 @@ from app.db.engine import create_engine, session_factory
 from app.error_responses import document_error_responses
 from app.errors import EXCEPTION_HANDLERS
 from app.nul_characters import check_request
+from app.rate_limits import rate_limit_middleware
 from app.response_headers import add_response_headers
 from app.routes.admin_search import search_status
 from app.routes.api_docs import API_DOCS_HANDLERS
@@ -85,6 +86,7 @@ def create_app(settings: Settings, *, background: Sequence[BackgroundTask] = ())
         dependencies=AUTH_DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         before_request=check_request,
+        middleware=rate_limit_middleware(settings),
         before_send=[add_response_headers],
         cors_config=CORSConfig(allow_origins=settings.cors_origins, allow_credentials=False),
         openapi_config=OpenAPIConfig(

@@ -54,6 +54,10 @@ def _statuses(handler: HTTPRouteHandler, path_parameters: bool) -> set[int]:
     statuses: set[int] = set()
     if client_input:
         statuses.add(422)
+    if "data" in asked:
+        statuses.add(415)
+    if handler.opt.get("rate_limit"):
+        statuses.add(429)
     if needed & _USERS:
         statuses.add(401)
     if "admin_user" in needed:

@@ -23,7 +23,11 @@ from typing import Any, Literal, get_args, get_origin
 import msgspec
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
-from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
+from litestar.status_codes import (
+    HTTP_429_TOO_MANY_REQUESTS,
+    HTTP_500_INTERNAL_SERVER_ERROR,
+    HTTP_503_SERVICE_UNAVAILABLE,
+)
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
@@ -215,7 +219,7 @@ def too_many_handler(request: Request[Any, Any, Any], exc: TooManyAttemptsError)
 
 
 def quota_handler(request: Request[Any, Any, Any], exc: QuotaExceededError) -> Response[ErrorBody]:
-    return error_response(request, 429, str(exc), error="quota_exceeded", field=exc.field)
+    return error_response(request, 422, str(exc), error="quota_exceeded", field=exc.field)
 
 
 def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[ErrorBody]:
@@ -224,7 +228,11 @@ def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) 
     if status >= HTTP_500_INTERNAL_SERVER_ERROR:
         return internal_error_handler(request, exc)
     detail = str(exc.detail) if exc.detail else _STATUS_CODES.get(status, "error").replace("_", " ")
-    return error_response(request, status, detail, headers=exc.headers)
+    headers = dict(exc.headers or {})
+    if status == HTTP_429_TOO_MANY_REQUESTS and "RateLimit-Reset" in headers:
+        # Litestar's rate limiter sends the draft RateLimit-* headers; clients know Retry-After.
+        headers["Retry-After"] = str(max(int(headers["RateLimit-Reset"]), 1))
+    return error_response(request, status, detail, headers=headers)
 
 
 # --- Infrastructure ---------------------------------------------------------------------------

@@ -35,11 +35,14 @@ def serve(settings: Settings, *, background: Sequence[BackgroundTask] = ()) -> I
     import uvicorn
 
     from app.asgi import create_app
+    from app.server import server_options
 
     sock = free_socket()
     port = sock.getsockname()[1]
     app = create_app(settings, background=background)
-    config = uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False)
+    config = uvicorn.Config(
+        app, log_level="warning", lifespan="on", access_log=False, **server_options(settings)
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

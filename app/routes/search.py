@@ -13,6 +13,7 @@ from litestar.datastructures import State
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.rate_limits import RATE_LIMITED_SEARCH
 from app.services import experience_search, naics_search
 from app.services.experience_search import ExperienceSearchResponse
 from app.services.naics_search import NaicsAutocompleteResponse, NaicsSearchResponse
@@ -39,7 +40,7 @@ class NaicsSearchController(Controller):
     path = "/api/v1/naics"
     tags = ["search"]
 
-    @get("/search", summary="Tiered NAICS search with facets", cache=False)
+    @get("/search", summary="Tiered NAICS search with facets", cache=False, opt=RATE_LIMITED_SEARCH)
     async def search(
         self,
         state: State,
@@ -71,6 +72,7 @@ class NaicsSearchController(Controller):
         # No response cache: the in-memory index answers faster than a cache lookup and
         # store cost on a miss, and is never older than TYPEAHEAD_REFRESH_SECONDS.
         cache=False,
+        opt=RATE_LIMITED_SEARCH,
     )
     async def autocomplete(
         self,
@@ -95,7 +97,7 @@ class ExperienceSearchController(Controller):
     path = "/api/v1/experiences"
     tags = ["search"]
 
-    @get("/search", summary="Full-text experience search with facets", cache=False)
+    @get("/search", summary="Full-text experience search with facets", cache=False, opt=RATE_LIMITED_SEARCH)
     async def search(
         self,
         state: State,

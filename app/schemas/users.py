@@ -54,6 +54,19 @@ class VerifyRequest(msgspec.Struct, forbid_unknown_fields=True):
     token: Annotated[str, msgspec.Meta(min_length=1, max_length=4096, pattern=NOT_BLANK_PATTERN)]
 
 
+class ForgotPasswordRequest(msgspec.Struct, forbid_unknown_fields=True):
+    email: Email
+
+
+class ResetPasswordRequest(msgspec.Struct, forbid_unknown_fields=True):
+    token: Annotated[str, msgspec.Meta(min_length=1, max_length=4096, pattern=NOT_BLANK_PATTERN)]
+    password: Password
+
+
+class Accepted(msgspec.Struct):
+    detail: str
+
+
 class UpdateMeRequest(msgspec.Struct, forbid_unknown_fields=True):
     """Every field optional; profile_data, when given, replaces the stored object."""
 
