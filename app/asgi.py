@@ -10,16 +10,19 @@ from typing import Any
 from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig, SQLAlchemyPlugin
 from litestar import Litestar
 from litestar.config.cors import CORSConfig
-from litestar.datastructures import ResponseHeader
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
 
 from app.auth.dependencies import AUTH_DEPENDENCIES
 from app.config import Settings
 from app.db.engine import create_engine, session_factory
 from app.error_responses import document_error_responses
 from app.errors import EXCEPTION_HANDLERS
-from app.nul_characters import refuse_nul_characters
+from app.nul_characters import check_request
+from app.rate_limits import rate_limit_middleware
+from app.response_headers import add_response_headers
 from app.routes.admin_search import search_hedging, search_status
+from app.routes.api_docs import API_DOCS_HANDLERS
 from app.routes.auth import AuthController
 from app.routes.experiences import ExperiencesController
 from app.routes.health import health, ready
@@ -47,16 +50,8 @@ def route_handlers() -> list[Any]:
     handlers += [NaicsController]
     handlers += SEARCH_ROUTES
     handlers += [search_status, search_hedging]
+    handlers += API_DOCS_HANDLERS
     return handlers
-
-
-# Safe on every response, API or page; the pages add their own Content-Security-Policy.
-SECURITY_HEADERS = [
-    ResponseHeader(name="X-Content-Type-Options", value="nosniff"),
-    ResponseHeader(name="X-Frame-Options", value="DENY"),
-    ResponseHeader(name="Referrer-Policy", value="no-referrer"),
-    ResponseHeader(name="Cross-Origin-Opener-Policy", value="same-origin"),
-]
 
 
 def create_app(settings: Settings, *, background: Sequence[BackgroundTask] = ()) -> Litestar:
@@ -94,10 +89,17 @@ def create_app(settings: Settings, *, background: Sequence[BackgroundTask] = ())
         lifespan=[lifespan],
         dependencies=AUTH_DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
-        before_request=refuse_nul_characters,
+        before_request=check_request,
+        middleware=rate_limit_middleware(settings),
+        before_send=[add_response_headers],
         cors_config=CORSConfig(allow_origins=settings.cors_origins, allow_credentials=False),
-        openapi_config=OpenAPIConfig(title="Levelith search service", version="1.0.0", path="/schema"),
-        response_headers=SECURITY_HEADERS,
+        openapi_config=OpenAPIConfig(
+            title="Levelith search service",
+            version="1.0.0",
+            path="/schema",
+            # The document only; the one docs UI is app/routes/api_docs.py (no CDN).
+            render_plugins=[JsonRenderPlugin()],
+        ),
         request_max_body_size=1024 * 1024,
         debug=False,
     )

@@ -102,6 +102,18 @@ class Settings:
     token_ttl_seconds: int = 3600
     run_indexer: bool = True
     log_level: str = "INFO"
+    # Security knobs: docs/configuration-security.md.
+    # Addresses of reverse proxies whose X-Forwarded-For/-Proto are believed; empty: none, so a
+    # client's address is always the TCP peer's (login lockouts and rate limits key on it).
+    trusted_proxies: list[str] = field(default_factory=list)
+    http_keep_alive_timeout: int = 5
+    http_header_timeout: float = 10.0
+    # Per client and minute; 0 turns a limit off.
+    rate_limit_search_per_minute: int = 1200
+    rate_limit_account_per_minute: int = 10
+    # Experiences one account may hold; 0 = no limit.
+    experience_quota_verified: int = 2000
+    experience_quota_unverified: int = 50
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -129,6 +141,13 @@ class Settings:
             token_ttl_seconds=_int("TOKEN_TTL_SECONDS", 3600),
             run_indexer=_bool("RUN_INDEXER", True),
             log_level=os.environ.get("LOG_LEVEL", "INFO"),
+            trusted_proxies=_list("TRUSTED_PROXIES", []),
+            http_keep_alive_timeout=_int("HTTP_KEEP_ALIVE_TIMEOUT_SECONDS", 5),
+            http_header_timeout=_float("HTTP_HEADER_TIMEOUT_SECONDS", 10.0),
+            rate_limit_search_per_minute=_int("RATE_LIMIT_SEARCH_PER_MINUTE", 1200),
+            rate_limit_account_per_minute=_int("RATE_LIMIT_ACCOUNT_PER_MINUTE", 10),
+            experience_quota_verified=_int("EXPERIENCE_QUOTA_VERIFIED", 2000),
+            experience_quota_unverified=_int("EXPERIENCE_QUOTA_UNVERIFIED", 50),
         )
 
     def with_urls(self, database_url: str, opensearch_url: str) -> Settings:

@@ -13,28 +13,18 @@ from __future__ import annotations
 
 import inspect
 from http import HTTPStatus
-from typing import Any
 
-import msgspec
 from litestar import Litestar
 from litestar.di import Provide
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.routes import HTTPRoute
 
+from app.errors import ErrorBody
+
 # Parameters Litestar fills itself: never client input.
 _RESERVED = {"self", "request", "state", "scope", "headers", "cookies", "query", "body", "socket", "data"}
 _USERS = {"current_user", "optional_user", "admin_user"}
-
-
-class ErrorBody(msgspec.Struct, kw_only=True):
-    """Every error answer: a status, a message, and the field (and rule) at fault when there is one."""
-
-    status_code: int
-    detail: str
-    field: str | None = None
-    rule: str | None = None
-    extra: Any = None
 
 
 def errors(*statuses: int) -> dict[int, ResponseSpec]:
@@ -64,6 +54,10 @@ def _statuses(handler: HTTPRouteHandler, path_parameters: bool) -> set[int]:
     statuses: set[int] = set()
     if client_input:
         statuses.add(422)
+    if "data" in asked:
+        statuses.add(415)
+    if handler.opt.get("rate_limit"):
+        statuses.add(429)
     if needed & _USERS:
         statuses.add(401)
     if "admin_user" in needed:

@@ -12,9 +12,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import msgspec
-from litestar import MediaType, Request, Response
-from litestar.status_codes import HTTP_422_UNPROCESSABLE_ENTITY
+from litestar import Request, Response
+from litestar.exceptions import SerializationException
+
+from app.errors import ErrorBody, unprocessable
+from app.json_body import refuse_bad_json_body
 
 # "\u0000" as JSON writes it, not preceded by an escaping backslash ("\\u0000" is harmless text).
 _JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
@@ -22,15 +24,9 @@ _WRITES = {"POST", "PUT", "PATCH"}
 _NORMALISED_TEXT = {"q"}
 
 
-def _refuse(field: str, where: str) -> Response[dict[str, Any]]:
-    return Response(
-        {
-            "status_code": HTTP_422_UNPROCESSABLE_ENTITY,
-            "detail": f"{field}: {where} may not contain NUL (U+0000) characters",
-            "field": field,
-        },
-        status_code=HTTP_422_UNPROCESSABLE_ENTITY,
-        media_type=MediaType.JSON,
+def _refuse(request: Request[Any, Any, Any], field: str, where: str) -> Response[ErrorBody]:
+    return unprocessable(
+        request, field, f"{where} may not contain NUL (U+0000) characters", error="nul_character"
     )
 
 
@@ -54,25 +50,30 @@ def nul_path(value: Any, path: str = "") -> str | None:
     return None
 
 
-async def refuse_nul_characters(request: Request) -> Response[dict[str, Any]] | None:
+async def refuse_nul_characters(request: Request[Any, Any, Any]) -> Response[ErrorBody] | None:
     """A `before_request` hook: None lets the request through."""
     for name, value in request.path_params.items():
         if isinstance(value, str) and "\x00" in value:
-            return _refuse(name, "a path segment")
+            return _refuse(request, name, "a path segment")
     query_string = request.scope.get("query_string", b"")
     # A NUL can only arrive percent-encoded; most requests skip parsing the query here.
     if b"%00" in query_string or b"\x00" in query_string:
         for name, value in request.query_params.multi_items():
             if "\x00" in name or ("\x00" in value and name not in _NORMALISED_TEXT):
-                return _refuse(name.replace("\x00", "\\u0000"), "a query parameter")
+                return _refuse(request, name.replace("\x00", "\\u0000"), "a query parameter")
     if request.method in _WRITES:
         body = await request.body()
         if _JSON_NUL.search(body):
             try:
-                decoded = msgspec.json.decode(body)
-            except msgspec.DecodeError:
+                decoded = await request.json()  # depth already bounded by app/json_body.py
+            except SerializationException:
                 return None  # not JSON: the handler's own validation answers
             field = nul_path(decoded)
             if field is not None:
-                return _refuse(field or "body", "text")
+                return _refuse(request, field or "body", "text")
     return None
+
+
+async def check_request(request: Request[Any, Any, Any]) -> Response[ErrorBody] | None:
+    """The app's `before_request`: bodies it cannot handle, then NUL characters anywhere."""
+    return await refuse_bad_json_body(request) or await refuse_nul_characters(request)

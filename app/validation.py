@@ -62,3 +62,18 @@ def field_error_from_msgspec(exc: msgspec.ValidationError, prefix: str = "") -> 
     if named:
         path = f"{path}.{named.group('name')}"
     return FieldError(join_path(prefix, path), text)
+
+
+# Links are shown and exported (JSON Resume renderers put them in href): only schemes that
+# cannot run script. Whole-string match (\Z, not $, which also matches before a final newline).
+SAFE_URL_PATTERN = r"^(?:https?://|mailto:)\S+\Z"
+SAFE_URL_RULE = "must be an http://, https:// or mailto: URL without spaces"
+_SAFE_URL = re.compile(SAFE_URL_PATTERN)
+# A required text field must say something: at least one character that is not white space.
+NOT_BLANK_PATTERN = r"\S"
+
+
+def check_url(field: str, value: object) -> None:
+    """FieldError unless `value` (when a string) is a link of a safe scheme."""
+    if isinstance(value, str) and not _SAFE_URL.match(value):
+        raise FieldError(field, SAFE_URL_RULE)

@@ -35,12 +35,15 @@ def serve(settings: Settings, *, background: Sequence[BackgroundTask] = ()) -> I
     import uvicorn
 
     from app.asgi import create_app
+    from app.server import server_options
 
     sock = free_socket()
     port = sock.getsockname()[1]
     # As `levelith serve` does: mailed links point at this server unless PUBLIC_BASE_URL is set.
     app = create_app(settings.served_at("127.0.0.1", port), background=background)
-    config = uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False)
+    config = uvicorn.Config(
+        app, log_level="warning", lifespan="on", access_log=False, **server_options(settings)
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

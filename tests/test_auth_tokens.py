@@ -7,7 +7,7 @@ from litestar import Litestar, get
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.tokens import InvalidToken, issue_token, read_token
+from app.auth.tokens import InvalidToken, account_token, issue_token, read_token
 from app.config import Settings
 from app.models import User, UserRole
 
@@ -47,7 +47,7 @@ async def test_dependencies_answer_401_then_403_then_200(
     user = User(username="ada", email="ada@example.com", password_hash="x")
     db_session.add(user)
     await db_session.commit()
-    auth = {"Authorization": f"Bearer {issue_token(user.id, settings)}"}
+    auth = {"Authorization": f"Bearer {account_token(user, settings)}"}
     async with AsyncTestClient(app=app) as client:
         assert (await client.get("/whoami")).status_code == 401
         assert (await client.get("/whoami", headers={"Authorization": "Bearer nonsense"})).status_code == 401

@@ -12,7 +12,7 @@ from litestar.exceptions import NotAuthorizedException, PermissionDeniedExceptio
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.tokens import InvalidToken, read_token
+from app.auth.tokens import InvalidToken, check_account_token, read_claims
 from app.models import User
 
 UNAUTHORIZED = "invalid or missing credentials"
@@ -28,12 +28,16 @@ def _bearer(request: Request) -> str | None:
 
 async def _user_from_token(token: str, request: Request, db_session: AsyncSession) -> User:
     try:
-        user_id = read_token(token, request.app.state.settings)
+        claims = read_claims(token, request.app.state.settings)
     except InvalidToken:
         raise NotAuthorizedException(UNAUTHORIZED) from None
-    user = await db_session.scalar(select(User).where(User.id == user_id))
+    user = await db_session.scalar(select(User).where(User.id == str(claims["sub"])))
     if user is None or not user.is_active:
         raise NotAuthorizedException(UNAUTHORIZED)
+    try:
+        check_account_token(claims, user)
+    except InvalidToken:
+        raise NotAuthorizedException(UNAUTHORIZED) from None
     return user
 
 

@@ -1,8 +1,11 @@
-"""Refuse logins after repeated failures, per account and client, for a while.
+"""Refuse logins after repeated failures, per account, for a while.
 
-Failures are counted in a Litestar store under a key made of the lower-cased login name
-and the client address; the count expires with the window, so a locked-out pair can try
-again `window` seconds after its first failure. A successful login clears the count.
+Failures are counted in a Litestar store under the account's id, whichever name (username or
+e-mail, any case) was typed and from whichever client: an attacker cannot buy more guesses by
+switching names or addresses. A login name that matches no account is counted under the name
+itself, so unknown and known names answer alike. The count expires with the window, so a
+locked account can try again `window` seconds after its first failure; a successful login
+clears it. The price is that anyone can lock an account for 15 minutes by guessing wrong.
 """
 
 from __future__ import annotations
@@ -30,9 +33,10 @@ class LoginLimiter:
     window_seconds: int = WINDOW_SECONDS
 
     @staticmethod
-    def key(login: str, client: str) -> str:
+    def key(account: str) -> str:
+        """`account`: the user's id, or the lower-cased login name when no account has it."""
         # Hashed so that no e-mail address sits in the store in clear.
-        return hashlib.sha256(f"{login.strip().lower()}\x00{client}".encode()).hexdigest()
+        return hashlib.sha256(account.strip().lower().encode()).hexdigest()
 
     async def _read(self, key: str) -> _Failures | None:
         raw = await self.store.get(key)

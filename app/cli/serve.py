@@ -15,6 +15,7 @@ from app.asgi import create_app
 from app.bootstrap import prepare
 from app.config import Settings
 from app.runtime import engines
+from app.server import server_options
 from app.services.naics_typeahead import warm_typeahead
 from indexer.election import elected_indexer
 
@@ -79,4 +80,5 @@ def serve(host: str, port: int, workers: int) -> None:
             # A worker must answer the parent's ping within this, or it is killed and replaced;
             # on a busy 2-core machine importing the app alone can take longer than the 5 s default.
             timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+            **server_options(settings),
         )

@@ -58,3 +58,11 @@ async def send_mail(settings: Settings, message: EmailMessage) -> None:
         return
     path = await asyncio.to_thread(_write_file, settings.data_dir / "mail", message)
     log.info("mail to %s (%s) written to %s", message["To"], message["Subject"], path)
+
+
+async def deliver_quietly(settings: Settings, message: EmailMessage) -> None:
+    """send_mail for a background task: a failure is logged, since no one is waiting for it."""
+    try:
+        await send_mail(settings, message)
+    except MailError:
+        log.exception("mail to %s (%s) not delivered", message["To"], message["Subject"])

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from app.models import Experience
+from app.models import Experience, User
 
 
 class ExperienceRepository:
@@ -18,6 +18,17 @@ class ExperienceRepository:
     async def by_id(self, experience_id: str) -> Experience | None:
         return await self.session.scalar(
             select(Experience).options(selectinload(Experience.user)).where(Experience.id == experience_id)
+        )
+
+    async def count_of_user_locked(self, user_id: str) -> int:
+        """How many experiences the user has, holding the user's row until the transaction ends,
+        so two concurrent writes of one account count one after the other."""
+        await self.session.execute(select(User.id).where(User.id == user_id).with_for_update())
+        return int(
+            await self.session.scalar(
+                select(func.count()).select_from(Experience).where(Experience.user_id == user_id)
+            )
+            or 0
         )
 
     async def add_all(self, experiences: Sequence[Experience]) -> None:

@@ -20,6 +20,9 @@ class UserRepository:
     async def by_username(self, username: str) -> User | None:
         return await self.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
 
+    async def by_email(self, email: str) -> User | None:
+        return await self.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
     async def by_login(self, login: str) -> User | None:
         """The user whose username or e-mail is `login`, ignoring case."""
         login = login.strip().lower()

@@ -8,7 +8,6 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from app.error_responses import errors
 from app.models import User
-from app.routes.profile_errors import PROFILE_EXCEPTION_HANDLERS
 from app.routes.users import provide_experience_service
 from app.schemas.experiences import ExperienceCreate, ExperienceResponse, ExperienceUpdate
 from app.services.experiences import ExperienceService
@@ -18,7 +17,6 @@ class ExperiencesController(Controller):
     path = "/api/v1/experiences"
     tags = ["experiences"]
     dependencies = {"experience_service": Provide(provide_experience_service)}
-    exception_handlers = PROFILE_EXCEPTION_HANDLERS
 
     @post("/", status_code=HTTP_201_CREATED, summary="Record an experience of the signed-in user")
     async def create(

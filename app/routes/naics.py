@@ -7,15 +7,13 @@ Litestar's router prefers a static segment to a path parameter.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import msgspec
-from litestar import Controller, MediaType, Request, Response, get, patch, post
-from litestar.exceptions import ValidationException
+from litestar import Controller, get, patch, post
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.errors import validation_field
 from app.models import User
 from app.naics.codes import LEVEL_NAMES, VALID_LEVELS
 from app.schemas.naics import (
@@ -48,22 +46,9 @@ CODE_DOC = (
 )
 
 
-def validation_error_422(request: Request, exc: ValidationException) -> Response[dict[str, Any]]:
-    # Malformed input is a 422 across this API, like the rule errors, and names the field.
-    extra = exc.extra if isinstance(exc.extra, list) else []
-    field = validation_field(exc)
-    body: dict[str, Any] = {"status_code": 422, "detail": exc.detail, "rule": "invalid"}
-    if field:
-        body["field"] = field
-    if extra:
-        body["extra"] = extra
-    return Response(body, status_code=422, media_type=MediaType.JSON)
-
-
 class NaicsController(Controller):
     path = "/api/v1/naics"
     tags = ["naics"]
-    exception_handlers = {ValidationException: validation_error_422}
 
     @get("/", summary="List codes with filters and pagination")
     async def list_codes(

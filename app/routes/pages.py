@@ -15,24 +15,17 @@ from litestar.enums import MediaType
 from litestar.handlers import HTTPRouteHandler
 from litestar.static_files import create_static_files_router
 
+from app.services.password_reset_mail import RESET_PAGE
 from app.services.verification_mail import VERIFY_PAGE_PATH
 from app.web import STATIC_DIR
 
-# Path -> HTML file in app/web/static.
+# Path -> HTML file in app/web/static. Their Content-Security-Policy and the other security
+# headers: app/response_headers.py.
 PAGES: dict[str, str] = {
     "/": "index.html",
     "/experiences": "experiences.html",
     VERIFY_PAGE_PATH: "verify-email.html",
-}
-
-# Everything the pages load comes from this origin: no inline script, no CDN.
-_PAGE_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-        "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
+    RESET_PAGE: "reset-password.html",
 }
 
 
@@ -42,7 +35,7 @@ def _page(name: str) -> bytes:
 
 
 def _html(name: str) -> Response[bytes]:
-    return Response(_page(name), media_type=MediaType.HTML, headers=_PAGE_HEADERS)
+    return Response(_page(name), media_type=MediaType.HTML)
 
 
 def _page_handler(path: str, name: str) -> HTTPRouteHandler:

@@ -1,20 +1,19 @@
 """HTTP for search: /api/v1/naics/search, /api/v1/naics/autocomplete, /api/v1/experiences/search.
 
 Filters may repeat (``?sector=54&sector=62``): values of one filter are ORed, different
-filters ANDed. Unknown filter values match nothing; they are not errors.
+filters ANDed. An unknown filter value is a 422 naming the parameter and the values it accepts.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, MediaType, Request, Response, get
+from litestar import Controller, Request, get
 from litestar.datastructures import State
-from litestar.exceptions import ValidationException
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.errors import validation_field
+from app.rate_limits import RATE_LIMITED_SEARCH
 from app.search.explain import WITHIN_TIER_SIGNAL
 from app.services import experience_search, naics_search
 from app.services.experience_search import ExperienceSearchResponse
@@ -24,7 +23,6 @@ from app.services.search_input import (
     MAX_QUERY_LENGTH,
     MAX_SEARCH_LIMIT,
     MAX_WINDOW,
-    InvalidSearchInput,
 )
 
 Query = Annotated[
@@ -46,35 +44,11 @@ ExplainFlag = Annotated[
 ]
 
 
-def _unprocessable(field: str | None, detail: str, extra: Any = None) -> Response[dict[str, Any]]:
-    body: dict[str, Any] = {"status_code": 422, "detail": detail}
-    if field:
-        body["field"] = field
-    if extra:
-        body["extra"] = extra
-    return Response(body, status_code=422, media_type=MediaType.JSON)
-
-
-def invalid_input_422(request: Request, exc: InvalidSearchInput) -> Response[dict[str, Any]]:
-    return _unprocessable(exc.field, exc.message)
-
-
-def validation_422(request: Request, exc: ValidationException) -> Response[dict[str, Any]]:
-    # e.g. limit=abc: malformed input is a 422 across this API and names the field.
-    extra = exc.extra if isinstance(exc.extra, list) else []
-    field = validation_field(exc)
-    return _unprocessable(field, str(exc.detail), extra)
-
-
-_HANDLERS: dict[Any, Any] = {InvalidSearchInput: invalid_input_422, ValidationException: validation_422}
-
-
 class NaicsSearchController(Controller):
     path = "/api/v1/naics"
     tags = ["search"]
-    exception_handlers = _HANDLERS
 
-    @get("/search", summary="Tiered NAICS search with facets", cache=False)
+    @get("/search", summary="Tiered NAICS search with facets", cache=False, opt=RATE_LIMITED_SEARCH)
     async def search(
         self,
         state: State,
@@ -110,6 +84,7 @@ class NaicsSearchController(Controller):
         # No response cache: the in-memory index answers faster than a cache lookup and
         # store cost on a miss, and is never older than TYPEAHEAD_REFRESH_SECONDS.
         cache=False,
+        opt=RATE_LIMITED_SEARCH,
     )
     async def autocomplete(
         self,
@@ -137,9 +112,8 @@ class NaicsSearchController(Controller):
 class ExperienceSearchController(Controller):
     path = "/api/v1/experiences"
     tags = ["search"]
-    exception_handlers = _HANDLERS
 
-    @get("/search", summary="Full-text experience search with facets", cache=False)
+    @get("/search", summary="Full-text experience search with facets", cache=False, opt=RATE_LIMITED_SEARCH)
     async def search(
         self,
         state: State,

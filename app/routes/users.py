@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, delete, get, patch, post
+from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.params import Parameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
@@ -14,23 +15,22 @@ from app.error_responses import errors
 from app.experiences.types import ExperienceCategory, ExperienceType
 from app.models import User
 from app.routes.auth import provide_accounts
-from app.routes.profile_errors import PROFILE_EXCEPTION_HANDLERS
 from app.schemas.experiences import ExperiencePage
 from app.schemas.resume import ImportResult, Resume
 from app.schemas.users import MeResponse, PublicProfile, UpdateMeRequest
 from app.services.accounts import AccountService, me_response, public_profile
-from app.services.experiences import MAX_PAGE_SIZE, ExperienceService
+from app.services.experiences import MAX_PAGE_SIZE, ExperienceQuota, ExperienceService
 from app.services.resume import ResumeService
 
 MAX_OFFSET = 10_000
 
 
-async def provide_experience_service(db_session: AsyncSession) -> ExperienceService:
-    return ExperienceService(db_session)
+async def provide_experience_service(db_session: AsyncSession, state: State) -> ExperienceService:
+    return ExperienceService(db_session, ExperienceQuota.from_settings(state.settings))
 
 
-async def provide_resume_service(db_session: AsyncSession) -> ResumeService:
-    return ResumeService(db_session)
+async def provide_resume_service(db_session: AsyncSession, state: State) -> ResumeService:
+    return ResumeService(db_session, ExperienceQuota.from_settings(state.settings))
 
 
 class UsersController(Controller):
@@ -41,7 +41,6 @@ class UsersController(Controller):
         "experience_service": Provide(provide_experience_service),
         "resumes": Provide(provide_resume_service),
     }
-    exception_handlers = PROFILE_EXCEPTION_HANDLERS
 
     @get("/me", summary="The signed-in account, with its e-mail address", cache=False)
     async def me(self, current_user: User) -> MeResponse:

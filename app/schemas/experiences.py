@@ -8,11 +8,12 @@ from typing import Annotated, Any
 import msgspec
 
 from app.experiences.types import ExperienceCategory, ExperienceType
+from app.validation import NOT_BLANK_PATTERN
 
-Title = Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
+Title = Annotated[str, msgspec.Meta(min_length=1, max_length=255, pattern=NOT_BLANK_PATTERN)]
 Description = Annotated[str, msgspec.Meta(max_length=20_000)]
 Place = Annotated[str, msgspec.Meta(max_length=255)]
-Tag = Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
+Tag = Annotated[str, msgspec.Meta(min_length=1, max_length=50, pattern=NOT_BLANK_PATTERN)]
 Tags = Annotated[list[Tag], msgspec.Meta(max_length=30, description="at most 30 tags of 1-50 characters")]
 NaicsCodeInput = Annotated[
     str, msgspec.Meta(max_length=10, description="an active NAICS code; omitted or null: not classified")

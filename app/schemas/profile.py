@@ -6,10 +6,16 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from app.validation import FieldError, field_error_from_msgspec
+from app.validation import (
+    NOT_BLANK_PATTERN,
+    SAFE_URL_PATTERN,
+    SAFE_URL_RULE,
+    FieldError,
+    field_error_from_msgspec,
+)
 
-Url = Annotated[str, msgspec.Meta(max_length=500, pattern=r"^https?://\S+$")]
-Handle = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Url = Annotated[str, msgspec.Meta(max_length=500, pattern=SAFE_URL_PATTERN, description=SAFE_URL_RULE)]
+Handle = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=NOT_BLANK_PATTERN)]
 
 
 class Social(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):

@@ -12,8 +12,10 @@ from typing import Annotated
 import msgspec
 
 from app.experiences.types import ExperienceType
+from app.validation import SAFE_URL_PATTERN, SAFE_URL_RULE
 
 Text = Annotated[str, msgspec.Meta(max_length=20_000)]
+SafeUrl = Annotated[str, msgspec.Meta(max_length=2000, pattern=SAFE_URL_PATTERN, description=SAFE_URL_RULE)]
 
 
 class Entry(msgspec.Struct, omit_defaults=True, kw_only=True):
@@ -37,14 +39,14 @@ class Location(Entry):
 class Profile(Entry):
     network: str | None = None
     username: str | None = None
-    url: str | None = None
+    url: SafeUrl | None = None
 
 
 class Basics(Entry):
     name: str | None = None
     email: str | None = None
-    image: str | None = None
-    url: str | None = None
+    image: SafeUrl | None = None
+    url: SafeUrl | None = None
     summary: Text | None = None
     location: Location | None = None
     profiles: list[Profile] = msgspec.field(default_factory=list)
@@ -54,7 +56,7 @@ class Work(Entry):
     name: str | None = None
     position: str | None = None
     location: str | None = None
-    url: str | None = None
+    url: SafeUrl | None = None
     startDate: str | None = None
     endDate: str | None = None
     summary: Text | None = None
@@ -64,7 +66,7 @@ class Work(Entry):
 
 class Education(Entry):
     institution: str | None = None
-    url: str | None = None
+    url: SafeUrl | None = None
     area: str | None = None
     studyType: str | None = None
     startDate: str | None = None
@@ -78,7 +80,7 @@ class Certificate(Entry):
     name: str | None = None
     date: str | None = None
     issuer: str | None = None
-    url: str | None = None
+    url: SafeUrl | None = None
     levelith: LevelithExtension | None = None
 
 

@@ -8,8 +8,10 @@ from typing import Annotated, Any
 import msgspec
 
 from app.schemas.profile import PublicProfileData
+from app.validation import NOT_BLANK_PATTERN
 
-USERNAME_PATTERN = r"^[A-Za-z0-9_.-]{3,50}$"
+# \Z, not $: "$" also matches before a final newline, which let "alice\n" through.
+USERNAME_PATTERN = r"^[A-Za-z0-9_.-]{3,50}\Z"
 
 Username = Annotated[
     str,
@@ -20,7 +22,7 @@ Username = Annotated[
         description="3-50 letters, digits, '_', '-' or '.'",
     ),
 ]
-Email = Annotated[str, msgspec.Meta(min_length=3, max_length=255)]
+Email = Annotated[str, msgspec.Meta(min_length=3, max_length=255, pattern=NOT_BLANK_PATTERN)]
 Password = Annotated[str, msgspec.Meta(min_length=10, max_length=1024)]
 
 
@@ -33,7 +35,12 @@ class RegisterRequest(msgspec.Struct, forbid_unknown_fields=True):
 
 class LoginRequest(msgspec.Struct, forbid_unknown_fields=True):
     # Named as in OAuth2's password flow; holds a username or an e-mail address.
-    username: Annotated[str, msgspec.Meta(min_length=1, max_length=255, description="username or e-mail")]
+    username: Annotated[
+        str,
+        msgspec.Meta(
+            min_length=1, max_length=255, pattern=NOT_BLANK_PATTERN, description="username or e-mail"
+        ),
+    ]
     password: Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]
 
 
@@ -44,7 +51,20 @@ class TokenResponse(msgspec.Struct):
 
 
 class VerifyRequest(msgspec.Struct, forbid_unknown_fields=True):
-    token: Annotated[str, msgspec.Meta(min_length=1, max_length=4096)]
+    token: Annotated[str, msgspec.Meta(min_length=1, max_length=4096, pattern=NOT_BLANK_PATTERN)]
+
+
+class ForgotPasswordRequest(msgspec.Struct, forbid_unknown_fields=True):
+    email: Email
+
+
+class ResetPasswordRequest(msgspec.Struct, forbid_unknown_fields=True):
+    token: Annotated[str, msgspec.Meta(min_length=1, max_length=4096, pattern=NOT_BLANK_PATTERN)]
+    password: Password
+
+
+class Accepted(msgspec.Struct):
+    detail: str
 
 
 class UpdateMeRequest(msgspec.Struct, forbid_unknown_fields=True):

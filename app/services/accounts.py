@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from email.message import EmailMessage
 
 import msgspec
 from email_validator import EmailNotValidError, validate_email
@@ -12,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.login_limiter import LoginLimiter
 from app.auth.passwords import hash_password, needs_rehash, verify_password
-from app.auth.tokens import InvalidToken, issue_token
+from app.auth.tokens import InvalidToken, account_token, check_account_token, read_claims
 from app.config import Settings
 from app.mail.sender import MailError, send_mail
 from app.models import User
@@ -26,6 +27,7 @@ from app.services.errors import (
     NotFoundError,
     TooManyAttemptsError,
 )
+from app.services.password_reset_mail import RESET_PURPOSE, reset_message, reset_token
 from app.services.verification_mail import (
     read_verification_token,
     verification_message,
@@ -93,12 +95,12 @@ class AccountService:
         await self.send_verification(user)
         return user
 
-    async def login(self, login: str, password: str, client: str, limiter: LoginLimiter) -> TokenResponse:
-        key = limiter.key(login, client)
+    async def login(self, login: str, password: str, limiter: LoginLimiter) -> TokenResponse:
+        user = await self.users.by_login(login)
+        key = limiter.key(user.id if user else login)
         retry_after = await limiter.retry_after(key)
         if retry_after is not None:
             raise TooManyAttemptsError(retry_after)
-        user = await self.users.by_login(login)
         ok = await verify_password(user.password_hash if user else None, password)
         if user is None or not ok or not user.is_active:
             await limiter.record_failure(key)
@@ -108,7 +110,7 @@ class AccountService:
             user.password_hash = await hash_password(password)
         await self.users.touch_login(user, _utc_now())
         ttl = self.settings.token_ttl_seconds
-        return TokenResponse(access_token=issue_token(user.id, self.settings, ttl=ttl), expires_in=ttl)
+        return TokenResponse(access_token=account_token(user, self.settings, ttl=ttl), expires_in=ttl)
 
     async def verify_email(self, token: str) -> User:
         try:
@@ -116,12 +118,40 @@ class AccountService:
         except InvalidToken:
             raise InvalidTokenError from None
         user = await self.users.by_id(user_id)
-        if user is None or not user.is_active or user.email.lower() != email:
+        # Single use: once the address is verified, its links (this one too) are spent.
+        if user is None or not user.is_active or user.email.lower() != email or user.is_verified:
             raise InvalidTokenError
-        if not user.is_verified:
-            user.is_verified = True
-            await self.users.refresh(user)
+        user.is_verified = True
+        await self.users.refresh(user)
         return user
+
+    async def password_reset_message(self, raw_email: str) -> EmailMessage | None:
+        """The reset mail for the active account with this address, or None (the caller answers
+        alike either way, so the endpoint tells nobody which addresses have accounts)."""
+        try:
+            email = normalized_email(raw_email)
+        except FieldError:
+            return None
+        user = await self.users.by_email(email)
+        if user is None or not user.is_active:
+            return None
+        return reset_message(user.username, user.email, reset_token(user, self.settings), self.settings)
+
+    async def reset_password(self, token: str, password: str) -> User:
+        """Set a new password with a reset token; spends the token and every earlier bearer token."""
+        try:
+            claims = read_claims(token, self.settings, purpose=RESET_PURPOSE)
+        except InvalidToken:
+            raise InvalidTokenError from None
+        user = await self.users.by_id(str(claims["sub"]))
+        if user is None or not user.is_active:
+            raise InvalidTokenError
+        try:
+            check_account_token(claims, user)
+        except InvalidToken:
+            raise InvalidTokenError from None
+        user.password_hash = await hash_password(password)
+        return await self.users.refresh(user)
 
     async def update(self, user: User, request: UpdateMeRequest) -> User:
         username = None if request.username is msgspec.UNSET else request.username

@@ -23,3 +23,11 @@ class TooManyAttemptsError(Exception):
 
 class InvalidTokenError(Exception):
     """A link token that is tampered with, expired, or no longer matches its account."""
+
+
+class QuotaExceededError(Exception):
+    """An account has as many of something as it may have; `field` names what was being written."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field

@@ -17,6 +17,7 @@ import msgspec
 from opensearchpy import AsyncOpenSearch
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.experiences.types import ExperienceCategory, ExperienceType
 from app.repositories.experience_search_pg import (
     ExperienceFilterValues,
     PgExperienceResult,
@@ -36,7 +37,14 @@ from app.search.facets import FacetBucket, parse_facets
 from app.search.text import prepare_query
 from app.services.facet_cache import GENERATION_METRICS, FacetCache, index_generation
 from app.services.search_fallback import ENGINE_OPENSEARCH, ENGINE_POSTGRES, SearchHedge, fallback_session
-from app.services.search_input import MAX_SEARCH_LIMIT, check_query, clean_values, page, sector_values
+from app.services.search_input import (
+    MAX_SEARCH_LIMIT,
+    category_values,
+    check_query,
+    naics_code_values,
+    page,
+    sector_values,
+)
 
 
 class ExperienceItem(msgspec.Struct, frozen=True):
@@ -163,7 +171,10 @@ async def search(
     q = check_query(q)
     limit, offset = page(limit, offset, MAX_SEARCH_LIMIT)
     filters = ExperienceFilterValues(
-        clean_values(category), clean_values(experience_type), sector_values(sector), clean_values(naics_code)
+        category_values("category", category, ExperienceCategory),
+        category_values("experience_type", experience_type, ExperienceType),
+        sector_values(sector),
+        naics_code_values(naics_code),
     )
     engine_filters: dict[str, Any] = {
         "category": list(filters.categories),

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.config import Settings
 from app.experiences.type_data import validated_type_data
 from app.experiences.types import CATEGORY_OF_TYPE, UNCLASSIFIED_NAICS_CODE, ExperienceType
 from app.models import Experience, User
@@ -25,8 +27,8 @@ from app.schemas.experiences import (
     NaicsLabel,
 )
 from app.schemas.timestamps import utc
-from app.services.errors import ForbiddenError, NotFoundError
-from app.validation import FieldError
+from app.services.errors import ForbiddenError, NotFoundError, QuotaExceededError
+from app.validation import FieldError, check_url
 
 MAX_METADATA_BYTES = 10_000
 MAX_PAGE_SIZE = 100
@@ -54,6 +56,7 @@ def check_category(experience_type: ExperienceType, category: str | None) -> Non
 
 
 def check_metadata(metadata: dict[str, Any]) -> dict[str, Any]:
+    check_url("experience_metadata.url", metadata.get("url"))
     if len(msgspec.json.encode(metadata)) > MAX_METADATA_BYTES:
         raise FieldError("experience_metadata", f"must encode to at most {MAX_METADATA_BYTES} bytes of JSON")
     return metadata
@@ -70,8 +73,25 @@ def may_change(experience: Experience, viewer: User) -> bool:
     return viewer.id == experience.user_id or viewer.is_admin
 
 
+@dataclass(frozen=True)
+class ExperienceQuota:
+    """Experiences one account may hold (0 = no limit). Unverified accounts get fewer, so a
+    throwaway sign-up cannot fill the index (EXPERIENCE_QUOTA_VERIFIED / _UNVERIFIED)."""
+
+    verified: int = 0
+    unverified: int = 0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ExperienceQuota:
+        return cls(settings.experience_quota_verified, settings.experience_quota_unverified)
+
+    def limit_for(self, user: User) -> int:
+        return self.verified if user.is_verified else self.unverified
+
+
 class ExperienceService:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, quota: ExperienceQuota | None = None) -> None:
+        self.quota = quota or ExperienceQuota()
         self.experiences = ExperienceRepository(session)
         self.naics = NaicsLabelRepository(session)
         self.users = UserRepository(session)
@@ -112,12 +132,25 @@ class ExperienceService:
             experience_metadata=check_metadata(request.experience_metadata),
         )
 
+    async def check_quota(self, owner: User, adding: int, field: str = "experiences") -> None:
+        limit = self.quota.limit_for(owner)
+        if not limit:
+            return
+        held = await self.experiences.count_of_user_locked(owner.id)
+        if held + adding > limit:
+            hint = "" if owner.is_verified else " (verify your e-mail address to hold more)"
+            raise QuotaExceededError(
+                field, f"this account holds {held} experiences and may hold at most {limit}{hint}"
+            )
+
     async def create(self, owner: User, request: ExperienceCreate) -> Experience:
         experience = await self.build(owner, request)
+        await self.check_quota(owner, 1)
         await self.experiences.add_all([experience])
         return experience
 
     async def create_all(self, owner: User, experiences: Sequence[Experience]) -> None:
+        await self.check_quota(owner, len(experiences))
         await self.experiences.add_all(experiences)
 
     async def visible(self, experience_id: str, viewer: User | None) -> Experience:

@@ -16,6 +16,7 @@ import msgspec
 from opensearchpy import AsyncOpenSearch
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.naics.categories import Category
 from app.repositories.naics_search_pg import NaicsFilterValues, PgNaicsResult, search_naics
 from app.schemas.naics import display_code
 from app.search.definitions import alias_name
@@ -44,8 +45,8 @@ from app.services.search_fallback import (
 from app.services.search_input import (
     MAX_AUTOCOMPLETE_LIMIT,
     MAX_SEARCH_LIMIT,
+    category_values,
     check_query,
-    clean_values,
     level_values,
     page,
     sector_values,
@@ -173,7 +174,9 @@ async def _search(
     limit, offset = page(limit, offset, MAX_SEARCH_LIMIT)
     browse = not q.strip()
     prepared = prepare_query(q)
-    filters = NaicsFilterValues(sector_values(sector), clean_values(category), level_values(level))
+    filters = NaicsFilterValues(
+        sector_values(sector), category_values("category", category, Category), level_values(level)
+    )
     engine_filters: dict[str, Any] = {
         "sector": list(filters.sectors),
         "category": list(filters.categories),

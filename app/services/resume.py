@@ -35,7 +35,7 @@ from app.schemas import resume as jr
 from app.schemas.experiences import ExperienceCreate
 from app.schemas.profile import validated_profile_data
 from app.services.errors import NotFoundError
-from app.services.experiences import ExperienceService
+from app.services.experiences import ExperienceQuota, ExperienceService
 from app.validation import FieldError, field_error_from_msgspec
 
 T = ExperienceType
@@ -376,10 +376,10 @@ SECTIONS: tuple[tuple[str, Callable[[Any], dict[str, Any]]], ...] = (
 
 
 class ResumeService:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, quota: ExperienceQuota | None = None) -> None:
         self.users = UserRepository(session)
         self.experience_repository = ExperienceRepository(session)
-        self.experiences = ExperienceService(session)
+        self.experiences = ExperienceService(session, quota)
 
     async def export(self, username: str, viewer: User | None) -> jr.Resume:
         user = await self.users.by_username(username)

@@ -43,6 +43,11 @@ def service_env(engines: BenchEngines, **extra: str) -> dict[str, str]:
         # Rich draws its progress bar for a terminal; a pipe gets plain lines.
         TERM="dumb",
         COLUMNS="120",
+        # Benchmarks are one client sending far more than a person: no per-client limits.
+        RATE_LIMIT_SEARCH_PER_MINUTE="0",
+        RATE_LIMIT_ACCOUNT_PER_MINUTE="0",
+        EXPERIENCE_QUOTA_VERIFIED="0",
+        EXPERIENCE_QUOTA_UNVERIFIED="0",
     )
     env.update(extra)
     return env

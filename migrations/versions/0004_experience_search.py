@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0004_experience_search"
-down_revision: str | None = "0002_search"
+down_revision: str | None = "0003_catalogue_sources"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.tokens import issue_token
+from app.auth.tokens import account_token
 from app.config import Settings
 from app.models import User, UserRole
 from tests.conftest import shared_dir
@@ -56,10 +56,10 @@ async def _user(session: AsyncSession, name: str, *, admin: bool) -> User:
 @pytest.fixture
 async def admin_headers(db_session: AsyncSession, settings: Settings) -> dict[str, str]:
     user = await _user(db_session, "catalogue_admin", admin=True)
-    return {"Authorization": f"Bearer {issue_token(user.id, settings)}"}
+    return {"Authorization": f"Bearer {account_token(user, settings)}"}
 
 
 @pytest.fixture
 async def member_headers(db_session: AsyncSession, settings: Settings) -> dict[str, str]:
     user = await _user(db_session, "catalogue_member", admin=False)
-    return {"Authorization": f"Bearer {issue_token(user.id, settings)}"}
+    return {"Authorization": f"Bearer {account_token(user, settings)}"}

@@ -103,7 +103,7 @@ async def test_an_expired_token_is_refused(settings: Settings) -> None:
         async with httpx.AsyncClient(base_url=base, timeout=30, trust_env=False) as http:
             _, _, token = await register(http)
             me = (await http.get("/api/v1/users/me", headers=bearer(token))).json()
-            fresh = issue_token(me["id"], settings)
+            fresh = token
             expired = issue_token(me["id"], settings, ttl=-1)
             assert (await http.get("/api/v1/users/me", headers=bearer(fresh))).status_code == 200
             refused = await http.get("/api/v1/users/me", headers=bearer(expired))

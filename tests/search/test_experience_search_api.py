@@ -106,7 +106,15 @@ async def test_filters_and_facets(search_world: SearchWorld, engine: str) -> Non
     code = await get(search_world, engine, naics_code="621210", experience_type=["gig", "full_time"])
     assert titles(code) == {"Dental Office Website"}
     assert {"value": "621210", "label": "Offices of Dentists", "count": 1} in code["facets"]["naics_code"]
-    assert (await get(search_world, engine, category="nope"))["total"] == 0
+    client = search_world.search if engine == "opensearch" else search_world.fallback
+    for name, value, allowed in (
+        ("category", "nope", "education, workplace, skills"),
+        ("experience_type", "wizard", "full_time"),
+        ("sector", "99", "54"),
+    ):
+        refused = await client.get(SEARCH, params={name: value})
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["field"] == name and allowed in refused.json()["detail"]
 
 
 @pytest.mark.parametrize("query", ['(( AND "', "🦷 dent", "\x00\x1f", "%_\\", "a b c d e f g h i j"])

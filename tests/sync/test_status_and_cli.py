@@ -14,7 +14,7 @@ from litestar.testing import AsyncTestClient
 from opensearchpy import AsyncOpenSearch
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.auth.tokens import issue_token
+from app.auth.tokens import account_token
 from app.cli.main import cli
 from app.config import Settings
 from app.models import UserRole
@@ -67,7 +67,7 @@ async def test_admin_status_endpoint_is_for_admins_only(
 ) -> None:
     assert (await client.get("/api/v1/admin/search/status")).status_code == 401
     member = await add_user(db_session)
-    member_token = issue_token(member.id, settings)
+    member_token = account_token(member, settings)
     response = await client.get(
         "/api/v1/admin/search/status", headers={"Authorization": f"Bearer {member_token}"}
     )
@@ -78,7 +78,7 @@ async def test_admin_status_endpoint_is_for_admins_only(
     await db_session.commit()
     await worker.drain()
     response = await client.get(
-        "/api/v1/admin/search/status", headers={"Authorization": f"Bearer {issue_token(admin.id, settings)}"}
+        "/api/v1/admin/search/status", headers={"Authorization": f"Bearer {account_token(admin, settings)}"}
     )
     assert response.status_code == 200
     body = response.json()
@@ -100,7 +100,7 @@ async def test_admin_hedging_view_counts_who_answered(
     for _ in range(2):
         assert (await client.get("/api/v1/experiences/search", params={"q": "x"})).status_code == 200
     response = await client.get(
-        "/api/v1/admin/search/hedging", headers={"Authorization": f"Bearer {issue_token(admin.id, settings)}"}
+        "/api/v1/admin/search/hedging", headers={"Authorization": f"Bearer {account_token(admin, settings)}"}
     )
     assert response.status_code == 200
     by_kind = {k["kind"]: k for k in response.json()}
