@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 
-from app.search.definitions import DEFAULT_DEFINITIONS_DIR
 from tests.contract.definition_lint import lint_definition
 
-DEFINITION_FILES = sorted(DEFAULT_DEFINITIONS_DIR.glob("*.json"))
+# The repository's own files: what a deployment ships (app.resources finds the same ones).
+DEFINITIONS_DIR = Path(__file__).resolve().parents[2] / "opensearch"
+DEFINITION_FILES = sorted(DEFINITIONS_DIR.glob("*.json"))
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -81,6 +82,6 @@ MISTAKES: list[tuple[str, Spoil]] = [
 
 @pytest.mark.parametrize(("name", "spoil"), MISTAKES, ids=[m[0] for m in MISTAKES])
 def test_planted_definition_mistake_is_caught(name: str, spoil: Spoil) -> None:
-    definition = copy.deepcopy(_read(DEFAULT_DEFINITIONS_DIR / "experiences.json"))
+    definition = copy.deepcopy(_read(DEFINITIONS_DIR / "experiences.json"))
     spoil(definition)
     assert lint_definition(definition["settings"], definition["mappings"]) != []
