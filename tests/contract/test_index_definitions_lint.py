@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 
-from app.search.definitions import DEFAULT_DEFINITIONS_DIR
-from tests.contract.definition_lint import lint_definition
+from app.search.definitions import DEFAULT_DEFINITIONS_DIR, load_definition
+from app.search.experience_query import EXPERIENCE_FACETS
+from app.search.naics_query import NAICS_FACETS
+from tests.contract.definition_lint import aggregation_field_problems, lint_definition
 
 DEFINITION_FILES = sorted(DEFAULT_DEFINITIONS_DIR.glob("*.json"))
 
@@ -84,3 +86,29 @@ def test_planted_definition_mistake_is_caught(name: str, spoil: Spoil) -> None:
     definition = copy.deepcopy(_read(DEFAULT_DEFINITIONS_DIR / "experiences.json"))
     spoil(definition)
     assert lint_definition(definition["settings"], definition["mappings"]) != []
+
+
+FACETS = {"naics": NAICS_FACETS, "experiences": EXPERIENCE_FACETS}
+
+
+def _facet_fields(kind: str) -> list[str]:
+    return [f for spec in FACETS[kind] for f in (spec.field, spec.label_field) if f]
+
+
+@pytest.mark.parametrize("kind", sorted(FACETS))
+def test_facets_aggregate_stored_values(kind: str) -> None:
+    assert aggregation_field_problems(load_definition(kind).mappings, _facet_fields(kind)) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "spoil"),
+    [
+        ("facet on a normalised keyword", put(f"{FIELD}/sector/normalizer", "folded")),
+        ("facet on a text field", put(f"{FIELD}/sector/type", "text")),
+        ("facet label without doc values", put(f"{FIELD}/naics_title/fields/raw/doc_values", False)),
+    ],
+)
+def test_planted_facet_field_mistake_is_caught(name: str, spoil: Spoil) -> None:
+    definition = copy.deepcopy(_read(DEFAULT_DEFINITIONS_DIR / "experiences.json"))
+    spoil(definition)
+    assert aggregation_field_problems(definition["mappings"], _facet_fields("experiences")) != []
