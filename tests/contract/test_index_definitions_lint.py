@@ -10,12 +10,15 @@ from typing import Any
 
 import pytest
 
-from app.search.definitions import DEFAULT_DEFINITIONS_DIR, load_definition
+from app.search.definitions import load_definition
 from app.search.experience_query import EXPERIENCE_FACETS
 from app.search.naics_query import NAICS_FACETS
+from tests.conftest import REPO_ROOT
 from tests.contract.definition_lint import aggregation_field_problems, lint_definition
 
-DEFINITION_FILES = sorted(DEFAULT_DEFINITIONS_DIR.glob("*.json"))
+# The files in the repository, whatever the code loads them through.
+DEFINITIONS_DIR = REPO_ROOT / "opensearch"
+DEFINITION_FILES = sorted(DEFINITIONS_DIR.glob("*.json"))
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -83,7 +86,7 @@ MISTAKES: list[tuple[str, Spoil]] = [
 
 @pytest.mark.parametrize(("name", "spoil"), MISTAKES, ids=[m[0] for m in MISTAKES])
 def test_planted_definition_mistake_is_caught(name: str, spoil: Spoil) -> None:
-    definition = copy.deepcopy(_read(DEFAULT_DEFINITIONS_DIR / "experiences.json"))
+    definition = copy.deepcopy(_read(DEFINITIONS_DIR / "experiences.json"))
     spoil(definition)
     assert lint_definition(definition["settings"], definition["mappings"]) != []
 
@@ -109,6 +112,6 @@ def test_facets_aggregate_stored_values(kind: str) -> None:
     ],
 )
 def test_planted_facet_field_mistake_is_caught(name: str, spoil: Spoil) -> None:
-    definition = copy.deepcopy(_read(DEFAULT_DEFINITIONS_DIR / "experiences.json"))
+    definition = copy.deepcopy(_read(DEFINITIONS_DIR / "experiences.json"))
     spoil(definition)
     assert aggregation_field_problems(definition["mappings"], _facet_fields("experiences")) != []
