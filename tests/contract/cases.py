@@ -13,6 +13,7 @@ from typing import Any
 
 from opensearchpy import AsyncOpenSearch
 
+from app.experiences.types import ExperienceCategory, ExperienceType
 from app.search.definitions import alias_name
 from app.search.documents import action_for, removal
 from app.search.experience_query import build_experience_search
@@ -51,8 +52,8 @@ async def record(case: Case) -> Recorder:
 
 ALL_NAICS_FILTERS = {"sector": ["72", "31"], "category": ["hospitality"], "level": [6, 5]}
 ALL_EXPERIENCE_FILTERS = {
-    "category": ["technology"],
-    "experience_type": ["work", "volunteer"],
+    "category": [ExperienceCategory.WORKPLACE.value],
+    "experience_type": [ExperienceType.FULL_TIME.value, ExperienceType.GIG.value],
     "sector": ["54"],
     "naics_code": ["541511"],
 }
@@ -126,7 +127,12 @@ SERVICE_FLOWS: list[Case] = [
     Case(
         "experience search service",
         lambda c: experience_search.search(
-            c, None, index_prefix="", q="line cook", sector=["72"], experience_type=["work"]
+            c,
+            None,
+            index_prefix="",
+            q="line cook",
+            sector=["72"],
+            experience_type=[ExperienceType.FULL_TIME.value],
         ),
     ),
 ]
