@@ -13,12 +13,15 @@ from typing import Any
 
 from opensearchpy import AsyncOpenSearch
 
+from app.experiences.types import ExperienceCategory, ExperienceType
 from app.search.definitions import alias_name
 from app.search.documents import action_for, removal
 from app.search.experience_query import build_experience_search
 from app.search.indexes import IndexManager
 from app.search.naics_query import build_naics_autocomplete, build_naics_browse, build_naics_search
 from app.services import experience_search, naics_search
+from app.services.facet_cache import FacetCache
+from app.services.search_fallback import SearchHedge
 from indexer import bulk
 from tests.contract.recording import Recorder, Replies, recording_client
 from tests.search_core.conftest import EXPERIENCE_ROWS, NAICS_ROWS
@@ -51,8 +54,8 @@ async def record(case: Case) -> Recorder:
 
 ALL_NAICS_FILTERS = {"sector": ["72", "31"], "category": ["hospitality"], "level": [6, 5]}
 ALL_EXPERIENCE_FILTERS = {
-    "category": ["technology"],
-    "experience_type": ["work", "volunteer"],
+    "category": [ExperienceCategory.WORKPLACE.value],
+    "experience_type": [ExperienceType.FULL_TIME.value, ExperienceType.GIG.value],
     "sector": ["54"],
     "naics_code": ["541511"],
 }
@@ -107,26 +110,47 @@ SEARCH_BODIES: list[Case] = [
     ),
 ]
 
+
+def hedge() -> SearchHedge:
+    """A hedge that waits for the engine: the recorder answers at once, PostgreSQL is never asked."""
+    return SearchHedge(floor=60.0, ceiling=60.0, losses=1, probe_seconds=3600)
+
+
 SERVICE_FLOWS: list[Case] = [
     Case(
         "naics search service",
         lambda c: naics_search.search(
-            c, None, index_prefix="", q="dentist", sector=["62"], category=["healthcare"], level=["6"]
+            c,
+            None,
+            hedge(),
+            index_prefix="",
+            q="dentist",
+            sector=["62"],
+            category=["healthcare"],
+            level=["6"],
         ),
     ),
     Case(
         "naics browse service",
-        lambda c: naics_search.search(c, None, index_prefix="", q="", sector=["31-33"]),
+        lambda c: naics_search.search(c, None, hedge(), index_prefix="", q="", sector=["31-33"]),
     ),
     # No hits from the cheap tiers: the service probes again with the broad ones.
     Case(
         "naics autocomplete service: both probes",
-        lambda c: naics_search.autocomplete(c, None, index_prefix="", q="dentst"),
+        lambda c: naics_search.autocomplete(c, None, hedge(), index_prefix="", q="dentst"),
     ),
     Case(
         "experience search service",
         lambda c: experience_search.search(
-            c, None, index_prefix="", q="line cook", sector=["72"], experience_type=["work"]
+            c,
+            None,
+            sessions=None,
+            hedge=hedge(),
+            facet_cache=FacetCache(),
+            index_prefix="",
+            q="line cook",
+            sector=["72"],
+            experience_type=[ExperienceType.FULL_TIME.value],
         ),
     ),
 ]

@@ -8,7 +8,7 @@ meaning; these rules catch that before any engine sees the file.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from tests.contract import opensearch_builtins as core
@@ -134,3 +134,32 @@ def lint_definition(settings: Mapping[str, Any], mappings: Mapping[str, Any]) ->
     """Problems with an index's settings and mappings; empty when OpenSearch core would take them."""
     analysis = _Analysis(settings)
     return [*analysis.problems(), *_mapping_problems(mappings, analysis)]
+
+
+def _field(mappings: Mapping[str, Any], path: str) -> Mapping[str, Any] | None:
+    top, _, sub = path.partition(".")
+    field = mappings.get("properties", {}).get(top)
+    if field is not None and sub:
+        field = field.get("fields", {}).get(sub) or field.get("properties", {}).get(sub)
+    return field
+
+
+def aggregation_field_problems(mappings: Mapping[str, Any], paths: Iterable[str]) -> list[str]:
+    """Fields a terms aggregation reads must hold their values as shown: doc values, no normalizer.
+
+    OpenSearch buckets a normalised keyword by its normalised term ("cafe bistro" for
+    "Café Bistro"); osmem buckets the stored value, so a facet on such a field would show other
+    labels and counts in production than in every test. Text fields have no doc values at all.
+    """
+    found = []
+    for path in paths:
+        field = _field(mappings, path)
+        if field is None:
+            found.append(f"{path}: not in the mapping")
+        elif field.get("type") not in ("keyword", "integer", "long", "short", "byte", "boolean", "date"):
+            found.append(f"{path}: a {field.get('type')} field cannot feed a terms aggregation")
+        elif "normalizer" in field:
+            found.append(f"{path}: normalizer {field['normalizer']!r} changes what the buckets show")
+        elif field.get("doc_values") is False:
+            found.append(f"{path}: doc_values off, nothing to aggregate")
+    return found

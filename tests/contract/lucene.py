@@ -20,6 +20,8 @@ JAVA_DIR = Path("/usr/share/java")
 # Debian names the jars with their version (lucene-core-8.7.0.jar in bookworm's liblucene8-java).
 JARS = ("lucene-core", "lucene-analyzers-common")
 HELPER = Path(__file__).with_name("LuceneTokens.java")
+# Short runs: the quick compiler only and the simplest collector cost the least CPU.
+JVM_OPTIONS = ("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
 
 # OpenSearch's pre-configured filters by name -> Lucene factory (SPI) names.
 _BUILT_IN_FILTERS: dict[str, str] = {
@@ -147,6 +149,16 @@ class Translation:
         return {**params, "words": path.name}
 
 
+_LINE_BREAKS = str.maketrans("\t\r\n", "   ")
+
+
+def one_line(text: str) -> str:
+    """The text as one protocol field. Every chain here that is given multi-line text (catalogue
+    descriptions) splits words on anything but letters and digits, so a tab or a line break
+    yields the same tokens as a space; the keyword chains only see one-line text."""
+    return text.translate(_LINE_BREAKS)
+
+
 def _chain_commands(chains: Mapping[str, list[Step]]) -> list[list[str]]:
     commands: list[list[str]] = []
     for name, steps in chains.items():
@@ -182,7 +194,7 @@ class Lucene:
             assert not any("\t" in part or "\n" in part for part in command), command
             lines.append("\t".join(command))
         done = subprocess.run(
-            ["java", "-cp", self.classpath, "LuceneTokens", str(self.files)],
+            ["java", *JVM_OPTIONS, "-cp", self.classpath, "LuceneTokens", str(self.files)],
             input="\n".join(lines) + "\n",
             capture_output=True,
             text=True,
@@ -206,7 +218,7 @@ class Lucene:
                 commands.append(
                     [step.kind, name, step.factory, *(x for kv in step.params.items() for x in kv)]
                 )
-        commands += [["analyze", chain, key, text] for key, chain, text in texts]
+        commands += [["analyze", chain, key, one_line(text)] for key, chain, text in texts]
         return {line[1]: line[2:] for line in self._run(commands) if line[0] == "tokens"}
 
     def best_scores(
@@ -221,11 +233,7 @@ class Lucene:
         commands += [["field", field, chain] for field, chain in field_chains.items()]
         for doc_id, fields in docs:
             commands.append(["doc", doc_id])
-            # The protocol is one line per command; to the word-splitting chains used for text
-            # fields, a tab or a line break means what a space does.
-            commands += [
-                ["value", field, " ".join(v.split())] for field, values in fields.items() for v in values
-            ]
+            commands += [["value", field, one_line(v)] for field, values in fields.items() for v in values]
         for qid, clauses in queries.items():
             for clause in clauses:
                 spec = [x for field, boost, chain in clause.fields for x in (field, str(boost), chain)]

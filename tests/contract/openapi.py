@@ -204,7 +204,11 @@ class ApiContract:
             return [*found, f"{op.id}: the operation takes no body"]
         if "application/x-ndjson" in op.body:
             return [*found, *self._bulk_problems(request)]
-        return [*found, *self.schema_problems(op.body["application/json"], request.json(), op.id)]
+        body = request.json()
+        found += self.schema_problems(op.body["application/json"], body, op.id)
+        if op.id == "search" and isinstance(body, dict) and isinstance(body.get("query"), dict):
+            found += search_rules(body["query"])
+        return found
 
     def _parameter_problems(self, op: Operation, request: Request) -> Iterator[str]:
         for name, raw in request.params.items():
@@ -253,6 +257,42 @@ def _leaves(error: jsonschema_rs.ValidationError) -> Iterator[jsonschema_rs.Vali
     for branch in branches:
         for sub in branch:
             yield from _leaves(sub)
+
+
+# indices.query.bool.max_clause_count: Lucene 9 counts the leaf clauses of the whole query.
+MAX_CLAUSES = 1024
+_CONTAINERS = {"bool": ("must", "should", "filter", "must_not"), "dis_max": ("queries",),
+               "constant_score": ("filter",), "boosting": ("positive", "negative")}  # fmt: skip
+
+
+def leaf_clauses(query: Mapping[str, Any]) -> int:
+    """How many leaf queries a query DSL object becomes, at least (a match counts its words)."""
+    total = 0
+    for kind, spec in query.items():
+        if kind in _CONTAINERS:
+            for key in _CONTAINERS[kind]:
+                parts = spec.get(key, [])
+                for part in parts if isinstance(parts, list) else [parts]:
+                    total += leaf_clauses(part)
+        elif kind == "multi_match":
+            total += len(spec.get("fields", [])) * max(1, len(str(spec.get("query", "")).split()))
+        elif kind in ("match", "match_phrase", "match_bool_prefix"):
+            value = next(iter(spec.values()), "")
+            text = value.get("query", "") if isinstance(value, dict) else value
+            total += max(1, len(str(text).split()))
+        else:
+            total += 1
+    return total
+
+
+def search_rules(query: Mapping[str, Any]) -> list[str]:
+    """The server's limits on a search query that the schema cannot express."""
+    clauses = leaf_clauses(query)
+    if clauses > MAX_CLAUSES:
+        return [
+            f"search/query: too_many_clauses ({clauses} > indices.query.bool.max_clause_count {MAX_CLAUSES})"
+        ]
+    return []
 
 
 def bulk_action_rules(op: str, meta: Mapping[str, Any], *, index_in_path: bool) -> list[str]:

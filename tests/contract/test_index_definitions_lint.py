@@ -10,10 +10,14 @@ from typing import Any
 
 import pytest
 
-from tests.contract.definition_lint import lint_definition
+from app.search.definitions import load_definition
+from app.search.experience_query import EXPERIENCE_FACETS
+from app.search.naics_query import NAICS_FACETS
+from tests.conftest import REPO_ROOT
+from tests.contract.definition_lint import aggregation_field_problems, lint_definition
 
-# The repository's own files: what a deployment ships (app.resources finds the same ones).
-DEFINITIONS_DIR = Path(__file__).resolve().parents[2] / "opensearch"
+# The files in the repository, whatever the code loads them through.
+DEFINITIONS_DIR = REPO_ROOT / "opensearch"
 DEFINITION_FILES = sorted(DEFINITIONS_DIR.glob("*.json"))
 
 
@@ -85,3 +89,29 @@ def test_planted_definition_mistake_is_caught(name: str, spoil: Spoil) -> None:
     definition = copy.deepcopy(_read(DEFINITIONS_DIR / "experiences.json"))
     spoil(definition)
     assert lint_definition(definition["settings"], definition["mappings"]) != []
+
+
+FACETS = {"naics": NAICS_FACETS, "experiences": EXPERIENCE_FACETS}
+
+
+def _facet_fields(kind: str) -> list[str]:
+    return [f for spec in FACETS[kind] for f in (spec.field, spec.label_field) if f]
+
+
+@pytest.mark.parametrize("kind", sorted(FACETS))
+def test_facets_aggregate_stored_values(kind: str) -> None:
+    assert aggregation_field_problems(load_definition(kind).mappings, _facet_fields(kind)) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "spoil"),
+    [
+        ("facet on a normalised keyword", put(f"{FIELD}/sector/normalizer", "folded")),
+        ("facet on a text field", put(f"{FIELD}/sector/type", "text")),
+        ("facet label without doc values", put(f"{FIELD}/naics_title/fields/raw/doc_values", False)),
+    ],
+)
+def test_planted_facet_field_mistake_is_caught(name: str, spoil: Spoil) -> None:
+    definition = copy.deepcopy(_read(DEFINITIONS_DIR / "experiences.json"))
+    spoil(definition)
+    assert aggregation_field_problems(definition["mappings"], _facet_fields("experiences")) != []

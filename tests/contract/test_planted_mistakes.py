@@ -108,6 +108,13 @@ MISTAKES: list[Mistake] = [
         lambda o: o["terms"].__setitem__("sector", "54"),
     ),
     Mistake(
+        "more clauses than OpenSearch allows",
+        NAICS,
+        "search",
+        has("dis_max"),
+        lambda o: o["dis_max"]["queries"].extend({"term": {"code": str(i)}} for i in range(1100)),
+    ),
+    Mistake(
         "unknown mapping parameter",
         CREATE,
         "indices.create",
