@@ -5,3 +5,4 @@ from __future__ import annotations
 from pathlib import Path
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+API_DOCS_DIR = Path(__file__).resolve().parent / "api_docs"

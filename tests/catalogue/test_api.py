@@ -43,13 +43,13 @@ async def test_sector_aliases_and_ranges_name_the_same_sector(client: AsyncTestC
 async def test_unknown_code_is_404_and_malformed_code_is_422_naming_the_rule(client: AsyncTestClient) -> None:
     missing = await client.get(f"{API}/999999")
     assert missing.status_code == 404
-    assert missing.json()["code"] == "999999"
+    assert missing.json()["field"] == "code" and "999999" in missing.json()["detail"]
 
     for raw, rule in (("54151", "bad_length"), ("54a511", "not_digits"), ("31-34", "bad_range")):
         response = await client.get(f"{API}/{raw}/children")
         assert response.status_code == 422, raw
         assert response.json()["field"] == "code"
-        assert response.json()["rule"] == rule
+        assert response.json()["error"] == rule
 
 
 async def test_list_filters_and_pagination(client: AsyncTestClient) -> None:
@@ -79,7 +79,7 @@ async def test_list_filters_name_the_field_at_fault(client: AsyncTestClient) -> 
     for field, (params, rule) in cases.items():
         response = await client.get(API, params=params)
         assert response.status_code == 422, field
-        assert (response.json()["field"], response.json()["rule"]) == (field, rule)
+        assert (response.json()["field"], response.json()["error"]) == (field, rule)
     not_a_number = await client.get(API, params={"limit": "many"})
     assert not_a_number.status_code == 422
     assert not_a_number.json()["field"] == "limit"

@@ -51,7 +51,9 @@ async def _client(base: str) -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.fixture
 async def live(indexed: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    with serve(indexed) as base:
+    # Every request of these tests must reach the input checks, not the per-client limits.
+    unlimited = dataclasses.replace(indexed, rate_limit_account_per_minute=0, rate_limit_search_per_minute=0)
+    with serve(unlimited) as base:
         async for http in _client(base):
             yield http
 

@@ -9,10 +9,15 @@
 from __future__ import annotations
 
 import ast
+import asyncio
 import inspect
 import re
+import secrets
+import socket
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from litestar.routes import HTTPRoute
@@ -23,7 +28,7 @@ from app.auth.tokens import issue_token
 from app.config import Settings
 from app.services.accounts import AccountService
 from tests.conftest import REPO_ROOT
-from tests.faults.conftest import bearer, register
+from tests.faults.conftest import PASSWORD, bearer, register
 from tests.live_server import serve
 
 HASH_MARKERS = ("$argon2", "$2b$", "$pbkdf2", "password_hash")
@@ -289,3 +294,58 @@ def test_no_search_dsl_interprets_query_syntax_or_is_built_from_strings() -> Non
             ):
                 offenders.append(f"{path.relative_to(REPO_ROOT)}:{node.lineno}: JSON built from strings")
     assert offenders == [], "\n".join(offenders)
+
+
+async def test_forwarded_headers_count_only_from_trusted_proxies(settings: Settings) -> None:
+    """uvicorn's default trusts X-Forwarded-For from 127.0.0.1; with TRUSTED_PROXIES empty it must
+    not, so a client cannot pick its own address to escape a per-client limit or lockout."""
+
+    def signup(n: int) -> dict[str, str]:
+        name = f"fwd_{n}_{secrets.token_hex(3)}"
+        return {"username": name, "email": f"{name}@example.org", "password": PASSWORD}
+
+    for trusted, expected in (([], 429), (["127.0.0.1"], 201)):
+        with serve(replace(settings, rate_limit_account_per_minute=1, trusted_proxies=trusted)) as base:
+            async with httpx.AsyncClient(base_url=base, timeout=30, trust_env=False) as http:
+                first = await http.post(
+                    "/api/v1/auth/register", json=signup(1), headers={"X-Forwarded-For": "10.0.0.1"}
+                )
+                assert first.status_code == 201, first.text
+                other = await http.post(
+                    "/api/v1/auth/register", json=signup(2), headers={"X-Forwarded-For": "10.9.9.9"}
+                )
+                assert other.status_code == expected, f"trusted={trusted}: {other.text[:200]}"
+    with serve(settings) as base:
+        async with httpx.AsyncClient(base_url=base, timeout=30, trust_env=False) as http:
+            username, email, _ = await register(http)
+            for name in (username, email) * 3:
+                wrong = {"username": name, "password": "not the password at all"}
+                await http.post("/api/v1/auth/login", json=wrong)
+            right = {"username": email, "password": PASSWORD}
+            locked = await http.post(
+                "/api/v1/auth/login", json=right, headers={"X-Forwarded-For": "10.9.9.9"}
+            )
+            assert locked.status_code == 429 and locked.headers["retry-after"], locked.text[:200]
+
+
+def _closed_by_server(base: str, partial: bytes) -> bool:
+    """Send `partial` (an unfinished request) and report whether the server closes the connection
+    by itself (recv returns b"") rather than waiting forever (the socket's own timeout)."""
+    address = urlsplit(base)
+    with socket.create_connection((address.hostname, address.port), timeout=20) as conn:
+        conn.sendall(partial)
+        try:
+            return conn.recv(65536) == b""
+        except TimeoutError:
+            return False
+
+
+async def test_a_request_whose_headers_never_finish_is_dropped(settings: Settings) -> None:
+    with serve(replace(settings, http_header_timeout=0.5)) as base:
+        assert await asyncio.to_thread(
+            _closed_by_server, base, b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: 1"
+        )
+        assert await asyncio.to_thread(_closed_by_server, base, b"")  # connected, sent nothing
+        async with httpx.AsyncClient(base_url=base, timeout=30, trust_env=False) as http:
+            response = await http.get("/health")
+            assert response.status_code == 200 and "server" not in response.headers
