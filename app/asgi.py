@@ -12,17 +12,20 @@ from litestar import Litestar
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import ResponseHeader
 from litestar.openapi import OpenAPIConfig
+from litestar.plugins.prometheus import PrometheusConfig
 
 from app.auth.dependencies import AUTH_DEPENDENCIES
 from app.config import Settings
 from app.db.engine import create_engine, session_factory
 from app.error_responses import document_error_responses
 from app.errors import EXCEPTION_HANDLERS
+from app.metrics import HTTP_METRICS_PREFIX
 from app.nul_characters import refuse_nul_characters
 from app.routes.admin_search import search_status
 from app.routes.auth import AuthController
 from app.routes.experiences import ExperiencesController
 from app.routes.health import health, ready
+from app.routes.metrics import metrics
 from app.routes.naics import NaicsController
 from app.routes.pages import PAGE_HANDLERS
 from app.routes.search import SEARCH_ROUTES
@@ -45,6 +48,7 @@ def route_handlers() -> list[Any]:
     handlers += [NaicsController]
     handlers += SEARCH_ROUTES
     handlers += [search_status]
+    handlers += [metrics]
     return handlers
 
 
@@ -55,6 +59,17 @@ SECURITY_HEADERS = [
     ResponseHeader(name="Referrer-Policy", value="no-referrer"),
     ResponseHeader(name="Cross-Origin-Opener-Policy", value="same-origin"),
 ]
+
+
+# Request count and latency per route template (not per URL: one series per route, whatever the
+# query), for every request a route handled.
+HTTP_METRICS = PrometheusConfig(
+    app_name="levelith",
+    prefix=HTTP_METRICS_PREFIX,
+    group_path=True,
+    exclude_unhandled_paths=True,
+    exclude=["/metrics"],
+)
 
 
 def create_app(settings: Settings, *, background: Sequence[BackgroundTask] = ()) -> Litestar:
@@ -88,6 +103,7 @@ def create_app(settings: Settings, *, background: Sequence[BackgroundTask] = ())
         route_handlers=route_handlers(),
         plugins=[SQLAlchemyPlugin(config=db_config)],
         lifespan=[lifespan],
+        middleware=[HTTP_METRICS.middleware],
         dependencies=AUTH_DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         before_request=refuse_nul_characters,

@@ -88,6 +88,8 @@ class Settings:
     token_ttl_seconds: int = 3600
     run_indexer: bool = True
     log_level: str = "INFO"
+    # GET /metrics: with a token, bearer holders only; without, loopback clients only.
+    metrics_token: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -111,6 +113,7 @@ class Settings:
             token_ttl_seconds=_int("TOKEN_TTL_SECONDS", 3600),
             run_indexer=_bool("RUN_INDEXER", True),
             log_level=os.environ.get("LOG_LEVEL", "INFO"),
+            metrics_token=os.environ.get("METRICS_TOKEN") or None,
         )
 
     def with_urls(self, database_url: str, opensearch_url: str) -> Settings:

@@ -15,6 +15,7 @@ from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.errors import validation_field
+from app.metrics import SEARCH_ANSWERS
 from app.services import experience_search, naics_search
 from app.services.experience_search import ExperienceSearchResponse
 from app.services.naics_search import NaicsAutocompleteResponse, NaicsSearchResponse
@@ -80,7 +81,7 @@ class NaicsSearchController(Controller):
         limit: SearchLimit = 20,
         offset: Offset = 0,
     ) -> NaicsSearchResponse:
-        return await naics_search.search(
+        result = await naics_search.search(
             state.search,
             db_session,
             index_prefix=state.settings.index_prefix,
@@ -91,6 +92,8 @@ class NaicsSearchController(Controller):
             limit=limit,
             offset=offset,
         )
+        SEARCH_ANSWERS.labels("naics_search", result.engine).inc()
+        return result
 
     @get(
         "/autocomplete",
@@ -108,7 +111,7 @@ class NaicsSearchController(Controller):
         # The app's own state, not an injected `State` (a copy made per request): this runs
         # on every keystroke.
         state = request.app.state
-        return await naics_search.autocomplete(
+        result = await naics_search.autocomplete(
             state.search,
             state.sessions,
             index_prefix=state.settings.index_prefix,
@@ -116,6 +119,8 @@ class NaicsSearchController(Controller):
             limit=limit,
             typeahead=state.typeahead,
         )
+        SEARCH_ANSWERS.labels("naics_autocomplete", result.engine).inc()
+        return result
 
 
 class ExperienceSearchController(Controller):
@@ -138,7 +143,7 @@ class ExperienceSearchController(Controller):
         limit: SearchLimit = 20,
         offset: Offset = 0,
     ) -> ExperienceSearchResponse:
-        return await experience_search.search(
+        result = await experience_search.search(
             state.search,
             db_session,
             index_prefix=state.settings.index_prefix,
@@ -150,6 +155,8 @@ class ExperienceSearchController(Controller):
             limit=limit,
             offset=offset,
         )
+        SEARCH_ANSWERS.labels("experience_search", result.engine).inc()
+        return result
 
 
 SEARCH_ROUTES: list[Any] = [NaicsSearchController, ExperienceSearchController]

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.metrics import TYPEAHEAD_REBUILD_SECONDS, TYPEAHEAD_REBUILDS
 from app.repositories.search_sources import catalogue_version, stream_rows
 from app.search.naics_query import build_naics_document
 from app.search.typeahead import TypeaheadIndex
@@ -83,7 +84,10 @@ class Typeahead:
             version = await catalogue_version(session)
             documents = [build_naics_document(row) async for row in stream_rows(session, "naics")]
         index = await asyncio.to_thread(TypeaheadIndex, documents, version)
-        log.info("autocomplete index: %d codes in %.2fs", index.size, time.perf_counter() - started)
+        seconds = time.perf_counter() - started
+        TYPEAHEAD_REBUILDS.inc()
+        TYPEAHEAD_REBUILD_SECONDS.observe(seconds)
+        log.info("autocomplete index: %d codes in %.2fs", index.size, seconds)
         return index
 
     async def close(self) -> None:
