@@ -21,7 +21,7 @@ from app.error_responses import document_error_responses
 from app.errors import EXCEPTION_HANDLERS
 from app.metrics import HTTP_METRICS_PREFIX
 from app.nul_characters import refuse_nul_characters
-from app.routes.admin_search import search_status
+from app.routes.admin_search import search_insights, search_status
 from app.routes.auth import AuthController
 from app.routes.experiences import ExperiencesController
 from app.routes.health import health, ready
@@ -32,6 +32,7 @@ from app.routes.search import SEARCH_ROUTES
 from app.routes.users import UsersController
 from app.search.client import create_search_client
 from app.services.naics_typeahead import Typeahead
+from app.services.search_insights import InsightsPolicy, InsightsRecorder, insights_flusher
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ def route_handlers() -> list[Any]:
     handlers += [AuthController, UsersController, ExperiencesController]
     handlers += [NaicsController]
     handlers += SEARCH_ROUTES
-    handlers += [search_status]
+    handlers += [search_status, search_insights]
     handlers += [metrics]
     return handlers
 
@@ -88,9 +89,18 @@ def create_app(settings: Settings, *, background: Sequence[BackgroundTask] = ())
         enable_touch_updated_timestamp_listener=False,
     )
 
+    flush_insights = insights_flusher(
+        InsightsPolicy(
+            flush_seconds=settings.search_insights_flush_seconds,
+            retention_days=settings.search_insights_retention_days,
+            max_queries_per_day=settings.search_insights_max_queries_per_day,
+        )
+    )
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         async with contextlib.AsyncExitStack() as stack:
+            await stack.enter_async_context(flush_insights(app))
             for task in background:
                 await stack.enter_async_context(task(app))
             try:
@@ -119,4 +129,5 @@ def create_app(settings: Settings, *, background: Sequence[BackgroundTask] = ())
     app.state.search = search
     app.state.sessions = sessions
     app.state.typeahead = typeahead
+    app.state.insights = InsightsRecorder()
     return app

@@ -88,6 +88,11 @@ class Settings:
     token_ttl_seconds: int = 3600
     run_indexer: bool = True
     log_level: str = "INFO"
+    # Search insights (app/services/search_insights.py): how often each process writes its
+    # counts, how many days are kept, and how many distinct queries a day may hold.
+    search_insights_flush_seconds: float = 10.0
+    search_insights_retention_days: int = 90
+    search_insights_max_queries_per_day: int = 5000
     # GET /metrics: with a token, bearer holders only; without, loopback clients only.
     metrics_token: str | None = field(default=None, repr=False)
 
@@ -114,6 +119,9 @@ class Settings:
             run_indexer=_bool("RUN_INDEXER", True),
             log_level=os.environ.get("LOG_LEVEL", "INFO"),
             metrics_token=os.environ.get("METRICS_TOKEN") or None,
+            search_insights_flush_seconds=_float("SEARCH_INSIGHTS_FLUSH_SECONDS", 10.0),
+            search_insights_retention_days=_int("SEARCH_INSIGHTS_RETENTION_DAYS", 90),
+            search_insights_max_queries_per_day=_int("SEARCH_INSIGHTS_MAX_QUERIES_PER_DAY", 5000),
         )
 
     def with_urls(self, database_url: str, opensearch_url: str) -> Settings:

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, MediaType, Request, Response, get, patch, post
+from litestar.datastructures import State
 from litestar.exceptions import ValidationException
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -169,8 +170,10 @@ class NaicsController(Controller):
         )
 
     @get("/{code:str}", summary="One code", description=CODE_DOC)
-    async def get_code(self, db_session: AsyncSession, code: str) -> NaicsDetail:
-        return NaicsDetail.of(await NaicsCatalogue(db_session).get(code))
+    async def get_code(self, state: State, db_session: AsyncSession, code: str) -> NaicsDetail:
+        detail = NaicsDetail.of(await NaicsCatalogue(db_session).get(code))
+        state.insights.opened(detail.code)  # a suggestion picked: that typing was not abandoned
+        return detail
 
     @get("/{code:str}/children", summary="Direct children of a code")
     async def children(self, db_session: AsyncSession, code: str) -> NaicsChildren:

@@ -93,6 +93,8 @@ class NaicsSearchController(Controller):
             offset=offset,
         )
         SEARCH_ANSWERS.labels("naics_search", result.engine).inc()
+        if offset == 0:  # later pages are the same query read further
+            state.insights.searched(q, result.total)
         return result
 
     @get(
@@ -120,6 +122,7 @@ class NaicsSearchController(Controller):
             typeahead=state.typeahead,
         )
         SEARCH_ANSWERS.labels("naics_autocomplete", result.engine).inc()
+        state.insights.typed(q, [item.code for item in result.items])
         return result
 
 
