@@ -48,12 +48,18 @@ def _table(title: str, items: list[QueryCount]) -> Table:
 
 @search_group.command("insights")
 @click.option("--days", default=7, show_default=True, type=click.IntRange(1, MAX_INSIGHT_DAYS))
-@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, MAX_INSIGHT_ITEMS))
+@click.option(
+    "--top",
+    default=10,
+    show_default=True,
+    type=click.IntRange(1, MAX_INSIGHT_ITEMS),
+    help="Queries per list.",
+)
 @click.option("--per-day", is_flag=True, help="Also list each day on its own.")
-def insights_command(days: int, limit: int, per_day: bool) -> None:
+def insights_command(days: int, top: int, per_day: bool) -> None:
     """Most frequent queries, and those that found nothing or were abandoned (UTC days)."""
     with engines(Settings.from_env(), need_search=False) as settings:
-        report = asyncio.run(_report(settings, days, limit))
+        report = asyncio.run(_report(settings, days, top))
     console = Console()
     console.print(f"Search insights {report.since} .. {report.until} ({report.days} days)")
     console.print(_table("Most frequent queries", report.top_queries))

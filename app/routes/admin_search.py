@@ -47,6 +47,6 @@ async def search_insights(
     db_session: AsyncSession,
     admin_user: User,
     days: Annotated[int, Parameter(ge=1, le=MAX_INSIGHT_DAYS, description="Days back, today included.")] = 7,
-    limit: Annotated[int, Parameter(ge=1, le=MAX_INSIGHT_ITEMS, description="Queries per list.")] = 10,
+    top: Annotated[int, Parameter(ge=1, le=MAX_INSIGHT_ITEMS, description="Queries per list.")] = 10,
 ) -> SearchInsights:
-    return await insights_report(db_session, days=days, limit=limit, today=utc_today())
+    return await insights_report(db_session, days=days, limit=top, today=utc_today())

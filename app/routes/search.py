@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Controller, MediaType, Request, Response, get
 from litestar.datastructures import State
 from litestar.exceptions import ValidationException
@@ -18,7 +19,7 @@ from app.errors import validation_field
 from app.metrics import SEARCH_ANSWERS
 from app.services import experience_search, naics_search
 from app.services.experience_search import ExperienceSearchResponse
-from app.services.naics_search import NaicsAutocompleteResponse, NaicsSearchResponse
+from app.services.naics_search import ENGINE_MEMORY, NaicsAutocompleteResponse, NaicsSearchResponse
 from app.services.search_input import (
     MAX_AUTOCOMPLETE_LIMIT,
     MAX_QUERY_LENGTH,
@@ -100,8 +101,8 @@ class NaicsSearchController(Controller):
     @get(
         "/autocomplete",
         summary="NAICS suggestions while typing",
-        # No response cache: the in-memory index answers faster than a cache lookup and
-        # store cost on a miss, and is never older than TYPEAHEAD_REFRESH_SECONDS.
+        # Not Litestar's response cache: the process's own answer cache (app.state.typeahead)
+        # is keyed by the normalised query and emptied with every catalogue change.
         cache=False,
     )
     async def autocomplete(
@@ -109,21 +110,35 @@ class NaicsSearchController(Controller):
         request: Request[Any, Any, Any],
         q: Query = None,
         limit: Annotated[int, Parameter(description=f"Capped at {MAX_AUTOCOMPLETE_LIMIT}.")] = 8,
-    ) -> NaicsAutocompleteResponse:
+    ) -> Response[NaicsAutocompleteResponse]:
         # The app's own state, not an injected `State` (a copy made per request): this runs
         # on every keystroke.
         state = request.app.state
+        typeahead = state.typeahead
+        # Case and spacing never change an answer; the cache empties when the catalogue does.
+        key = (" ".join(q.lower().split()) if q else "", limit)
+        cached = typeahead.answer(key)
+        if cached is not None:
+            body, codes = cached
+            SEARCH_ANSWERS.labels("naics_autocomplete", ENGINE_MEMORY).inc()
+            state.insights.typed(q, codes)
+            return Response(body, media_type=MediaType.JSON)
         result = await naics_search.autocomplete(
             state.search,
             state.sessions,
             index_prefix=state.settings.index_prefix,
             q=q,
             limit=limit,
-            typeahead=state.typeahead,
+            typeahead=typeahead,
         )
         SEARCH_ANSWERS.labels("naics_autocomplete", result.engine).inc()
-        state.insights.typed(q, [item.code for item in result.items])
-        return result
+        codes = [item.code for item in result.items]
+        state.insights.typed(q, codes)
+        if result.engine != ENGINE_MEMORY:
+            return Response(result)
+        body = msgspec.json.encode(result)
+        typeahead.remember(key, body, codes)
+        return Response(body, media_type=MediaType.JSON)
 
 
 class ExperienceSearchController(Controller):
