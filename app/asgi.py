@@ -78,7 +78,7 @@ def create_app(settings: Settings, *, background: Sequence[BackgroundTask] = ())
     search = create_search_client(settings)
     # Sessions outside a request's own (the in-memory autocomplete, which mostly needs none).
     sessions = session_factory(engine)
-    typeahead = Typeahead(sessions, settings.typeahead_refresh_seconds)
+    typeahead = Typeahead(sessions, settings.typeahead_refresh_seconds, settings.autocomplete_cache_size)
     db_config = SQLAlchemyAsyncConfig(
         engine_instance=engine,
         session_dependency_key="db_session",

@@ -79,6 +79,8 @@ class Settings:
     # in-memory autocomplete index (app/search/typeahead.py); 0 = no such index, every
     # keystroke asks the engine.
     typeahead_refresh_seconds: float = 2.0
+    # Encoded autocomplete answers each process keeps for the current catalogue; 0 = none.
+    autocomplete_cache_size: int = 20_000
     # Lets tests (and blue/green deploys) keep several sets of indexes in one cluster.
     index_prefix: str = ""
     cors_origins: list[str] = field(default_factory=lambda: ["http://localhost:8000"])
@@ -110,6 +112,7 @@ class Settings:
             db_statement_timeout_ms=_int("DB_STATEMENT_TIMEOUT_MS", 15_000),
             opensearch_timeout=_float("OPENSEARCH_TIMEOUT", 2.0),
             typeahead_refresh_seconds=_float("TYPEAHEAD_REFRESH_SECONDS", 2.0),
+            autocomplete_cache_size=_int("AUTOCOMPLETE_CACHE_SIZE", 20_000),
             index_prefix=os.environ.get("OPENSEARCH_INDEX_PREFIX", ""),
             cors_origins=_list("CORS_ORIGINS", ["http://localhost:8000"]),
             smtp_url=os.environ.get("SMTP_URL") or None,

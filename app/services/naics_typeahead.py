@@ -29,16 +29,22 @@ from app.search.typeahead import TypeaheadIndex
 
 log = logging.getLogger(__name__)
 
-# Encoded autocomplete answers kept per catalogue version: real typing repeats ("s", "so",
-# "sof" ... from every user), and a hit skips the search and the encoding. Bounded memory:
-# about 2 KB each.
-MAX_CACHED_ANSWERS = 20_000
+# Encoded autocomplete answers kept per catalogue version (AUTOCOMPLETE_CACHE_SIZE): real
+# typing repeats ("s", "so", "sof" ... from every user), and a hit skips the search and the
+# encoding. Bounded memory: about 2 KB each.
+DEFAULT_CACHED_ANSWERS = 20_000
 
 
 class Typeahead:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], refresh_seconds: float) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        refresh_seconds: float,
+        cached_answers: int = DEFAULT_CACHED_ANSWERS,
+    ) -> None:
         self.sessions = sessions
         self.refresh_seconds = refresh_seconds
+        self.cached_answers = cached_answers
         self._index: TypeaheadIndex | None = None
         # Beside the index, from the same read: every code's detail, encoded once (GET
         # /api/v1/naics/{code} serves these bytes), and encoded autocomplete answers by query.
@@ -87,7 +93,7 @@ class Typeahead:
         return self._answers.get(key)
 
     def remember(self, key: tuple[str, int], body: bytes, codes: list[str]) -> None:
-        if len(self._answers) < MAX_CACHED_ANSWERS:
+        if len(self._answers) < self.cached_answers:
             self._answers[key] = (body, codes)
 
     def _check_soon(self) -> None:

@@ -152,11 +152,14 @@ def run(workers: Sequence[int], config: ThroughputSettings) -> dict[str, Any]:
     with bench_engines() as engines:
         env = service_env(engines)
         import_catalogue(env, files.codes, files.descriptions, files.index)
-        titles, codes, facts = asyncio.run(catalogue_inputs(engines))
-        scenarios = naics_scenarios(titles, codes)
+        scenarios: dict[str, list[str]] = {}
+        facts: dict[str, Any] = {}
         for count in workers:
             log_path = engines.workdir / f"serve-{count}.log"
             with Service(env, log_path, serve_args=("--workers", str(count))) as service:
+                if not scenarios:  # once the service's indexer has drained the import
+                    titles, codes, facts = asyncio.run(catalogue_inputs(engines))
+                    scenarios = naics_scenarios(titles, codes)
                 measured = measure(service.base_url, scenarios, config)
             by_workers[str(count)] = {"scenarios": measured, "ratios": ratios(measured)}
     return {
