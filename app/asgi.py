@@ -12,20 +12,23 @@ from litestar import Litestar
 from litestar.config.cors import CORSConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.plugins.prometheus import PrometheusConfig
 
 from app.auth.dependencies import AUTH_DEPENDENCIES
 from app.config import Settings
 from app.db.engine import create_engine, session_factory
 from app.error_responses import document_error_responses
 from app.errors import EXCEPTION_HANDLERS
+from app.metrics import HTTP_METRICS_PREFIX
 from app.nul_characters import check_request
 from app.rate_limits import rate_limit_middleware
 from app.response_headers import add_response_headers
-from app.routes.admin_search import search_hedging, search_status
+from app.routes.admin_search import search_hedging, search_insights, search_status
 from app.routes.api_docs import API_DOCS_HANDLERS
 from app.routes.auth import AuthController
 from app.routes.experiences import ExperiencesController
 from app.routes.health import health, ready
+from app.routes.metrics import metrics
 from app.routes.naics import NaicsController
 from app.routes.pages import PAGE_HANDLERS
 from app.routes.search import SEARCH_ROUTES
@@ -34,6 +37,7 @@ from app.search.client import create_search_client
 from app.services.facet_cache import FacetCache
 from app.services.naics_typeahead import Typeahead
 from app.services.search_fallback import SearchHedge
+from app.services.search_insights import InsightsPolicy, InsightsRecorder, insights_flusher
 
 log = logging.getLogger(__name__)
 
@@ -49,9 +53,21 @@ def route_handlers() -> list[Any]:
     handlers += [AuthController, UsersController, ExperiencesController]
     handlers += [NaicsController]
     handlers += SEARCH_ROUTES
-    handlers += [search_status, search_hedging]
+    handlers += [search_status, search_hedging, search_insights]
     handlers += API_DOCS_HANDLERS
+    handlers += [metrics]
     return handlers
+
+
+# Request count and latency per route template (not per URL: one series per route, whatever the
+# query), for every request a route handled.
+HTTP_METRICS = PrometheusConfig(
+    app_name="levelith",
+    prefix=HTTP_METRICS_PREFIX,
+    group_path=True,
+    exclude_unhandled_paths=True,
+    exclude=["/metrics"],
+)
 
 
 def create_app(settings: Settings, *, background: Sequence[BackgroundTask] = ()) -> Litestar:
@@ -59,7 +75,7 @@ def create_app(settings: Settings, *, background: Sequence[BackgroundTask] = ())
     search = create_search_client(settings)
     # Sessions outside a request's own (the in-memory autocomplete, which mostly needs none).
     sessions = session_factory(engine)
-    typeahead = Typeahead(sessions, settings.typeahead_refresh_seconds)
+    typeahead = Typeahead(sessions, settings.typeahead_refresh_seconds, settings.autocomplete_cache_size)
     hedge = SearchHedge.from_settings(settings)
     db_config = SQLAlchemyAsyncConfig(
         engine_instance=engine,
@@ -71,9 +87,18 @@ def create_app(settings: Settings, *, background: Sequence[BackgroundTask] = ())
         enable_touch_updated_timestamp_listener=False,
     )
 
+    flush_insights = insights_flusher(
+        InsightsPolicy(
+            flush_seconds=settings.search_insights_flush_seconds,
+            retention_days=settings.search_insights_retention_days,
+            max_queries_per_day=settings.search_insights_max_queries_per_day,
+        )
+    )
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         async with contextlib.AsyncExitStack() as stack:
+            await stack.enter_async_context(flush_insights(app))
             for task in background:
                 await stack.enter_async_context(task(app))
             try:
@@ -87,10 +112,11 @@ def create_app(settings: Settings, *, background: Sequence[BackgroundTask] = ())
         route_handlers=route_handlers(),
         plugins=[SQLAlchemyPlugin(config=db_config)],
         lifespan=[lifespan],
+        # Metrics first, so that a rate-limited request is still counted.
+        middleware=[HTTP_METRICS.middleware, *rate_limit_middleware(settings)],
         dependencies=AUTH_DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         before_request=check_request,
-        middleware=rate_limit_middleware(settings),
         before_send=[add_response_headers],
         cors_config=CORSConfig(allow_origins=settings.cors_origins, allow_credentials=False),
         openapi_config=OpenAPIConfig(
@@ -111,4 +137,5 @@ def create_app(settings: Settings, *, background: Sequence[BackgroundTask] = ())
     app.state.typeahead = typeahead
     app.state.hedge = hedge
     app.state.facet_cache = FacetCache()
+    app.state.insights = InsightsRecorder()
     return app

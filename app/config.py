@@ -92,6 +92,8 @@ class Settings:
     # in-memory autocomplete index (app/search/typeahead.py); 0 = no such index, every
     # keystroke asks the engine.
     typeahead_refresh_seconds: float = 2.0
+    # Encoded autocomplete answers each process keeps for the current catalogue; 0 = none.
+    autocomplete_cache_size: int = 20_000
     # Lets tests (and blue/green deploys) keep several sets of indexes in one cluster.
     index_prefix: str = ""
     cors_origins: list[str] = field(default_factory=lambda: ["http://localhost:8000"])
@@ -114,6 +116,13 @@ class Settings:
     # Experiences one account may hold; 0 = no limit.
     experience_quota_verified: int = 2000
     experience_quota_unverified: int = 50
+    # Search insights (app/services/search_insights.py): how often each process writes its
+    # counts, how many days are kept, and how many distinct queries a day may hold.
+    search_insights_flush_seconds: float = 10.0
+    search_insights_retention_days: int = 90
+    search_insights_max_queries_per_day: int = 5000
+    # GET /metrics: with a token, bearer holders only; without, loopback clients only.
+    metrics_token: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -133,6 +142,7 @@ class Settings:
             search_breaker_losses=_int("SEARCH_BREAKER_LOSSES", 3),
             search_breaker_probe_seconds=_float("SEARCH_BREAKER_PROBE_SECONDS", 5.0),
             typeahead_refresh_seconds=_float("TYPEAHEAD_REFRESH_SECONDS", 2.0),
+            autocomplete_cache_size=_int("AUTOCOMPLETE_CACHE_SIZE", 20_000),
             index_prefix=os.environ.get("OPENSEARCH_INDEX_PREFIX", ""),
             cors_origins=_list("CORS_ORIGINS", ["http://localhost:8000"]),
             smtp_url=os.environ.get("SMTP_URL") or None,
@@ -148,6 +158,10 @@ class Settings:
             rate_limit_account_per_minute=_int("RATE_LIMIT_ACCOUNT_PER_MINUTE", 10),
             experience_quota_verified=_int("EXPERIENCE_QUOTA_VERIFIED", 2000),
             experience_quota_unverified=_int("EXPERIENCE_QUOTA_UNVERIFIED", 50),
+            metrics_token=os.environ.get("METRICS_TOKEN") or None,
+            search_insights_flush_seconds=_float("SEARCH_INSIGHTS_FLUSH_SECONDS", 10.0),
+            search_insights_retention_days=_int("SEARCH_INSIGHTS_RETENTION_DAYS", 90),
+            search_insights_max_queries_per_day=_int("SEARCH_INSIGHTS_MAX_QUERIES_PER_DAY", 5000),
         )
 
     def with_urls(self, database_url: str, opensearch_url: str) -> Settings:

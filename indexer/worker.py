@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import Settings
 from app.db.engine import create_engine, session_factory
+from app.metrics import INDEXER_BATCHES, INDEXER_DOCUMENTS, INDEXER_FAILURES, INDEXER_LAST_SUCCESS
 from app.repositories.search_outbox import claim_batch, delete_rows
 from app.search.indexes import IndexManager
 from indexer.bulk import BulkFailed, WriteSummary, write
@@ -83,6 +84,7 @@ class OutboxWorker:
         async with self.sessions() as session, session.begin():
             rows = await claim_batch(session, self.batch_size)
             if not rows:
+                INDEXER_LAST_SUCCESS.set_to_current_time()
                 return None
             actions = await actions_for_rows(session, rows)
             # Aliases are looked up after PostgreSQL was read: a reindex that started earlier is
@@ -95,6 +97,9 @@ class OutboxWorker:
             writes = await write(self.client, actions, targets) if actions else WriteSummary()
             await delete_rows(session, [row.id for row in rows])
         log.debug("indexed batch of %d outbox rows: %s", len(rows), writes)
+        INDEXER_BATCHES.inc()
+        INDEXER_DOCUMENTS.inc(len(actions))
+        INDEXER_LAST_SUCCESS.set_to_current_time()
         return BatchResult([row.id for row in rows], len(actions), writes)
 
     async def drain(self) -> int:
@@ -125,6 +130,7 @@ class OutboxWorker:
                     result = await self.run_once()
                 except Exception as exc:  # any failure: keep the rows, back off, try again
                     self.failures += 1
+                    INDEXER_FAILURES.inc()
                     log.warning(
                         "indexing failed (attempt %d, retrying in %.1fs): %s: %s",
                         self.failures,

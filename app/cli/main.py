@@ -7,6 +7,7 @@ import logging
 import click
 
 from app.cli.db import db
+from app.cli.insights import search_group
 from app.cli.naics import naics
 from app.cli.search import indexer, reindex_command
 from app.cli.serve import serve
@@ -33,3 +34,4 @@ cli.add_command(users)
 cli.add_command(naics)
 cli.add_command(indexer)
 cli.add_command(reindex_command)
+cli.add_command(search_group)

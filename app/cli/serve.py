@@ -1,15 +1,19 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import gc
 import logging
 import os
+import shutil
 import signal
 import sys
+from pathlib import Path
 
 import click
 import uvicorn
 from litestar import Litestar
+from prometheus_client import multiprocess
 
 from app.asgi import create_app
 from app.bootstrap import prepare
@@ -35,11 +39,25 @@ def worker_app() -> Litestar:
     # consumes the outbox unless RUN_INDEXER=false, when `levelith indexer run` does it elsewhere.
     background = [warm_typeahead, *([elected_indexer(settings)] if settings.run_indexer else [])]
     app = create_app(settings, background=background)
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Its live gauges (requests in progress) must stop counting this process once it exits.
+        atexit.register(multiprocess.mark_process_dead, os.getpid())
     # Start-up objects (routes, schemas, the app itself) live for the whole process: keeping
     # them out of the collector's generations makes every later collection cheaper.
     gc.collect()
     gc.freeze()
     return app
+
+
+def use_multiprocess_metrics(directory: Path) -> None:
+    """prometheus-client's multiprocess mode, so a scrape of any worker reports all of them.
+
+    Must be set before the workers import prometheus-client; the folder starts empty, as the
+    client requires (files of an earlier run would be summed in).
+    """
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
 
 
 @click.command()
@@ -68,6 +86,8 @@ def serve(host: str, port: int, workers: int) -> None:
         # Mailed links name the address this parent serves on (see Settings.served_at).
         if settings.public_base_url:
             os.environ["PUBLIC_BASE_URL"] = settings.public_base_url
+        if workers > 1:
+            use_multiprocess_metrics(settings.data_dir / "prometheus")
         click.echo(f"Levelith search on http://{host}:{port}  (OpenAPI: /schema, {workers} worker(s))")
         uvicorn.run(
             WORKER_FACTORY,

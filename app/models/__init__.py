@@ -14,6 +14,7 @@ from app.models.experience import (
 )
 from app.models.naics import NaicsCode
 from app.models.outbox import SearchOutbox
+from app.models.search_insight import SearchInsightDay
 from app.models.user import User, UserRole
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "NaicsCode",
     "NativeSkillExperience",
     "PartTimeExperience",
+    "SearchInsightDay",
     "SearchOutbox",
     "SoftSkillExperience",
     "User",

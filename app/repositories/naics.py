@@ -165,6 +165,10 @@ class NaicsRepository:
     async def get(self, code: str) -> NaicsCode | None:
         return await self.session.get(NaicsCode, code)
 
+    async def every_code(self) -> Sequence[NaicsCode]:
+        """The whole catalogue, inactive codes included (a few thousand rows)."""
+        return (await self.session.scalars(select(NaicsCode).order_by(NaicsCode.code))).all()
+
     async def get_many(self, codes: Iterable[str]) -> dict[str, NaicsCode]:
         wanted = list(codes)
         if not wanted:

@@ -1,13 +1,19 @@
-"""Admin view of search sync: is the index in step with PostgreSQL, and how far behind."""
+"""Admin views of search: is the index in step with PostgreSQL (and how far behind), and what
+users search for (insights)."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import get
 from litestar.datastructures import State
+from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import User
 from app.services.search_fallback import KindStatus
+from app.services.search_insights import MAX_INSIGHT_DAYS, MAX_INSIGHT_ITEMS, SearchInsights, utc_today
+from app.services.search_insights import search_insights as insights_report
 from app.services.search_status import SearchStatus, indexer_status
 
 
@@ -38,3 +44,25 @@ async def search_status(state: State, db_session: AsyncSession, admin_user: User
 )
 async def search_hedging(state: State, admin_user: User) -> list[KindStatus]:
     return state.hedge.status()
+
+
+@get(
+    "/api/v1/admin/search/insights",
+    summary="Search insights: most frequent, zero-result and abandoned NAICS queries, per day",
+    description=(
+        "Over the last `days` days (UTC, today included): the most frequent normalised queries, "
+        "those that found nothing and those abandoned while typing, overall and per day. Only "
+        "query text and counts are kept; see docs/search-insights.md for the definitions and the "
+        "retention. Counts reach the database every SEARCH_INSIGHTS_FLUSH_SECONDS. "
+        "Administrators only."
+    ),
+    tags=["admin"],
+    cache=False,
+)
+async def search_insights(
+    db_session: AsyncSession,
+    admin_user: User,
+    days: Annotated[int, Parameter(ge=1, le=MAX_INSIGHT_DAYS, description="Days back, today included.")] = 7,
+    top: Annotated[int, Parameter(ge=1, le=MAX_INSIGHT_ITEMS, description="Queries per list.")] = 10,
+) -> SearchInsights:
+    return await insights_report(db_session, days=days, limit=top, today=utc_today())

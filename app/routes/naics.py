@@ -7,10 +7,11 @@ Litestar's router prefers a static segment to a path parameter.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, get, patch, post
+from litestar import Controller, MediaType, Request, Response, get, patch, post
+from litestar.datastructures import State
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,7 +35,7 @@ from app.schemas.naics import (
     ValidateResponse,
     display_code,
 )
-from app.services.naics_catalogue import MAX_PAGE, NaicsCatalogue
+from app.services.naics_catalogue import MAX_PAGE, NaicsCatalogue, parse_code
 
 Limit = Annotated[int, Parameter(ge=1, description=f"Page size; values above {MAX_PAGE} are capped.")]
 # Bounded like every list in this API: a huge offset is a 422, never an integer overflow in SQL.
@@ -154,8 +155,17 @@ class NaicsController(Controller):
         )
 
     @get("/{code:str}", summary="One code", description=CODE_DOC)
-    async def get_code(self, db_session: AsyncSession, code: str) -> NaicsDetail:
-        return NaicsDetail.of(await NaicsCatalogue(db_session).get(code))
+    async def get_code(self, request: Request[Any, Any, Any], code: str) -> Response[NaicsDetail]:
+        # Read on every pick of a suggestion: served from the process's in-memory catalogue
+        # (encoded once per catalogue version, as fresh as autocomplete), PostgreSQL otherwise.
+        state = request.app.state
+        canonical = parse_code(code)
+        state.insights.opened(canonical)  # a suggestion picked: that typing was not abandoned
+        encoded = state.typeahead.detail(canonical)
+        if encoded is not None:
+            return Response(encoded, media_type=MediaType.JSON)
+        async with state.sessions() as session:
+            return Response(NaicsDetail.of(await NaicsCatalogue(session).get(canonical)))
 
     @get("/{code:str}/children", summary="Direct children of a code")
     async def children(self, db_session: AsyncSession, code: str) -> NaicsChildren:
@@ -184,7 +194,9 @@ class NaicsController(Controller):
 
     @patch("/{code:str}", summary="Edit admin annotations (administrators only)")
     async def patch_code(
-        self, db_session: AsyncSession, admin_user: User, code: str, data: NaicsAdminPatch
+        self, state: State, db_session: AsyncSession, admin_user: User, code: str, data: NaicsAdminPatch
     ) -> NaicsAdminDetail:
         row = await NaicsCatalogue(db_session).patch_admin_fields(code, data.changes())
+        # The editor reads their own change at once; other processes within a refresh period.
+        state.typeahead.forget(row.code)
         return NaicsAdminDetail.of(row)

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get
+import msgspec
+from litestar import Controller, MediaType, Request, Response, get
 from litestar.datastructures import State
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.metrics import SEARCH_ANSWERS
 from app.rate_limits import RATE_LIMITED_SEARCH
 from app.search.explain import WITHIN_TIER_SIGNAL
 from app.services import experience_search, naics_search
 from app.services.experience_search import ExperienceSearchResponse
-from app.services.naics_search import NaicsAutocompleteResponse, NaicsSearchResponse
+from app.services.naics_search import ENGINE_MEMORY, NaicsAutocompleteResponse, NaicsSearchResponse
 from app.services.search_input import (
     MAX_AUTOCOMPLETE_LIMIT,
     MAX_QUERY_LENGTH,
@@ -62,7 +64,7 @@ class NaicsSearchController(Controller):
         offset: Offset = 0,
         explain: ExplainFlag = False,
     ) -> NaicsSearchResponse:
-        return await naics_search.search(
+        result = await naics_search.search(
             state.search,
             state.sessions,
             state.hedge,
@@ -77,12 +79,16 @@ class NaicsSearchController(Controller):
             explain=explain,
             within_tier_signal=state.get(WITHIN_TIER_SIGNAL),
         )
+        SEARCH_ANSWERS.labels("naics_search", result.engine).inc()
+        if offset == 0:  # later pages are the same query read further
+            state.insights.searched(q, result.total)
+        return result
 
     @get(
         "/autocomplete",
         summary="NAICS suggestions while typing",
-        # No response cache: the in-memory index answers faster than a cache lookup and
-        # store cost on a miss, and is never older than TYPEAHEAD_REFRESH_SECONDS.
+        # Not Litestar's response cache: the process's own answer cache (app.state.typeahead)
+        # is keyed by the normalised query and emptied with every catalogue change.
         cache=False,
         opt=RATE_LIMITED_SEARCH,
     )
@@ -92,21 +98,39 @@ class NaicsSearchController(Controller):
         q: Query = None,
         limit: Annotated[int, Parameter(description=f"Capped at {MAX_AUTOCOMPLETE_LIMIT}.")] = 8,
         explain: ExplainFlag = False,
-    ) -> NaicsAutocompleteResponse:
+    ) -> Response[NaicsAutocompleteResponse]:
         # The app's own state, not an injected `State` (a copy made per request): this runs
         # on every keystroke.
         state = request.app.state
-        return await naics_search.autocomplete(
+        typeahead = state.typeahead
+        # Case and spacing never change an answer; the cache empties when the catalogue does.
+        key = (" ".join(q.lower().split()) if q else "", limit)
+        # explain=true answers are never cached: they carry per-request detail.
+        cached = None if explain else typeahead.answer(key)
+        if cached is not None:
+            body, codes = cached
+            SEARCH_ANSWERS.labels("naics_autocomplete", ENGINE_MEMORY).inc()
+            state.insights.typed(q, codes)
+            return Response(body, media_type=MediaType.JSON)
+        result = await naics_search.autocomplete(
             state.search,
             state.sessions,
             state.hedge,
             index_prefix=state.settings.index_prefix,
             q=q,
             limit=limit,
-            typeahead=state.typeahead,
+            typeahead=typeahead,
             explain=explain,
             within_tier_signal=state.get(WITHIN_TIER_SIGNAL),
         )
+        SEARCH_ANSWERS.labels("naics_autocomplete", result.engine).inc()
+        codes = [item.code for item in result.items]
+        state.insights.typed(q, codes)
+        if result.engine != ENGINE_MEMORY or explain:
+            return Response(result)
+        body = msgspec.json.encode(result)
+        typeahead.remember(key, body, codes)
+        return Response(body, media_type=MediaType.JSON)
 
 
 class ExperienceSearchController(Controller):
@@ -135,7 +159,7 @@ class ExperienceSearchController(Controller):
             ),
         ] = True,
     ) -> ExperienceSearchResponse:
-        return await experience_search.search(
+        result = await experience_search.search(
             state.search,
             db_session,
             sessions=state.sessions,
@@ -151,6 +175,8 @@ class ExperienceSearchController(Controller):
             offset=offset,
             facets=facets,
         )
+        SEARCH_ANSWERS.labels("experience_search", result.engine).inc()
+        return result
 
 
 SEARCH_ROUTES: list[Any] = [NaicsSearchController, ExperienceSearchController]

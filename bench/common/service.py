@@ -6,6 +6,7 @@ import contextlib
 import socket
 import subprocess
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -28,8 +29,16 @@ def free_port() -> int:
 class Service:
     """Start on enter, wait for /ready, stop (SIGTERM, then kill) on exit."""
 
-    def __init__(self, env: dict[str, str], log_path: Path, *, ready_timeout: float = 300) -> None:
+    def __init__(
+        self,
+        env: dict[str, str],
+        log_path: Path,
+        *,
+        ready_timeout: float = 300,
+        serve_args: Sequence[str] = (),
+    ) -> None:
         self.env = env
+        self.serve_args = tuple(serve_args)
         self.log_path = log_path
         self.ready_timeout = ready_timeout
         self.port = free_port()
@@ -50,7 +59,7 @@ class Service:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("wb") as log:
             self._process = subprocess.Popen(
-                levelith_command("serve", "--host", "127.0.0.1", "--port", str(self.port)),
+                levelith_command("serve", "--host", "127.0.0.1", "--port", str(self.port), *self.serve_args),
                 cwd=REPO_ROOT,
                 env=self.env,
                 stdout=log,

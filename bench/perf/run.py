@@ -37,13 +37,10 @@ from bench.perf.reindex import (
     time_reindex,
 )
 from bench.perf.sync_lag import measure, register_users
-from bench.perf.traffic import (
-    autocomplete_paths,
-    detail_paths,
-    experience_search_paths,
-    health_paths,
-    stable_order,
-)
+from bench.perf.throughput import ThroughputSettings, naics_scenarios
+from bench.perf.throughput import measure as measure_throughput
+from bench.perf.throughput import ratios as throughput_ratios
+from bench.perf.traffic import experience_search_paths, health_paths, stable_order
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +81,7 @@ FULL = PerfConfig(
 @dataclass
 class Phases:
     load_runs: list[dict[str, Any]] = field(default_factory=list)
+    throughput: dict[str, Any] = field(default_factory=dict)
     sync_runs: list[dict[str, Any]] = field(default_factory=list)
     reindex: dict[str, Any] = field(default_factory=dict)
     startup_seconds: float | None = None
@@ -236,18 +234,20 @@ def run(config: PerfConfig) -> dict[str, Any]:
             idle_rss = tree_rss(RssSampler(service.pid).process)
             sampler = RssSampler(service.pid)
             sampler.start()
-            # Each run starts typing at a different title (see autocomplete_paths).
-            title_step = len(titles) // (config.repeats * len(config.concurrencies))
-            naics_scenarios: dict[str, Scenario] = {
-                "health": lambda n, c, k: health_paths(),
-                "autocomplete": lambda n, c, k: autocomplete_paths(titles, n, c, start=k * title_step),
-                "naics_detail": lambda n, c, k: detail_paths(codes, n, c),
-            }
+            # NAICS throughput with wrk (bench/perf/throughput.py): /health, 6,000 distinct
+            # as-typed autocomplete queries and every code's detail, cycled at 32 connections.
+            wrk_settings = ThroughputSettings(
+                seconds=config.load.duration_s, warmup_seconds=config.load.warmup_s, repeats=config.repeats
+            )
             queries = search_queries()
             url = service.base_url
-            phase(
-                phases, "load", lambda: asyncio.run(load_phase(url, naics_scenarios, config, sampler, phases))
-            )
+
+            def naics_throughput() -> None:
+                with sampler.window(phases.rss_peaks, "naics_throughput"):
+                    found = measure_throughput(url, naics_scenarios(titles, codes), wrk_settings)
+                phases.throughput.update(found)
+
+            phase(phases, "load", naics_throughput)
             phase(
                 phases,
                 "sync_lag",
@@ -268,6 +268,7 @@ def run(config: PerfConfig) -> dict[str, Any]:
         database = postgres_facts(facts.pop("postgres_version"), engines.database_source)
 
     load = perf_report.aggregate_load(phases.load_runs)
+    wrk_ratios = throughput_ratios(phases.throughput) if phases.throughput else {}
     load_peak = max((v for k, v in phases.rss_peaks.items() if k != "sync_lag"), default=0)
     result: dict[str, Any] = {
         "benchmark": "perf",
@@ -284,7 +285,10 @@ def run(config: PerfConfig) -> dict[str, Any]:
             "repeats": config.repeats,
             "concurrencies": list(config.concurrencies),
             "load": asdict(config.load),
-            "load_generator": "aiohttp closed loop on the same machine, one connection per simulated user",
+            "load_generator": (
+                "NAICS throughput: wrk, 32 connections, on the same machine (section throughput); "
+                "experience search: aiohttp closed loop, one connection per simulated user"
+            ),
             "sync_lag": {
                 "experiences": config.sync_count,
                 "rate_per_s": config.sync_rate,
@@ -294,9 +298,10 @@ def run(config: PerfConfig) -> dict[str, Any]:
             "levelith_startup_seconds": phases.startup_seconds,
         },
         "load": {"scenarios": load},
+        "throughput": {"workers": {"1": {"scenarios": phases.throughput, "ratios": wrk_ratios}}},
         "ratios": {
-            "autocomplete_vs_health": perf_report.throughput_ratios(load, "autocomplete"),
-            "naics_detail_vs_health": perf_report.throughput_ratios(load, "naics_detail"),
+            "autocomplete_vs_health": {"32": wrk_ratios.get("autocomplete_vs_health")},
+            "naics_detail_vs_health": {"32": wrk_ratios.get("naics_detail_vs_health")},
             "experience_search_vs_health": perf_report.throughput_ratios(
                 load, "experience_search", baseline=perf_report.EXPERIENCE_BASELINE
             ),

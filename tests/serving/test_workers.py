@@ -19,6 +19,7 @@ from app.config import Settings
 from app.models import NaicsCode
 from tests.live_server import free_port
 from tests.sync.conftest import add_experience, add_user, eventually, get_document
+from tests.test_metrics import samples, value
 
 pytestmark = pytest.mark.slow
 
@@ -95,15 +96,25 @@ async def test_two_workers_one_indexer_fresh_autocomplete_clean_stop(
         row.title = "Custom computer programming services zyxwvut"
         await db_session.commit()
 
+        sent = 0
+
         async def every_worker_sees_it() -> bool:
+            nonlocal sent
             for _ in range(20):
                 async with httpx.AsyncClient(base_url=base) as client:
                     body = (await client.get("/api/v1/naics/autocomplete", params={"q": "zyxwvut"})).json()
+                sent += 1
                 if [hit["code"] for hit in body["items"]][:1] != ["541511"]:
                     return False
             return True
 
         await eventually(every_worker_sees_it, within=30, step=0.2)
+
+        # prometheus-client's multiprocess mode: a scrape of either worker counts both.
+        async with httpx.AsyncClient(base_url=base) as client:
+            scraped = samples((await client.get("/metrics")).text)
+        route = "/api/v1/naics/autocomplete"
+        assert value(scraped, "levelith_http_requests_total", path=route) == sent
     finally:
         await search.close()
         code = stop(process)

@@ -1,0 +1,54 @@
+"""The detail read and autocomplete answers served from each process's memory stay as fresh as
+the catalogue: an editor sees their own change at once, other writers' within the refresh period."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from litestar.testing import AsyncTestClient
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.asgi import create_app
+from app.auth.tokens import issue_token
+from app.config import Settings
+from app.models import NaicsCode, UserRole
+from tests.sync.conftest import add_user, eventually
+
+
+async def test_detail_and_answers_follow_the_catalogue(settings: Settings, db_session: AsyncSession) -> None:
+    fresh = replace(settings, typeahead_refresh_seconds=0.2)
+    async with AsyncTestClient(app=create_app(fresh)) as client:
+        first = (await client.get("/api/v1/naics/autocomplete", params={"q": "dentists"})).json()
+        assert first["engine"] == "memory"
+        assert "621210" in [item["code"] for item in first["items"]]
+        detail = (await client.get("/api/v1/naics/621210")).json()
+        assert detail["title"] == "Offices of Dentists"
+        assert (await client.get("/api/v1/naics/31-33")).json()["code"] == "31"
+        assert (await client.get("/api/v1/naics/999999")).status_code == 404
+
+        # An admin's edit shows in the very next read of that code.
+        admin = await add_user(db_session)
+        db_session.add(UserRole(user_id=admin.id, role="admin"))
+        await db_session.commit()
+        headers = {"Authorization": f"Bearer {issue_token(admin.id, fresh)}"}
+        patched = await client.patch("/api/v1/naics/621210", json={"tags": ["teeth"]}, headers=headers)
+        assert patched.status_code == 200
+        assert (await client.get("/api/v1/naics/621210")).json()["tags"] == ["teeth"]
+
+        # A change made elsewhere (another process, the CLI) within the refresh period, in both.
+        row = await db_session.get(NaicsCode, "621210")
+        assert row is not None
+        row.title = "Offices of Dentists and Zyxwvut"
+        await db_session.commit()
+
+        async def detail_moved() -> bool:
+            body = (await client.get("/api/v1/naics/621210")).json()
+            return body["title"] == "Offices of Dentists and Zyxwvut"
+
+        async def answer_moved() -> bool:
+            body = (await client.get("/api/v1/naics/autocomplete", params={"q": "dentists"})).json()
+            titles = {item["code"]: item["title"] for item in body["items"]}
+            return titles.get("621210") == "Offices of Dentists and Zyxwvut"
+
+        await eventually(detail_moved, within=10, step=0.1)
+        await eventually(answer_moved, within=10, step=0.1)
