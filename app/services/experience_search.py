@@ -20,6 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.repositories.experience_search_pg import (
     ExperienceFilterValues,
     PgExperienceResult,
+    browse_page,
+    cube_counts,
+    experience_cube,
+    experience_generation,
     search_experiences,
 )
 from app.repositories.search_sources import experience_rows
@@ -34,7 +38,12 @@ from app.search.experience_query import (
 )
 from app.search.facets import FacetBucket, parse_facets
 from app.search.text import prepare_query
-from app.services.facet_cache import GENERATION_METRICS, FacetCache, index_generation
+from app.services.facet_cache import (
+    GENERATION_METRICS,
+    POSTGRES_COUNTS_TTL_SECONDS,
+    FacetCache,
+    index_generation,
+)
 from app.services.search_fallback import ENGINE_OPENSEARCH, ENGINE_POSTGRES, SearchHedge, fallback_session
 from app.services.search_input import MAX_SEARCH_LIMIT, check_query, clean_values, page, sector_values
 
@@ -143,6 +152,31 @@ async def _engine_page(
     return msgspec.structs.replace(parsed, facets=facets)
 
 
+_POSTGRES_CUBE_KEY = ("postgres", "experience cube")
+
+
+async def _browse_postgres(
+    session: AsyncSession,
+    filters: ExperienceFilterValues,
+    cache: FacetCache,
+    *,
+    limit: int,
+    offset: int,
+    with_facets: bool,
+) -> PgExperienceResult:
+    """A blank query on PostgreSQL: a page off the sort index, counts from the cached cube.
+
+    The generation is read before the cube, so a cube is never filed under a newer one."""
+    generation = await experience_generation(session)
+    cube = cache.get(_POSTGRES_CUBE_KEY, generation)
+    if cube is None:
+        cube = await experience_cube(session)
+        cache.put(_POSTGRES_CUBE_KEY, generation, cube, ttl=POSTGRES_COUNTS_TTL_SECONDS)
+    total, facets = cube_counts(cube, filters, with_facets=with_facets)
+    ids = await browse_page(session, filters, limit=limit, offset=offset)
+    return PgExperienceResult(total=total, ids=ids, facets=facets)
+
+
 async def search(
     client: AsyncOpenSearch,
     session: AsyncSession,
@@ -184,9 +218,14 @@ async def search(
 
     async def from_postgres() -> ExperienceSearchResponse:
         async with fallback_session(sessions) as own:
-            pg = await search_experiences(
-                own, prepared, filters, limit=limit, offset=offset, with_facets=facets
-            )
+            if prepared.words:
+                pg = await search_experiences(
+                    own, prepared, filters, limit=limit, offset=offset, with_facets=facets
+                )
+            else:
+                pg = await _browse_postgres(
+                    own, filters, facet_cache, limit=limit, offset=offset, with_facets=facets
+                )
             items, dropped = await _hydrate(own, pg.ids)
         return ExperienceSearchResponse(
             items=items,
