@@ -260,28 +260,39 @@ def cube_counts(
     cube: Sequence[CubeRow], filters: ExperienceFilterValues, *, with_facets: bool = True
 ) -> tuple[int, dict[str, list[dict[str, Any]]]]:
     """(total, facets) of a filter set, as the search statement computes them: each facet's
-    counts under every filter but its own, top values by count then value."""
-    chosen = {name: set(values) for name, values in _filter_values(filters).items() if values}
+    counts under every filter but its own, top values by count then value.
 
-    def passes(row: CubeRow, skip: str | None = None) -> bool:
-        return all(getattr(row, name) in values for name, values in chosen.items() if name != skip)
-
-    total = sum(row.n for row in cube if passes(row))
+    One pass: a row failing no filter counts for the total and every facet, a row failing
+    exactly one filter counts only for that filter's own facet, any other row for nothing.
+    """
+    chosen = [(name, set(values)) for name, values in _filter_values(filters).items() if values]
+    total = 0
+    counts: dict[str, dict[str, int]] = {name: {} for name in _FILTERS}
+    labels: dict[str, dict[str, str | None]] = {name: {} for name in _LABEL_COLUMN}
+    for row in cube:
+        failed = [name for name, values in chosen if getattr(row, name) not in values]
+        if not failed:
+            total += row.n
+            facet_names: Sequence[str] = tuple(_FILTERS) if with_facets else ()
+        elif len(failed) == 1 and with_facets:
+            facet_names = failed
+        else:
+            continue
+        for name in facet_names:
+            value = getattr(row, name)
+            if value is None:
+                continue
+            counts[name][value] = counts[name].get(value, 0) + row.n
+            if name in labels:
+                labels[name][value] = getattr(row, _LABEL_COLUMN[name])
     if not with_facets:
         return total, {}
     facets: dict[str, list[dict[str, Any]]] = {}
-    for name in _FILTERS:
-        counts: dict[str, int] = {}
-        labels: dict[str, str | None] = {}
-        for row in cube:
-            value = getattr(row, name)
-            if value is None or not passes(row, skip=name):
-                continue
-            counts[value] = counts.get(value, 0) + row.n
-            if name in _LABEL_COLUMN:
-                labels[value] = getattr(row, _LABEL_COLUMN[name])
-        top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[: _FACET_SIZE[name]]
-        facets[name] = [{"value": value, "label": labels.get(value), "count": count} for value, count in top]
+    for name, by_value in counts.items():
+        top = sorted(by_value.items(), key=lambda item: (-item[1], item[0]))[: _FACET_SIZE[name]]
+        facets[name] = [
+            {"value": value, "label": labels.get(name, {}).get(value), "count": count} for value, count in top
+        ]
     return total, facets
 
 

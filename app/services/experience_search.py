@@ -168,11 +168,19 @@ async def _browse_postgres(
 
     The generation is read before the cube, so a cube is never filed under a newer one."""
     generation = await experience_generation(session)
-    cube = cache.get(_POSTGRES_CUBE_KEY, generation)
-    if cube is None:
-        cube = await experience_cube(session)
-        cache.put(_POSTGRES_CUBE_KEY, generation, cube, ttl=POSTGRES_COUNTS_TTL_SECONDS)
-    total, facets = cube_counts(cube, filters, with_facets=with_facets)
+    # The sums of one filter set are kept too: browsing repeats a few filter sets, and summing
+    # a cube of thousands of rows in Python would hold the event loop each time.
+    chosen = (filters.categories, filters.experience_types, filters.sectors, filters.naics_codes)
+    counts_key = (*_POSTGRES_CUBE_KEY, *(tuple(values) for values in chosen), with_facets)
+    counts = cache.get(counts_key, generation)
+    if counts is None:
+        cube = cache.get(_POSTGRES_CUBE_KEY, generation)
+        if cube is None:
+            cube = await experience_cube(session)
+            cache.put(_POSTGRES_CUBE_KEY, generation, cube, ttl=POSTGRES_COUNTS_TTL_SECONDS)
+        counts = cube_counts(cube, filters, with_facets=with_facets)
+        cache.put(counts_key, generation, counts, ttl=POSTGRES_COUNTS_TTL_SECONDS)
+    total, facets = counts
     ids = await browse_page(session, filters, limit=limit, offset=offset)
     return PgExperienceResult(total=total, ids=ids, facets=facets)
 
