@@ -196,7 +196,8 @@ _GENERATION = text(
 
 # Counts of visible experiences by (category, experience_type, naics_code) with the sector and
 # labels of each code: every browse filter is on one of those columns, so the total and every
-# facet of any filter set are sums over these rows (a few thousand at most).
+# facet of any filter set are sums over these rows (a few thousand at most). Ordered, so
+# two reads of an unchanged table compare equal.
 _CUBE = text(
     """
 SELECT g.category, g.experience_type, g.naics_code, n.sector,
@@ -207,6 +208,7 @@ FROM (SELECT e.category, e.experience_type, e.naics_code, count(*) AS n
       GROUP BY e.category, e.experience_type, e.naics_code) AS g
 LEFT JOIN naics_codes AS n ON n.code = g.naics_code
 LEFT JOIN naics_codes AS s ON s.code = n.sector
+ORDER BY g.category, g.experience_type, g.naics_code
 """
 )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -18,6 +19,7 @@ from opensearchpy import AsyncOpenSearch
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.repositories.experience_search_pg import (
+    CubeRow,
     ExperienceFilterValues,
     PgExperienceResult,
     browse_page,
@@ -39,6 +41,7 @@ from app.search.experience_query import (
 from app.search.facets import FacetBucket, parse_facets
 from app.search.text import prepare_query
 from app.services.facet_cache import (
+    ANY_GENERATION,
     GENERATION_METRICS,
     POSTGRES_COUNTS_TTL_SECONDS,
     FacetCache,
@@ -155,6 +158,41 @@ async def _engine_page(
 _POSTGRES_CUBE_KEY = ("postgres", "experience cube")
 
 
+@dataclass(frozen=True, slots=True)
+class _Cube:
+    rows: tuple[CubeRow, ...]
+    # Bumped when a recomputed cube differs: the sums of each filter set are kept under it.
+    version: int
+
+
+async def _postgres_counts(
+    session: AsyncSession, filters: ExperienceFilterValues, cache: FacetCache, *, with_facets: bool
+) -> tuple[int, dict[str, list[dict[str, Any]]]]:
+    """Total and facets of a blank query from the cached cube.
+
+    The generation is read before the cube, so a cube is never filed under a newer one. When
+    the cube's short TTL ends it is read again; if nothing changed, the sums of every filter
+    set stay (summing thousands of rows in Python per filter set would hold the event loop).
+    """
+    generation = await experience_generation(session)
+    cube: _Cube | None = cache.get(_POSTGRES_CUBE_KEY, generation)
+    if cube is None:
+        rows = await experience_cube(session)
+        previous: _Cube | None = cache.get(_POSTGRES_CUBE_KEY, ANY_GENERATION)
+        if previous is not None and previous.rows == rows:
+            cube = previous
+        else:
+            cube = _Cube(rows, previous.version + 1 if previous is not None else 0)
+        cache.put(_POSTGRES_CUBE_KEY, generation, cube, ttl=POSTGRES_COUNTS_TTL_SECONDS)
+    chosen = (filters.categories, filters.experience_types, filters.sectors, filters.naics_codes)
+    counts_key = (*_POSTGRES_CUBE_KEY, *(tuple(values) for values in chosen), with_facets)
+    counts = cache.get(counts_key, cube.version)
+    if counts is None:
+        counts = cube_counts(cube.rows, filters, with_facets=with_facets)
+        cache.put(counts_key, cube.version, counts)
+    return counts
+
+
 async def _browse_postgres(
     session: AsyncSession,
     filters: ExperienceFilterValues,
@@ -164,23 +202,8 @@ async def _browse_postgres(
     offset: int,
     with_facets: bool,
 ) -> PgExperienceResult:
-    """A blank query on PostgreSQL: a page off the sort index, counts from the cached cube.
-
-    The generation is read before the cube, so a cube is never filed under a newer one."""
-    generation = await experience_generation(session)
-    # The sums of one filter set are kept too: browsing repeats a few filter sets, and summing
-    # a cube of thousands of rows in Python would hold the event loop each time.
-    chosen = (filters.categories, filters.experience_types, filters.sectors, filters.naics_codes)
-    counts_key = (*_POSTGRES_CUBE_KEY, *(tuple(values) for values in chosen), with_facets)
-    counts = cache.get(counts_key, generation)
-    if counts is None:
-        cube = cache.get(_POSTGRES_CUBE_KEY, generation)
-        if cube is None:
-            cube = await experience_cube(session)
-            cache.put(_POSTGRES_CUBE_KEY, generation, cube, ttl=POSTGRES_COUNTS_TTL_SECONDS)
-        counts = cube_counts(cube, filters, with_facets=with_facets)
-        cache.put(counts_key, generation, counts, ttl=POSTGRES_COUNTS_TTL_SECONDS)
-    total, facets = counts
+    """A blank query on PostgreSQL: a page off the sort index, counts from the cached cube."""
+    total, facets = await _postgres_counts(session, filters, cache, with_facets=with_facets)
     ids = await browse_page(session, filters, limit=limit, offset=offset)
     return PgExperienceResult(total=total, ids=ids, facets=facets)
 

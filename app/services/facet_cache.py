@@ -34,6 +34,8 @@ Generation = Hashable
 MAX_ENTRIES = 512
 TTL_SECONDS = 60.0
 POSTGRES_COUNTS_TTL_SECONDS = 2.0
+# get(key, ANY_GENERATION): the entry of any generation, even expired (to compare with).
+ANY_GENERATION = object()
 # What the indices stats request asks for (GET /{alias}/_stats/indexing,refresh,docs).
 GENERATION_METRICS = "indexing,refresh,docs"
 
@@ -84,6 +86,8 @@ class FacetCache:
 
     def get(self, key: Hashable, generation: Generation) -> Any:
         entry = self._entries.get(key)
+        if entry is not None and generation is ANY_GENERATION:
+            return entry.facets
         if entry is None or entry.generation != generation or self.clock() > entry.expires:
             self.misses += 1
             return None
