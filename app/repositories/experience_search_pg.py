@@ -183,3 +183,125 @@ async def search_experiences(
         ids=[str(i) for i in _json(row["ids"])],
         facets={name: _json(row[f"{name}_facet"]) for name in _FILTERS} if with_facets else {},
     )
+
+
+# --- browsing (a blank query): counts from a cube cached by the caller --------------------------
+
+# Every write that can change what experience search shows (an experience, its owner, a NAICS
+# code) inserts an outbox row by trigger (migration 0001), so the outbox id sequence moves
+# with each of them: the generation of the counts below.
+_GENERATION = text(
+    "SELECT coalesce(pg_sequence_last_value(pg_get_serial_sequence('search_outbox', 'id')), 0)"
+)
+
+# Counts of visible experiences by (category, experience_type, naics_code) with the sector and
+# labels of each code: every browse filter is on one of those columns, so the total and every
+# facet of any filter set are sums over these rows (a few thousand at most). Ordered, so
+# two reads of an unchanged table compare equal.
+_CUBE = text(
+    """
+SELECT g.category, g.experience_type, g.naics_code, n.sector,
+       s.title AS sector_title, n.title AS naics_title, g.n
+FROM (SELECT e.category, e.experience_type, e.naics_code, count(*) AS n
+      FROM experiences AS e
+      WHERE e.user_id IN (SELECT id FROM users WHERE is_active)
+      GROUP BY e.category, e.experience_type, e.naics_code) AS g
+LEFT JOIN naics_codes AS n ON n.code = g.naics_code
+LEFT JOIN naics_codes AS s ON s.code = n.sector
+ORDER BY g.category, g.experience_type, g.naics_code
+"""
+)
+
+_BROWSE_PAGE = text(
+    """
+SELECT e.id FROM experiences AS e
+JOIN users AS u ON u.id = e.user_id AND u.is_active
+LEFT JOIN naics_codes AS n ON n.code = e.naics_code
+WHERE (cardinality(CAST(:category AS text[])) = 0 OR e.category = ANY(CAST(:category AS text[])))
+  AND (cardinality(CAST(:experience_type AS text[])) = 0
+       OR e.experience_type = ANY(CAST(:experience_type AS text[])))
+  AND (cardinality(CAST(:sector AS text[])) = 0 OR n.sector = ANY(CAST(:sector AS text[])))
+  AND (cardinality(CAST(:naics_code AS text[])) = 0 OR e.naics_code = ANY(CAST(:naics_code AS text[])))
+ORDER BY e.start_date DESC NULLS LAST, e.created_at DESC NULLS LAST, e.id
+LIMIT :limit OFFSET :offset
+"""
+).bindparams(*(bindparam(name, type_=ARRAY(String)) for name in _FILTERS))
+
+_LABEL_COLUMN = {"sector": "sector_title", "naics_code": "naics_title"}
+
+
+@dataclass(frozen=True, slots=True)
+class CubeRow:
+    category: str
+    experience_type: str
+    naics_code: str
+    sector: str | None
+    sector_title: str | None
+    naics_title: str | None
+    n: int
+
+
+async def experience_generation(session: AsyncSession) -> int:
+    return int(await session.scalar(_GENERATION) or 0)
+
+
+async def experience_cube(session: AsyncSession) -> tuple[CubeRow, ...]:
+    return tuple(CubeRow(**row) for row in (await session.execute(_CUBE)).mappings())
+
+
+def _filter_values(filters: ExperienceFilterValues) -> dict[str, Sequence[str]]:
+    return {
+        "category": filters.categories,
+        "experience_type": filters.experience_types,
+        "sector": filters.sectors,
+        "naics_code": filters.naics_codes,
+    }
+
+
+def cube_counts(
+    cube: Sequence[CubeRow], filters: ExperienceFilterValues, *, with_facets: bool = True
+) -> tuple[int, dict[str, list[dict[str, Any]]]]:
+    """(total, facets) of a filter set, as the search statement computes them: each facet's
+    counts under every filter but its own, top values by count then value.
+
+    One pass: a row failing no filter counts for the total and every facet, a row failing
+    exactly one filter counts only for that filter's own facet, any other row for nothing.
+    """
+    chosen = [(name, set(values)) for name, values in _filter_values(filters).items() if values]
+    total = 0
+    counts: dict[str, dict[str, int]] = {name: {} for name in _FILTERS}
+    labels: dict[str, dict[str, str | None]] = {name: {} for name in _LABEL_COLUMN}
+    for row in cube:
+        failed = [name for name, values in chosen if getattr(row, name) not in values]
+        if not failed:
+            total += row.n
+            facet_names: Sequence[str] = tuple(_FILTERS) if with_facets else ()
+        elif len(failed) == 1 and with_facets:
+            facet_names = failed
+        else:
+            continue
+        for name in facet_names:
+            value = getattr(row, name)
+            if value is None:
+                continue
+            counts[name][value] = counts[name].get(value, 0) + row.n
+            if name in labels:
+                labels[name][value] = getattr(row, _LABEL_COLUMN[name])
+    if not with_facets:
+        return total, {}
+    facets: dict[str, list[dict[str, Any]]] = {}
+    for name, by_value in counts.items():
+        top = sorted(by_value.items(), key=lambda item: (-item[1], item[0]))[: _FACET_SIZE[name]]
+        facets[name] = [
+            {"value": value, "label": labels.get(name, {}).get(value), "count": count} for value, count in top
+        ]
+    return total, facets
+
+
+async def browse_page(
+    session: AsyncSession, filters: ExperienceFilterValues, *, limit: int, offset: int
+) -> list[str]:
+    """One page of a blank query, newest first (walks ix_experiences_newest)."""
+    params: dict[str, Any] = {name: list(values) for name, values in _filter_values(filters).items()}
+    rows = await session.execute(_BROWSE_PAGE, {**params, "limit": limit, "offset": offset})
+    return [str(row[0]) for row in rows]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -19,8 +20,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.experiences.types import ExperienceCategory, ExperienceType
 from app.repositories.experience_search_pg import (
+    CubeRow,
     ExperienceFilterValues,
     PgExperienceResult,
+    browse_page,
+    cube_counts,
+    experience_cube,
+    experience_generation,
     search_experiences,
 )
 from app.repositories.search_sources import experience_rows
@@ -35,7 +41,13 @@ from app.search.experience_query import (
 )
 from app.search.facets import FacetBucket, parse_facets
 from app.search.text import prepare_query
-from app.services.facet_cache import GENERATION_METRICS, FacetCache, index_generation
+from app.services.facet_cache import (
+    ANY_GENERATION,
+    GENERATION_METRICS,
+    POSTGRES_COUNTS_TTL_SECONDS,
+    FacetCache,
+    index_generation,
+)
 from app.services.search_fallback import ENGINE_OPENSEARCH, ENGINE_POSTGRES, SearchHedge, fallback_session
 from app.services.search_input import (
     MAX_SEARCH_LIMIT,
@@ -151,6 +163,59 @@ async def _engine_page(
     return msgspec.structs.replace(parsed, facets=facets)
 
 
+_POSTGRES_CUBE_KEY = ("postgres", "experience cube")
+
+
+@dataclass(frozen=True, slots=True)
+class _Cube:
+    rows: tuple[CubeRow, ...]
+    # Bumped when a recomputed cube differs: the sums of each filter set are kept under it.
+    version: int
+
+
+async def _postgres_counts(
+    session: AsyncSession, filters: ExperienceFilterValues, cache: FacetCache, *, with_facets: bool
+) -> tuple[int, dict[str, list[dict[str, Any]]]]:
+    """Total and facets of a blank query from the cached cube.
+
+    The generation is read before the cube, so a cube is never filed under a newer one. When
+    the cube's short TTL ends it is read again; if nothing changed, the sums of every filter
+    set stay (summing thousands of rows in Python per filter set would hold the event loop).
+    """
+    generation = await experience_generation(session)
+    cube: _Cube | None = cache.get(_POSTGRES_CUBE_KEY, generation)
+    if cube is None:
+        rows = await experience_cube(session)
+        previous: _Cube | None = cache.get(_POSTGRES_CUBE_KEY, ANY_GENERATION)
+        if previous is not None and previous.rows == rows:
+            cube = previous
+        else:
+            cube = _Cube(rows, previous.version + 1 if previous is not None else 0)
+        cache.put(_POSTGRES_CUBE_KEY, generation, cube, ttl=POSTGRES_COUNTS_TTL_SECONDS)
+    chosen = (filters.categories, filters.experience_types, filters.sectors, filters.naics_codes)
+    counts_key = (*_POSTGRES_CUBE_KEY, *(tuple(values) for values in chosen), with_facets)
+    counts = cache.get(counts_key, cube.version)
+    if counts is None:
+        counts = cube_counts(cube.rows, filters, with_facets=with_facets)
+        cache.put(counts_key, cube.version, counts)
+    return counts
+
+
+async def _browse_postgres(
+    session: AsyncSession,
+    filters: ExperienceFilterValues,
+    cache: FacetCache,
+    *,
+    limit: int,
+    offset: int,
+    with_facets: bool,
+) -> PgExperienceResult:
+    """A blank query on PostgreSQL: a page off the sort index, counts from the cached cube."""
+    total, facets = await _postgres_counts(session, filters, cache, with_facets=with_facets)
+    ids = await browse_page(session, filters, limit=limit, offset=offset)
+    return PgExperienceResult(total=total, ids=ids, facets=facets)
+
+
 async def search(
     client: AsyncOpenSearch,
     session: AsyncSession,
@@ -195,9 +260,14 @@ async def search(
 
     async def from_postgres() -> ExperienceSearchResponse:
         async with fallback_session(sessions) as own:
-            pg = await search_experiences(
-                own, prepared, filters, limit=limit, offset=offset, with_facets=facets
-            )
+            if prepared.words:
+                pg = await search_experiences(
+                    own, prepared, filters, limit=limit, offset=offset, with_facets=facets
+                )
+            else:
+                pg = await _browse_postgres(
+                    own, filters, facet_cache, limit=limit, offset=offset, with_facets=facets
+                )
             items, dropped = await _hydrate(own, pg.ids)
         return ExperienceSearchResponse(
             items=items,

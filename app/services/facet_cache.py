@@ -10,6 +10,12 @@ its refresh count (a write becomes searchable on a refresh, so counts computed b
 write and the refresh are not kept past it). Read from the engine, not from PostgreSQL, the
 generation never runs ahead of what a search can see. The TTL is a backstop for an engine
 whose stats say less than OpenSearch's (see docs/search-hedging.md).
+
+The PostgreSQL fallback keeps its browse counts here too, under its own key and generation
+(repositories.experience_search_pg: the outbox id sequence, which every write that changes a
+search document moves) with a short TTL (POSTGRES_COUNTS_TTL_SECONDS): a sequence value is
+taken before its transaction commits, so counts computed in between may miss that write
+until the TTL ends.
 """
 
 from __future__ import annotations
@@ -27,6 +33,9 @@ Generation = Hashable
 
 MAX_ENTRIES = 512
 TTL_SECONDS = 60.0
+POSTGRES_COUNTS_TTL_SECONDS = 2.0
+# get(key, ANY_GENERATION): the entry of any generation, even expired (to compare with).
+ANY_GENERATION = object()
 # What the indices stats request asks for (GET /{alias}/_stats/indexing,refresh,docs).
 GENERATION_METRICS = "indexing,refresh,docs"
 
@@ -55,8 +64,8 @@ def index_generation(stats: Mapping[str, Any]) -> Generation:
 @dataclass(frozen=True, slots=True)
 class _Entry:
     generation: Generation
-    facets: Facets
-    stored: float
+    facets: Any
+    expires: float
 
 
 class FacetCache:
@@ -75,17 +84,20 @@ class FacetCache:
         self.hits = 0
         self.misses = 0
 
-    def get(self, key: Hashable, generation: Generation) -> Facets | None:
+    def get(self, key: Hashable, generation: Generation) -> Any:
         entry = self._entries.get(key)
-        if entry is None or entry.generation != generation or self.clock() - entry.stored > self.ttl:
+        if entry is not None and generation is ANY_GENERATION:
+            return entry.facets
+        if entry is None or entry.generation != generation or self.clock() > entry.expires:
             self.misses += 1
             return None
         self._entries.move_to_end(key)
         self.hits += 1
         return entry.facets
 
-    def put(self, key: Hashable, generation: Generation, facets: Facets) -> None:
-        self._entries[key] = _Entry(generation, facets, self.clock())
+    def put(self, key: Hashable, generation: Generation, facets: Any, ttl: float | None = None) -> None:
+        """Keep `facets` (counts of any shape) for `generation`, for `ttl` seconds at most."""
+        self._entries[key] = _Entry(generation, facets, self.clock() + (self.ttl if ttl is None else ttl))
         self._entries.move_to_end(key)
         while len(self._entries) > self.max_entries:
             self._entries.popitem(last=False)

@@ -3,6 +3,7 @@ skips the engine's aggregations, and any write the indexer applies shows in the 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from litestar import Litestar
@@ -10,6 +11,7 @@ from litestar.testing import AsyncTestClient
 from opensearchpy import AsyncOpenSearch
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.asgi import create_app
 from app.config import Settings
 from app.experiences.types import ExperienceType
 from app.search.definitions import alias_name
@@ -96,3 +98,29 @@ async def test_a_text_query_never_takes_cached_counts(
     await browse(client)
     texted = await browse(client, q="welder")
     assert counts(texted, "experience_type") == {"full_time": 1}
+
+
+async def test_postgres_browse_counts_follow_each_write(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    async with sessions() as session:
+        ada = await add_user(session)
+        await add_experience(session, ada, "Welder", ExperienceType.FULL_TIME)
+    fallback = create_app(replace(settings, opensearch_url="http://127.0.0.1:9"))
+    async with AsyncTestClient(app=fallback) as client:
+
+        async def browse_pg() -> dict[str, Any]:
+            response = await client.get(SEARCH, params={"category": "workplace"})
+            assert response.status_code == 200
+            body = response.json()
+            assert body["engine"] == "postgres"
+            return body
+
+        first = await browse_pg()
+        assert counts(first, "experience_type") == {"full_time": 1}
+        assert (await browse_pg())["facets"] == first["facets"]
+        async with sessions() as session:
+            await add_experience(session, ada, "Barista", ExperienceType.PART_TIME)
+        after = await browse_pg()
+        assert counts(after, "experience_type") == {"full_time": 1, "part_time": 1}
+        assert after["total"] == 2
