@@ -56,7 +56,7 @@ from app.search.tiers import (
     Tier,
     tier_for_engine_score,
 )
-from app.search.wording import fold_list, fold_text
+from app.search.wording import fold_list, fold_text, root
 
 MAX_LIMIT = 100
 # OpenSearch refuses from + size beyond index.max_result_window (10 000 by default).
@@ -164,10 +164,13 @@ def build_naics_document(record: Mapping[str, Any]) -> dict[str, Any]:
     doc["keywords_fold"] = fold_list(doc["keywords_norm"])
     doc["aliases_fold"] = fold_list(doc["aliases_norm"])
     doc["match_words"] = match_words(doc["title_norm"], doc["aliases_norm"], doc["keywords_norm"])
-    doc["title_words"] = distinct_words([doc["title_norm"]])
-    doc["aliases_words"] = distinct_words(doc["aliases_norm"])
-    doc["keywords_words"] = distinct_words(doc["keywords_norm"])
-    doc["description_words"] = distinct_words([normalise_text(doc.get("description"))])
+    # Word arrays of the contains tiers: each word and its root (app.search.wording), so a
+    # query word matches by starting a word, and its root by equalling a word's root.
+    description_norm = normalise_text(doc.get("description"))
+    doc["title_words"] = distinct_words([doc["title_norm"], doc["title_fold"]])
+    doc["aliases_words"] = distinct_words([*doc["aliases_norm"], *doc["aliases_fold"]])
+    doc["keywords_words"] = distinct_words([*doc["keywords_norm"], *doc["keywords_fold"]])
+    doc["description_words"] = distinct_words([description_norm, fold_text(description_norm)])
     # Former and foreign codes, for the former_code and sic_code tiers. A 2017 code that
     # carried over unchanged is the document's own code, which exact_code already finds.
     doc["former_codes"] = [str(c) for c in (record.get("naics_2017_codes") or []) if str(c) != doc["code"]]
@@ -183,10 +186,19 @@ def _starts_a_word(fields: tuple[str, ...], word: str) -> dict[str, Any]:
     return clauses[0] if len(clauses) == 1 else {"bool": {"should": clauses, "minimum_should_match": 1}}
 
 
+def _word_or_root(field: str, word: str) -> dict[str, Any]:
+    # The word starts a word of the field, or its root is the root of one ("pharmacy" finds
+    # "pharmacies" but, unlike the prefix "pharmac", not "pharmaceutical").
+    clause = {"prefix": {field: {"value": word}}}
+    if (stem := root(word)) == word:
+        return clause
+    return _any([clause, {"term": {field: {"value": stem}}}])
+
+
 def _contains(field: str, words: tuple[str, ...]) -> dict[str, Any]:
     # Every word must start a word of the field, in any order. On an array field each
     # query word may sit in a different element.
-    return {"bool": {"filter": [_starts_a_word((field,), w) for w in words]}}
+    return {"bool": {"filter": [_word_or_root(field, w) for w in words]}}
 
 
 def _some_words(words: tuple[str, ...], minimum: int) -> dict[str, Any]:
@@ -240,13 +252,17 @@ def _text_clause(tier: Tier, prepared: PreparedQuery) -> dict[str, Any] | None:
     elif tier.rule is Rule.PREFIX:
         kind = "prefix"
     elif tier.rule is Rule.CONTAINS:
-        return _any([_contains(f"{field}_words", form.roots) for form in forms])
+        return _any([_contains(f"{field}_words", form.words) for form in forms])
     else:
         return None
     clauses: list[dict[str, Any]] = []
     for form in forms:
         clauses.append({kind: {NORM_FIELDS[field]: {"value": form.text}}})
-        clauses.append({kind: {FOLD_FIELDS[field]: {"value": form.fold}}})
+        # Folded, whole words only: the prefix tier's partial last word is the as-typed
+        # clause's job ("pharmac" must not reach "pharmaceutical" through a fold).
+        clauses.append({"term": {FOLD_FIELDS[field]: {"value": form.fold}}})
+        if kind == "prefix":
+            clauses.append({"prefix": {FOLD_FIELDS[field]: {"value": form.fold + " "}}})
     return _any(clauses)
 
 

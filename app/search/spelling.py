@@ -21,17 +21,27 @@ from dataclasses import dataclass
 from string import ascii_lowercase
 from typing import Any
 
+from app.search.text import normalise_text
+
 # Shorter words are too ambiguous to correct: "ca" is one typo from dozens of words.
 MIN_CORRECTED_LENGTH = 3
 # Prefixes of catalogue words indexed for the last word (a typo while typing, "restua").
 MIN_PREFIX_LENGTH = 3
-# Field weights in the order of preference (app.search.naics_query.RELEVANCE_FIELDS).
+# Field weights in the order of preference (app.search.naics_query.RELEVANCE_FIELDS), over
+# the documents' normalised fields (words as written, never roots).
 FIELD_WEIGHTS: Mapping[str, int] = {
-    "title_words": 3,
-    "aliases_words": 2,
-    "keywords_words": 2,
-    "description_words": 1,
+    "title_norm": 3,
+    "aliases_norm": 2,
+    "keywords_norm": 2,
+    "description": 1,
 }
+
+
+def _words(value: Any) -> list[str]:
+    if not value:
+        return []
+    texts = [value] if isinstance(value, str) else value
+    return [w for text in texts for w in normalise_text(text).split()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +82,7 @@ class Speller:
         for doc in documents:
             seen: dict[str, int] = {}
             for field, weight in FIELD_WEIGHTS.items():
-                for word in doc.get(field) or ():
+                for word in _words(doc.get(field)):
                     if weight > seen.get(word, 0):
                         seen[word] = weight
             for word, weight in seen.items():

@@ -32,6 +32,7 @@ from app.search.naics_query import FOLD_FIELDS, ITEM_FIELDS, NORM_FIELDS, RELEVA
 from app.search.spelling import Speller
 from app.search.text import PreparedQuery, exact_code_candidates
 from app.search.tiers import BROAD_TIERS, TIER_BY_NAME, TIERS, Rule, Tier
+from app.search.wording import root
 
 # Prefixes up to this length are precomputed: they are the most frequent keystrokes and the
 # ones whose vocabulary range is widest (every word starting with "s").
@@ -167,16 +168,18 @@ class TypeaheadIndex:
             elif rule in (Rule.EXACT, Rule.PREFIX):
                 norm, fold = self._texts[field]
                 for form in prepared.forms:
+                    # Folded forms compare whole words only (as in naics_query._text_clause).
+                    bitmap |= fold.exact.get(form.fold, 0)
                     if rule is Rule.EXACT:
-                        bitmap |= norm.exact.get(form.text, 0) | fold.exact.get(form.fold, 0)
+                        bitmap |= norm.exact.get(form.text, 0)
                     else:
-                        bitmap |= norm.starting_with(form.text) | fold.starting_with(form.fold)
+                        bitmap |= norm.starting_with(form.text) | fold.starting_with(form.fold + " ")
             elif rule is Rule.CONTAINS and prepared.forms:
                 i = contains[tier.name]
                 vocabulary = self._words[i][1]
                 for n, form in enumerate(prepared.forms):
                     # The first form is the query as typed: its per-word bitmaps are at hand.
-                    per_word = starts[i] if n == 0 else [vocabulary.starting_with(r) for r in form.roots]
+                    per_word = starts[i] if n == 0 else [_word_or_root(vocabulary, w) for w in form.words]
                     form_bitmap = per_word[0]
                     for word_bitmap in per_word[1:]:
                         form_bitmap &= word_bitmap
@@ -204,8 +207,8 @@ class TypeaheadIndex:
     def search(self, prepared: PreparedQuery, limit: int) -> TypeaheadResult:
         """The first ``limit`` codes of the cheap tiers, and how many codes they hold in all."""
         words = prepared.words
-        roots = prepared.forms[0].roots if prepared.forms else ()
-        starts = [[vocabulary.starting_with(r) for r in roots] for _, vocabulary in self._words]
+        typed = prepared.forms[0].words if prepared.forms else ()
+        starts = [[_word_or_root(vocabulary, w) for w in typed] for _, vocabulary in self._words]
         taken = 0
         tiers: list[tuple[Tier, int]] = []
         for tier, bitmap in self._tiers(prepared, starts):
@@ -229,6 +232,15 @@ class TypeaheadIndex:
             if len(hits) >= limit:
                 break
         return TypeaheadResult(items=hits, total=taken.bit_count())
+
+
+def _word_or_root(vocabulary: _Vocabulary, word: str) -> int:
+    """Documents with a word the query word starts, or with the query word's root as a word's
+    root (the word arrays hold both: naics_query.build_naics_document)."""
+    bitmap = vocabulary.starting_with(word)
+    if (stem := root(word)) != word:
+        bitmap |= vocabulary.exact.get(stem, 0)
+    return bitmap
 
 
 def _as_list(value: Any) -> list[str]:
