@@ -327,7 +327,14 @@ def _relevance(prepared: PreparedQuery, *, broad: bool) -> list[dict[str, Any]]:
                 "tie_breaker": 0.3,
             }
         },
-        {"multi_match": {"query": prepared.words[-1], "fields": list(PREFIX_FIELDS), "type": "best_fields"}},
+        # The last word's root: "pharmacy" scores "Pharmacies" as it scores "Pharmacy".
+        {
+            "multi_match": {
+                "query": root(prepared.words[-1]),
+                "fields": list(PREFIX_FIELDS),
+                "type": "best_fields",
+            }
+        },
     ]
 
 

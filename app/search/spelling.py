@@ -111,14 +111,16 @@ class Speller:
         ranked: list[tuple[int, int, str]] = []
         for candidate in one_typo_away(word):
             rank = self.words.get(candidate)
-            if last and candidate in self.prefixes:
-                rank = max(rank or (0, 0), self.prefixes[candidate])
             if rank is not None:
-                ranked.append((-rank[0], -rank[1], candidate))
+                ranked.append((-rank[0], -rank[1], 0, candidate))
+            elif last and candidate in self.prefixes:
+                rank = self.prefixes[candidate]
+                ranked.append((-rank[0], -rank[1], 1, candidate))
         if not ranked:
             return None
-        # Highest weight, then frequency; then alphabetical for a stable answer.
-        weight, frequency, corrected = min(ranked)
+        # Highest weight, then frequency, then a whole word before a prefix ("softwarr" is
+        # "software", not "softwar"), then alphabetical for a stable answer.
+        weight, frequency, _, corrected = min(ranked)
         return Correction(word, corrected, -weight, -frequency)
 
     def correct(self, words: tuple[str, ...]) -> CorrectedQuery | None:
