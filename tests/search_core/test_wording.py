@@ -101,6 +101,9 @@ def test_speller_prefers_title_words_then_common_ones_never_code_order():
     # The last word may be partial: "leagu" is a prefix, "laegu" one swap from one.
     assert speller.correct(("dart", "leagu")) is None
     assert speller.correct(("dart", "laegu")).text == "dart leagu"
+    # A whole word one typo away beats the start of a more common word.
+    dentist = Speller([_doc("1", "Dentist Offices"), _doc("2", "Density Meters"), _doc("3", "Densitometers")])
+    assert dentist.correct(("denist",)).text == "dentist"
 
 
 @pytest.mark.parametrize("tier", TIERS, ids=lambda t: t.name)
