@@ -22,7 +22,7 @@ form does.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from types import MappingProxyType
 from typing import Final
@@ -105,8 +105,12 @@ SUFFIX_RULES: Final[tuple[tuple[str, int, int], ...]] = (
 )
 
 
+@lru_cache(maxsize=65536)
 def root(word: str) -> str:
-    """The word without its inflection suffix; always a prefix of the word."""
+    """The word without its inflection suffix; always a prefix of the word.
+
+    Cached: per keystroke the same few words are folded several times, by every back end.
+    """
     for suffix, strip, shortest in SUFFIX_RULES:
         if word.endswith(suffix) and (not strip or len(word) - strip >= shortest):
             return word[: len(word) - strip]
@@ -165,17 +169,18 @@ def rewrite(words: Sequence[str]) -> tuple[str, ...]:
     Equal to ``tuple(words)`` when nothing applies. The last word counts only when it is
     complete as typed (an abbreviation or a compound is a whole word).
     """
+    splits, joins = _compounds()
     out: list[str] = []
-    i = 0
-    while i < len(words):
+    i, n = 0, len(words)
+    while i < n:
         word = words[i]
-        if i + 1 < len(words) and (joined := compound_of(word, words[i + 1])):
+        if i + 1 < n and (joined := joins.get((word, words[i + 1]))):
             out.append(joined)
             i += 2
             continue
         if expansion := ABBREVIATIONS.get(word):
             out += expansion.split()
-        elif parts := compound_parts(word):
+        elif parts := splits.get(word):
             out += parts
         else:
             out.append(word)
