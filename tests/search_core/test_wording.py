@@ -128,3 +128,51 @@ def test_broad_tiers_come_from_the_rules():
     assert {"fuzzy", "some_words"} == BROAD_TIERS
     scores = [t.score for t in TIERS]
     assert scores == sorted(scores, reverse=True) and len(set(scores)) == len(scores)
+
+
+def test_shipped_compound_table_is_derived_from_the_shipped_catalogue():
+    from importlib.resources import files
+
+    from app.search.compounds import catalogue_texts
+
+    shipped = files("app.search").joinpath("data/compounds.txt").read_text(encoding="utf-8")
+    entries = [line.split() for line in shipped.splitlines() if line and not line.startswith("#")]
+    derived = derive_compounds(catalogue_texts())
+    expected = [(a, b, ["+"] if joined else []) for a, b, joined in derived]
+    assert [(a, b, rest) for a, b, *rest in entries] == expected
+
+
+@pytest.fixture(scope="module")
+def shipped_index():
+    from app.naics.catalogue_data import read_catalogue_data
+    from app.search.typeahead import TypeaheadIndex
+
+    rows = ({f: getattr(r, f) for f in r.__struct_fields__} for r in read_catalogue_data().records())
+    return TypeaheadIndex(build_naics_document(row) for row in rows)
+
+
+@pytest.mark.parametrize(
+    ("query", "code", "corrected"),
+    [
+        ("daycare", "624410", None),
+        ("resturant", "7225", "restaurant"),
+        ("sofware", "5132", "software"),
+        ("coffee shop", "722515", None),
+        ("511210", "513210", None),
+        ("pharmacy", "456110", None),
+        ("hosptal", "622", "hospital"),
+        ("denist", "621210", "dentist"),
+        ("bookstore", "459210", None),
+        ("shipbuilding", "336611", None),
+    ],
+)
+def test_fresh_catalogue_answers_everyday_queries_first(shipped_index, query, code, corrected):
+    # The shipped catalogue, as a fresh install seeds it, through the in-memory index and its
+    # speller (the engine and the fallback give the same tiers: tests/search agreement tests).
+    prepared = prepare_query(query)
+    found = shipped_index.search(prepared, 5)
+    fix = None if found.items else shipped_index.speller.correct(prepared.words)
+    if fix is not None:
+        found = shipped_index.search(prepare_query(fix.text), 5)
+    assert (fix.text if fix else None) == corrected
+    assert found.items[0].fields["code"] == code
