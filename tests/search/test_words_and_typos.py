@@ -148,3 +148,13 @@ async def test_explain_names_tier_field_words_foldings_and_corrections(
 async def test_explain_on_the_engine_shows_its_tie_break(search_world: SearchWorld) -> None:
     body = await _get(search_world.search, SEARCH, q="software", explain="true")
     assert all(item["explain"]["signals"]["relevance"] > 0 for item in body["items"][:3])
+
+
+async def test_engine_typo_tier_ranks_by_where_and_how_close(search_world: SearchWorld) -> None:
+    # Two typos: beyond the speller, the engine's fuzzy tier answers. Code order would put
+    # 423430 (Computer ... Software Merchant Wholesalers) first; the title that is the word wins.
+    body = await _get(search_world.search, SEARCH, q="sftwre", explain="true")
+    assert {i["match_type"] for i in body["items"]} == {"fuzzy"}
+    assert body["items"][0]["title"] == "Software Publishers"
+    relevance = [i["explain"]["signals"]["relevance"] for i in body["items"]]
+    assert relevance == sorted(relevance, reverse=True)
