@@ -33,7 +33,6 @@ from app.search.naics_query import (
 from app.search.spelling import CorrectedQuery
 from app.search.text import PreparedQuery, prepare_query
 from app.search.tiers import BROAD_TIERS, TIER_BY_NAME, TIERS, Rule, Tier
-from app.search.typeahead import TypeaheadHit
 from app.services.naics_typeahead import Typeahead
 from app.services.search_fallback import engine_unavailable
 from app.services.search_input import (
@@ -112,14 +111,6 @@ def _item(fields: dict[str, Any], tier: Tier, prepared: PreparedQuery, relevance
         # The back end's own tie-break inside the tier, kept for explain=true (dropped otherwise).
         explain=Explain(tier.name, tier.field, [], [], [], {"relevance": relevance}) if relevance else None,
     )
-
-
-def _memory_item(hit: TypeaheadHit, prepared: PreparedQuery) -> NaicsItem:
-    # Per keystroke: the index holds exactly the item's other fields, already typed.
-    tier = hit.tier
-    if tier.source_scheme is None:
-        return NaicsItem(**hit.fields, score=tier.score, match_type=tier.name)
-    return _item(hit.fields, tier, prepared)
 
 
 def _from_engine(result: NaicsSearchResult, prepared: PreparedQuery) -> tuple[list[NaicsItem], int]:
@@ -235,13 +226,13 @@ async def _autocomplete(
             corrected_prepared = prepare_query(corrected.text)
             found = index.search(corrected_prepared, limit)
             if found.items:
-                items = [_memory_item(hit, corrected_prepared) for hit in found.items]
+                items = [_item(hit.fields, hit.tier, corrected_prepared) for hit in found.items]
                 return NaicsAutocompleteResponse(
                     items=items, total=found.total, engine=ENGINE_MEMORY, corrected_query=corrected.text
                 )
         if found.items:
             # The index holds exactly the item's other fields, already typed.
-            items = [_memory_item(hit, prepared) for hit in found.items]
+            items = [_item(hit.fields, hit.tier, prepared) for hit in found.items]
             return NaicsAutocompleteResponse(items=items, total=found.total, engine=ENGINE_MEMORY)
         attempts = (True,)  # the cheap tiers are known to be empty
     alias = alias_name("naics", index_prefix)
