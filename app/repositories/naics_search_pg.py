@@ -33,7 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.search.text import PreparedQuery, exact_code_candidates, fuzzy_max_edits
 from app.search.tiers import COVERAGE_WEIGHT, TIERS, Rule, Tier
-from app.search.wording import SUFFIX_RULES
+from app.search.wording import SUFFIX_RULES, root
 
 # Same bucket count as the OpenSearch terms aggregations (app.search.facets).
 FACET_SIZE = 50
@@ -52,14 +52,15 @@ SOURCE_CODE_COLUMNS: dict[str, str] = {
 def _fold(value: str) -> str:
     """SQL twin of app.search.wording.fold_text, driven by its SUFFIX_RULES (bind parameters)."""
     return f"""(SELECT coalesce(string_agg(
-                CASE WHEN r.strip > 0 AND length(t.w) - r.strip >= r.shortest
-                     THEN left(t.w, length(t.w) - r.strip) ELSE t.w END, ' ' ORDER BY t.i), '')
+                CASE WHEN r.strip > 0 THEN left(t.w, length(t.w) - r.strip) ELSE t.w END,
+                ' ' ORDER BY t.i), '')
      FROM unnest(string_to_array({value}, ' ')) WITH ORDINALITY AS t(w, i)
      LEFT JOIN LATERAL (
          SELECT x.strip, x.shortest
          FROM unnest(CAST(:fold_suffixes AS text[]), CAST(:fold_strips AS int[]),
                      CAST(:fold_shortest AS int[])) WITH ORDINALITY AS x(s, strip, shortest, o)
-         WHERE right(t.w, length(x.s)) = x.s ORDER BY x.o LIMIT 1) AS r ON true
+         WHERE right(t.w, length(x.s)) = x.s AND (x.strip = 0 OR length(t.w) - x.strip >= x.shortest)
+         ORDER BY x.o LIMIT 1) AS r ON true
      WHERE t.w <> '')"""
 
 
@@ -71,7 +72,8 @@ def _starts_with_a_first_root(value: str) -> str:
 
 
 def _text_matches(rule: Rule, value: str) -> str:
-    """One normalised text value against the query forms: exact or prefix, as typed or folded."""
+    """One normalised text value against the query forms: exact or prefix as typed, or the
+    folded value equal to a form's fold or (prefix) starting with it and then a space."""
     if rule is Rule.EXACT:
         plain = f"{value} = ANY(CAST(:form_texts AS text[]))"
         folded = f"{_fold(value)} = ANY(CAST(:form_folds AS text[]))"
@@ -81,8 +83,8 @@ def _text_matches(rule: Rule, value: str) -> str:
             f"WHERE starts_with({value}, ft.t))"
         )
         folded = (
-            f"EXISTS (SELECT 1 FROM unnest(CAST(:form_folds AS text[])) AS ff(t) "
-            f"WHERE starts_with({_fold(value)}, ff.t))"
+            f"EXISTS (SELECT 1 FROM unnest(CAST(:form_folds AS text[])) AS ff(t), LATERAL "
+            f"(SELECT {_fold(value)} AS f) AS fv WHERE fv.f = ff.t OR starts_with(fv.f, ff.t || ' '))"
         )
     return f"({plain} OR CASE WHEN {_starts_with_a_first_root(value)} THEN {folded} ELSE false END)"
 
@@ -120,12 +122,19 @@ def _tier_condition(tier: Tier) -> str:
         matches = _text_matches(rule, "v.x")
         return f":nwords > 0 AND EXISTS (SELECT 1 FROM unnest({values}) AS v(x) WHERE {matches})"
     if rule is Rule.CONTAINS:
-        # "Contains": for some form, every root starts a word of the field, i.e. ' ' || root
-        # occurs in ' ' || field (normalised text is single-space separated).
+        # "Contains": for some form, every word starts a word of the field (' ' || word occurs
+        # in ' ' || field: normalised text is single-space separated) or its root is a word or
+        # a word's root there (naics_query._word_or_root). A root is a prefix of its word: the
+        # cheap strpos goes first, the fold only for rows that pass it.
+        text = _FIELD_TEXT[field]
+        words_and_roots = f"' ' || {text} || ' ' || {_fold(text)} || ' '"
         return f""":nwords > 0 AND EXISTS (
             SELECT 1 FROM unnest(CAST(:form_ids AS int[])) AS f(v)
-            WHERE NOT EXISTS (SELECT 1 FROM form_roots AS fr
-                              WHERE fr.v = f.v AND strpos(' ' || {_FIELD_TEXT[field]}, ' ' || fr.r) = 0))"""
+            WHERE NOT EXISTS (
+                SELECT 1 FROM form_roots AS fr
+                WHERE fr.v = f.v AND strpos(' ' || {text}, ' ' || fr.w) = 0
+                  AND NOT (fr.r <> fr.w AND strpos(' ' || {text}, ' ' || fr.r) > 0
+                           AND strpos({words_and_roots}, ' ' || fr.r || ' ') > 0)))"""
     if rule is Rule.FUZZY:
         # Broad (app.search.tiers.BROAD_RULES): only when asked.
         return """:broad AND :nwords > 0 AND (SELECT count(*) FROM fuzzy_hits
@@ -165,9 +174,10 @@ words AS (
     SELECT q.w, q.k, q.i
     FROM unnest(CAST(:words AS text[]), CAST(:edits AS int[])) WITH ORDINALITY AS q(w, k, i)
 ),
--- The roots of each form of the query (app.search.text.QueryForm), by form number.
+-- The words of each form of the query (app.search.text.QueryForm) and their roots, by form.
 form_roots AS (
-    SELECT q.v, q.r FROM unnest(CAST(:root_forms AS int[]), CAST(:roots AS text[])) AS q(v, r)
+    SELECT q.v, q.w, q.r
+    FROM unnest(CAST(:root_forms AS int[]), CAST(:form_words AS text[]), CAST(:roots AS text[])) AS q(v, w, r)
 ),
 -- The fuzzy tier's vocabulary: distinct words of titles, aliases and keywords. Only
 -- evaluated when some row reaches the fuzzy branch of the CASE below.
@@ -264,6 +274,7 @@ _PARAMS = (
     bindparam("form_ids", type_=ARRAY(Integer)),
     bindparam("root_forms", type_=ARRAY(Integer)),
     bindparam("roots", type_=ARRAY(String)),
+    bindparam("form_words", type_=ARRAY(String)),
     bindparam("fold_suffixes", type_=ARRAY(String)),
     bindparam("fold_strips", type_=ARRAY(Integer)),
     bindparam("fold_shortest", type_=ARRAY(Integer)),
@@ -303,8 +314,8 @@ def words_tsquery(words: Sequence[str]) -> str:
 
 
 def prefix_tsquery(words: Sequence[str]) -> str:
-    """The last word as a prefix, 'b':*, like the engine's edge n-gram fields (unstemmed)."""
-    return f"'{words[-1]}':*" if words else ""
+    """The last word's root as a prefix, 'b':*, like the engine's edge n-gram fields (unstemmed)."""
+    return f"'{root(words[-1])}':*" if words else ""
 
 
 def _json(value: Any) -> Any:
@@ -343,6 +354,7 @@ async def search_naics(
         "form_ids": list(range(len(prepared.forms))),
         "root_forms": [n for n, form in enumerate(prepared.forms) for _ in form.roots],
         "roots": [r for form in prepared.forms for r in form.roots],
+        "form_words": [w for form in prepared.forms for w in form.words],
         "fold_suffixes": [rule[0] for rule in SUFFIX_RULES],
         "fold_strips": [rule[1] for rule in SUFFIX_RULES],
         "fold_shortest": [rule[2] for rule in SUFFIX_RULES],

@@ -50,13 +50,14 @@ from app.search.text import (
 from app.search.tiers import (
     BROAD_TIERS,
     COVERAGE_WEIGHT,
+    TEXT_FIELDS,
     TIER_WEIGHT,
     TIERS,
     Rule,
     Tier,
     tier_for_engine_score,
 )
-from app.search.wording import fold_list, fold_text
+from app.search.wording import fold_list, fold_text, root
 
 MAX_LIMIT = 100
 # OpenSearch refuses from + size beyond index.max_result_window (10 000 by default).
@@ -96,6 +97,10 @@ INTERNAL_FIELDS: tuple[str, ...] = (
 
 # BM25 tie-break inside a tier: English-analysed text fields, title weighted most.
 RELEVANCE_FIELDS: tuple[str, ...] = ("title^3", "aliases^2", "keywords^2", "examples", "description")
+# The relevance fields' weights per text field (RELEVANCE_FIELDS: "title^3" -> title: 3).
+_FIELD_BOOSTS: dict[str, float] = {
+    name: float(boost or 1) for name, _, boost in (field.partition("^") for field in RELEVANCE_FIELDS)
+}
 # Search-as-you-type: the last (maybe partial) word also scores on edge n-gram fields.
 PREFIX_FIELDS: tuple[str, ...] = ("title.prefix^3", "aliases.prefix^2", "keywords.prefix^2")
 
@@ -164,10 +169,13 @@ def build_naics_document(record: Mapping[str, Any]) -> dict[str, Any]:
     doc["keywords_fold"] = fold_list(doc["keywords_norm"])
     doc["aliases_fold"] = fold_list(doc["aliases_norm"])
     doc["match_words"] = match_words(doc["title_norm"], doc["aliases_norm"], doc["keywords_norm"])
-    doc["title_words"] = distinct_words([doc["title_norm"]])
-    doc["aliases_words"] = distinct_words(doc["aliases_norm"])
-    doc["keywords_words"] = distinct_words(doc["keywords_norm"])
-    doc["description_words"] = distinct_words([normalise_text(doc.get("description"))])
+    # Word arrays of the contains tiers: each word and its root (app.search.wording), so a
+    # query word matches by starting a word, and its root by equalling a word's root.
+    description_norm = normalise_text(doc.get("description"))
+    doc["title_words"] = distinct_words([doc["title_norm"], doc["title_fold"]])
+    doc["aliases_words"] = distinct_words([*doc["aliases_norm"], *doc["aliases_fold"]])
+    doc["keywords_words"] = distinct_words([*doc["keywords_norm"], *doc["keywords_fold"]])
+    doc["description_words"] = distinct_words([description_norm, fold_text(description_norm)])
     # Former and foreign codes, for the former_code and sic_code tiers. A 2017 code that
     # carried over unchanged is the document's own code, which exact_code already finds.
     doc["former_codes"] = [str(c) for c in (record.get("naics_2017_codes") or []) if str(c) != doc["code"]]
@@ -183,10 +191,19 @@ def _starts_a_word(fields: tuple[str, ...], word: str) -> dict[str, Any]:
     return clauses[0] if len(clauses) == 1 else {"bool": {"should": clauses, "minimum_should_match": 1}}
 
 
+def _word_or_root(field: str, word: str) -> dict[str, Any]:
+    # The word starts a word of the field, or its root is the root of one ("pharmacy" finds
+    # "pharmacies" but, unlike the prefix "pharmac", not "pharmaceutical").
+    clause = {"prefix": {field: {"value": word}}}
+    if (stem := root(word)) == word:
+        return clause
+    return _any([clause, {"term": {field: {"value": stem}}}])
+
+
 def _contains(field: str, words: tuple[str, ...]) -> dict[str, Any]:
     # Every word must start a word of the field, in any order. On an array field each
     # query word may sit in a different element.
-    return {"bool": {"filter": [_starts_a_word((field,), w) for w in words]}}
+    return {"bool": {"filter": [_word_or_root(field, w) for w in words]}}
 
 
 def _some_words(words: tuple[str, ...], minimum: int) -> dict[str, Any]:
@@ -240,13 +257,17 @@ def _text_clause(tier: Tier, prepared: PreparedQuery) -> dict[str, Any] | None:
     elif tier.rule is Rule.PREFIX:
         kind = "prefix"
     elif tier.rule is Rule.CONTAINS:
-        return _any([_contains(f"{field}_words", form.roots) for form in forms])
+        return _any([_contains(f"{field}_words", form.words) for form in forms])
     else:
         return None
     clauses: list[dict[str, Any]] = []
     for form in forms:
         clauses.append({kind: {NORM_FIELDS[field]: {"value": form.text}}})
-        clauses.append({kind: {FOLD_FIELDS[field]: {"value": form.fold}}})
+        # Folded, whole words only: the prefix tier's partial last word is the as-typed
+        # clause's job ("pharmac" must not reach "pharmaceutical" through a fold).
+        clauses.append({"term": {FOLD_FIELDS[field]: {"value": form.fold}}})
+        if kind == "prefix":
+            clauses.append({"prefix": {FOLD_FIELDS[field]: {"value": form.fold + " "}}})
     return _any(clauses)
 
 
@@ -311,8 +332,57 @@ def _relevance(prepared: PreparedQuery, *, broad: bool) -> list[dict[str, Any]]:
                 "tie_breaker": 0.3,
             }
         },
-        {"multi_match": {"query": prepared.words[-1], "fields": list(PREFIX_FIELDS), "type": "best_fields"}},
+        # The last word's root: "pharmacy" scores "Pharmacies" as it scores "Pharmacy".
+        {
+            "multi_match": {
+                "query": root(prepared.words[-1]),
+                "fields": list(PREFIX_FIELDS),
+                "type": "best_fields",
+            }
+        },
     ]
+
+
+def _tier_score(tier: Tier, clause: dict[str, Any], prepared: PreparedQuery) -> dict[str, Any]:
+    """A tier's entry in the dis_max: its band, and for the typo tier an order inside it.
+
+    Typo hits have no exact words for BM25 to weigh, so without more they came in code order.
+    Inside the fuzzy band, a fuzzy multi_match over the relevance fields orders them by where
+    the corrected word sits (title^3 ...), how close it is (Lucene scales a fuzzy term's weight
+    by its similarity) and how rare it is; it lives in this tier's entry only, so it never
+    reorders another tier.
+    """
+    band = {"constant_score": {"filter": clause, "boost": tier.score * TIER_WEIGHT}}
+    if tier.rule is not Rule.FUZZY:
+        return band
+    order = [_typo_order(w) for w in prepared.words if fuzzy_max_edits(w)]
+    return {"bool": {"must": [band], "should": order}}
+
+
+def _typo_order(word: str) -> dict[str, Any]:
+    # Per query word, its best field: the same words and edit budget as the fuzzy tier, but
+    # scored (Lucene's default fuzzy rewrite weighs each near word by its similarity and its
+    # frequency), with the relevance fields' weights. Summed over words: more words, higher.
+    edits = fuzzy_max_edits(word)
+    return {
+        "dis_max": {
+            "queries": [
+                {
+                    "fuzzy": {
+                        f"{field}_words": {
+                            "value": word,
+                            "fuzziness": edits,
+                            "prefix_length": 0,
+                            "transpositions": False,
+                            "boost": _FIELD_BOOSTS[field],
+                        }
+                    }
+                }
+                for field in TEXT_FIELDS
+                if field in NORM_FIELDS  # the fuzzy tier's words: title, aliases, keywords
+            ]
+        }
+    }
 
 
 def _check_page(limit: int, offset: int) -> None:
@@ -356,10 +426,7 @@ def build_naics_search(
                 "must": [
                     {
                         "dis_max": {
-                            "queries": [
-                                {"constant_score": {"filter": c, "boost": tier.score * TIER_WEIGHT}}
-                                for tier, c in tiers
-                            ],
+                            "queries": [_tier_score(tier, c, prepared) for tier, c in tiers],
                             "tie_breaker": 0.0,
                         }
                     }

@@ -5,8 +5,9 @@ not use (for the last word, that no catalogue word starts with, since it may sti
 typed) is replaced by the catalogue word one typo away from it: a letter dropped, doubled
 (inserted), swapped with its neighbour or wrong. Among several, the correction chosen is the
 one that sits in the best field (title above aliases and keywords above description, the
-weights of the engine's RELEVANCE_FIELDS), then the most common in that field, then the
-alphabetically first, so the answer never depends on code order. The corrected query is then
+weights of the engine's RELEVANCE_FIELDS), then a whole word before the start of one (for
+the last word), then the most common in that field, then the alphabetically first, so the
+answer never depends on code order. The corrected query is then
 searched through the ordinary tiers, so its hits rank by where they matched and by how many
 of its words they hold, and the response says which query answered (``corrected_query``).
 
@@ -21,17 +22,27 @@ from dataclasses import dataclass
 from string import ascii_lowercase
 from typing import Any
 
+from app.search.text import normalise_text
+
 # Shorter words are too ambiguous to correct: "ca" is one typo from dozens of words.
 MIN_CORRECTED_LENGTH = 3
 # Prefixes of catalogue words indexed for the last word (a typo while typing, "restua").
 MIN_PREFIX_LENGTH = 3
-# Field weights in the order of preference (app.search.naics_query.RELEVANCE_FIELDS).
+# Field weights in the order of preference (app.search.naics_query.RELEVANCE_FIELDS), over
+# the documents' normalised fields (words as written, never roots).
 FIELD_WEIGHTS: Mapping[str, int] = {
-    "title_words": 3,
-    "aliases_words": 2,
-    "keywords_words": 2,
-    "description_words": 1,
+    "title_norm": 3,
+    "aliases_norm": 2,
+    "keywords_norm": 2,
+    "description": 1,
 }
+
+
+def _words(value: Any) -> list[str]:
+    if not value:
+        return []
+    texts = [value] if isinstance(value, str) else value
+    return [w for text in texts for w in normalise_text(text).split()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +83,7 @@ class Speller:
         for doc in documents:
             seen: dict[str, int] = {}
             for field, weight in FIELD_WEIGHTS.items():
-                for word in doc.get(field) or ():
+                for word in _words(doc.get(field)):
                     if weight > seen.get(word, 0):
                         seen[word] = weight
             for word, weight in seen.items():
@@ -101,14 +112,17 @@ class Speller:
         ranked: list[tuple[int, int, str]] = []
         for candidate in one_typo_away(word):
             rank = self.words.get(candidate)
-            if last and candidate in self.prefixes:
-                rank = max(rank or (0, 0), self.prefixes[candidate])
             if rank is not None:
-                ranked.append((-rank[0], -rank[1], candidate))
+                ranked.append((-rank[0], 0, -rank[1], candidate))
+            elif last and candidate in self.prefixes:
+                rank = self.prefixes[candidate]
+                ranked.append((-rank[0], 1, -rank[1], candidate))
         if not ranked:
             return None
-        # Highest weight, then frequency; then alphabetical for a stable answer.
-        weight, frequency, corrected = min(ranked)
+        # Highest weight; then a whole word before a prefix of one ("denist" is "dentist", not
+        # the start of "density"; "softwarr" is "software", not "softwar"); then frequency; then
+        # alphabetical for a stable answer.
+        weight, _, frequency, corrected = min(ranked)
         return Correction(word, corrected, -weight, -frequency)
 
     def correct(self, words: tuple[str, ...]) -> CorrectedQuery | None:

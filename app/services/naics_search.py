@@ -124,7 +124,9 @@ def _item(fields: dict[str, Any], tier: Tier, prepared: PreparedQuery, relevance
 
 def _from_engine(result: NaicsSearchResult, prepared: PreparedQuery) -> tuple[list[NaicsItem], int]:
     items = [
-        _item(hit.source | {"code": hit.code}, TIER_BY_NAME.get(hit.match_type, BROWSE), prepared)
+        _item(
+            hit.source | {"code": hit.code}, TIER_BY_NAME.get(hit.match_type, BROWSE), prepared, hit.relevance
+        )
         for hit in result.items
     ]
     return items, result.total
