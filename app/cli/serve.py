@@ -14,6 +14,7 @@ from litestar import Litestar
 from app.asgi import create_app
 from app.bootstrap import prepare
 from app.config import Settings
+from app.logs import configure_logging
 from app.runtime import engines
 from app.server import server_options
 from app.services.naics_typeahead import warm_typeahead
@@ -27,10 +28,7 @@ WORKER_HEALTHCHECK_SECONDS = 60
 def worker_app() -> Litestar:
     """One API process. The parent has started the engines and put their URLs in the environment."""
     settings = Settings.from_env()
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("opensearch").setLevel(max(logging.getLogger().level, logging.WARNING))
+    configure_logging(settings.log_level)
     # Each process keeps its own autocomplete index fresh; one of them (elected by a file lock)
     # consumes the outbox unless RUN_INDEXER=false, when `levelith indexer run` does it elsewhere.
     background = [warm_typeahead, *([elected_indexer(settings)] if settings.run_indexer else [])]
@@ -40,6 +38,9 @@ def worker_app() -> Litestar:
     gc.collect()
     gc.freeze()
     return app
+
+
+log = logging.getLogger(__name__)
 
 
 @click.command()
@@ -68,14 +69,21 @@ def serve(host: str, port: int, workers: int) -> None:
         # Mailed links name the address this parent serves on (see Settings.served_at).
         if settings.public_base_url:
             os.environ["PUBLIC_BASE_URL"] = settings.public_base_url
-        click.echo(f"Levelith search on http://{host}:{port}  (OpenAPI: /schema, {workers} worker(s))")
+        log.info(
+            "Levelith search answers on http://%s:%d (OpenAPI: /schema, %d worker%s)",
+            host,
+            port,
+            workers,
+            "" if workers == 1 else "s",
+        )
         uvicorn.run(
             WORKER_FACTORY,
             factory=True,
             host=host,
             port=port,
             workers=workers,
-            log_level=settings.log_level.lower(),
+            # uvicorn logs through the logging `levelith` set up (app/logs.py), in every process.
+            log_config=None,
             access_log=False,
             # A worker must answer the parent's ping within this, or it is killed and replaced;
             # on a busy 2-core machine importing the app alone can take longer than the 5 s default.

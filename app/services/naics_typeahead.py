@@ -83,7 +83,7 @@ class Typeahead:
             version = await catalogue_version(session)
             documents = [build_naics_document(row) async for row in stream_rows(session, "naics")]
         index = await asyncio.to_thread(TypeaheadIndex, documents, version)
-        log.info("autocomplete index: %d codes in %.2fs", index.size, time.perf_counter() - started)
+        log.debug("autocomplete index: %d codes in %.2fs", index.size, time.perf_counter() - started)
         return index
 
     async def close(self) -> None:
