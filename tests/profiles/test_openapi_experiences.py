@@ -129,5 +129,9 @@ async def test_every_error_answer_is_documented_with_an_example(
     body = {"experience_type": "degree", "title": "BSc", "type_specific_data": {"gpa": 5}}
     answer = await client.post("/api/v1/experiences", json=body, headers=ada.auth)
     assert answer.status_code == 422
-    # The same body, but for its request id (each answer has its own).
-    assert {**answer.json(), "request_id": None} == {**example["value"], "request_id": None}
+
+    # The same body, but for its request id (each answer has its own); the document leaves out nulls.
+    def comparable(body: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in body.items() if v is not None and k != "request_id"}
+
+    assert comparable(answer.json()) == comparable(example["value"])
