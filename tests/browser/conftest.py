@@ -159,7 +159,17 @@ PEOPLE_EXPERIENCES = [
         None,
         ["events"],
     ),
-    # Seven more, so the twelve experiences fill more than one page of ten.
+    # A date in year 1 (a placeholder people do type): the cards must keep its year.
+    SeedExperience(
+        "bruno",
+        "course",
+        "Latin for beginners",
+        "Scriptorium",
+        "611310",
+        datetime(1, 1, 1),
+        datetime(1, 6, 1),
+    ),
+    # Seven more, so the experiences fill more than one page of ten.
     *(
         SeedExperience(
             "carla",
