@@ -7,6 +7,7 @@ No browser is ever downloaded: Playwright launches /usr/bin/chromium (`apt-get i
 from __future__ import annotations
 
 import dataclasses
+import urllib.request
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -248,7 +249,15 @@ async def search_ready(settings: Settings, catalogue: None, people: list[SeedExp
 @pytest.fixture
 def live_server(settings: Settings, search_ready: None) -> Iterator[str]:
     with serve(settings) as url:
+        warm_autocomplete(url)
         yield url
+
+
+def warm_autocomplete(url: str) -> None:
+    """Build the in-memory autocomplete index before the first keystroke, as `levelith serve`
+    does at start-up: on a loaded machine building it can take longer than a page waits."""
+    with urllib.request.urlopen(f"{url}/api/v1/naics/autocomplete?q=a", timeout=120) as response:
+        assert response.status == 200
 
 
 @pytest.fixture
@@ -258,6 +267,7 @@ def live_server_without_search(settings: Settings, search_ready: None) -> Iterat
     dead_url = f"http://127.0.0.1:{closed.getsockname()[1]}"
     closed.close()
     with serve(dataclasses.replace(settings, opensearch_url=dead_url, opensearch_timeout=0.5)) as url:
+        warm_autocomplete(url)
         yield url
 
 
