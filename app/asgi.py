@@ -10,6 +10,7 @@ from typing import Any
 from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig, SQLAlchemyPlugin
 from litestar import Litestar
 from litestar.config.cors import CORSConfig
+from litestar.logging.config import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.prometheus import PrometheusConfig
@@ -33,6 +34,7 @@ from app.routes.naics import NaicsController
 from app.routes.pages import PAGE_HANDLERS
 from app.routes.search import SEARCH_ROUTES
 from app.routes.users import UsersController
+from app.schemas.experience_variants import EXPERIENCE_SCHEMA_PLUGINS
 from app.search.client import create_search_client
 from app.services.facet_cache import FacetCache
 from app.services.naics_typeahead import Typeahead
@@ -110,7 +112,7 @@ def create_app(settings: Settings, *, background: Sequence[BackgroundTask] = ())
 
     app = Litestar(
         route_handlers=route_handlers(),
-        plugins=[SQLAlchemyPlugin(config=db_config)],
+        plugins=[SQLAlchemyPlugin(config=db_config), *EXPERIENCE_SCHEMA_PLUGINS],
         lifespan=[lifespan],
         # Metrics first, so that a rate-limited request is still counted.
         middleware=[HTTP_METRICS.middleware, *rate_limit_middleware(settings)],
@@ -126,6 +128,9 @@ def create_app(settings: Settings, *, background: Sequence[BackgroundTask] = ())
             # The document only; the one docs UI is app/routes/api_docs.py (no CDN).
             render_plugins=[JsonRenderPlugin()],
         ),
+        # The process's logging belongs to whoever runs the app (`levelith`: app/logs.py, tests:
+        # pytest); Litestar configures only its own logger.
+        logging_config=LoggingConfig(configure_root_logger=False),
         request_max_body_size=1024 * 1024,
         debug=False,
     )

@@ -14,8 +14,7 @@ log = logging.getLogger(__name__)
 async def prepare(settings: Settings) -> None:
     """Migrate, load the shipped catalogue if empty, and make sure the search indexes exist."""
     assert settings.database_url
-    log.info("migrating the database")
-    await migrations.upgrade(settings.database_url)
+    log.info("%s", (await migrations.upgrade(settings.database_url)).describe())
     await seed_catalogue_if_empty(settings)
     await ensure_search_indexes(settings)
 
@@ -24,6 +23,7 @@ async def seed_catalogue_if_empty(settings: Settings) -> None:
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from app.db.engine import create_engine
+    from app.repositories.naics import NaicsRepository
     from app.services.naics_import import seed_if_empty
 
     engine = create_engine(settings, pool=False)
@@ -31,15 +31,18 @@ async def seed_catalogue_if_empty(settings: Settings) -> None:
     try:
         async with AsyncSession(engine) as session:
             summary = await seed_if_empty(session)
+            codes = await NaicsRepository(session).count()
     finally:
         await engine.dispose()
     if summary is not None:
         log.info(
-            "naics_codes was empty: loaded the shipped catalogue (%d codes, %d index items) in %.1fs",
+            "NAICS catalogue was empty: loaded the shipped catalogue (%d codes, %d index items) in %.1fs",
             summary.inserted,
             summary.index_items_attached,
             time.perf_counter() - started,
         )
+    else:
+        log.info("NAICS catalogue: %d codes", codes)
 
 
 async def ensure_search_indexes(settings: Settings) -> None:
@@ -53,13 +56,12 @@ async def ensure_search_indexes(settings: Settings) -> None:
     engine = create_engine(settings)
     client = indexer_client(settings)
     try:
-        for summary in await ensure_complete(client, session_factory(engine), settings.index_prefix):
-            log.info(
-                "built search index %s: %d documents in %.1fs",
-                summary.index,
-                summary.indexed,
-                summary.seconds,
-            )
+        rebuilt = await ensure_complete(client, session_factory(engine), settings.index_prefix)
     finally:
         await client.close()
         await engine.dispose()
+    if rebuilt:
+        built = ", ".join(f"{summary.kind} ({summary.indexed} documents)" for summary in rebuilt)
+        log.info("search indexes built from PostgreSQL: %s in %.1fs", built, sum(s.seconds for s in rebuilt))
+    else:
+        log.info("search indexes complete")

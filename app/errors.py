@@ -66,6 +66,11 @@ _STATUS_CODES = {
 }
 
 
+def error_code(status: int) -> str:
+    """The short `error` code of a status ("validation" for 422)."""
+    return _STATUS_CODES.get(status, "error")
+
+
 class FieldMessage(msgspec.Struct):
     field: str | None
     message: str
@@ -94,7 +99,7 @@ def error_response(
 ) -> Response[ErrorBody]:
     body = ErrorBody(
         status_code=status,
-        error=error or _STATUS_CODES.get(status, "error"),
+        error=error or error_code(status),
         detail=detail,
         field=field,
         errors=list(errors) if errors and len(errors) > 1 else None,

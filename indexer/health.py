@@ -44,10 +44,14 @@ async def rebuild_missing(
     return rebuilt
 
 
-async def _index_count(client: AsyncOpenSearch, alias: str) -> int | None:
+async def _index_count(client: AsyncOpenSearch, manager: IndexManager, kind: str) -> int | None:
+    # Asked first, so the expected absence (every start of the in-memory engine) is an answer,
+    # not a failed request the client logs as a warning.
+    if await manager.live_index(kind) is None:
+        return None
     try:
-        return int((await client.count(index=alias))["count"])
-    except NotFoundError:
+        return int((await client.count(index=manager.names(kind).alias))["count"])
+    except NotFoundError:  # deleted in between
         return None
 
 
@@ -61,9 +65,12 @@ async def ensure_complete(
         alias = manager.names(kind).alias
         async with sessions() as session:
             expected = await count_documents(session, kind)
-        found = await _index_count(client, alias)
+        found = await _index_count(client, manager, kind)
         if found == expected:
             continue
-        log.info("search alias %s holds %s documents, PostgreSQL %d: rebuilding", alias, found, expected)
+        if found is None:
+            log.debug("search alias %s is missing: building it from PostgreSQL", alias)
+        else:
+            log.info("search alias %s holds %d documents, PostgreSQL %d: rebuilding", alias, found, expected)
         rebuilt.append(await reindex(kind, client, sessions, prefix=prefix))
     return rebuilt

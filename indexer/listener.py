@@ -70,7 +70,9 @@ class OutboxListener:
     def _notified(self, *_: Any) -> None:
         self.wake.set()
 
-    def _terminated(self, *_: Any) -> None:
+    def _terminated(self, connection: Any, *_: Any) -> None:
+        if connection is not self._connection:
+            return  # closed on purpose (close() lets go of it first), e.g. at shutdown
         log.warning("LISTEN connection lost; polling until it is back")
         self.wake.set()
 

@@ -124,5 +124,5 @@ async def build_index(
         seconds=time.perf_counter() - started,
         removed_indexes=removed,
     )
-    log.info("reindexed %s: %d documents into %s in %.1fs", kind, indexed, new_index, summary.seconds)
+    log.debug("reindexed %s: %d documents into %s in %.1fs", kind, indexed, new_index, summary.seconds)
     return summary

@@ -21,8 +21,7 @@ def upgrade() -> None:
     """Apply every migration up to head."""
     with engines(Settings.from_env(), need_search=False) as settings:
         assert settings.database_url
-        asyncio.run(migrations.upgrade(settings.database_url))
-        click.echo(f"database at {migrations.head_revision(settings.database_url)}")
+        click.echo(asyncio.run(migrations.upgrade(settings.database_url)).describe())
 
 
 async def _check(settings: Settings) -> tuple[bool, str]:

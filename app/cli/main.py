@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 import click
 
 from app.cli.db import db
@@ -19,13 +17,9 @@ from app.cli.users import users
 def cli(log_level: str | None) -> None:
     """Levelith NAICS and profile search service."""
     from app.config import Settings
+    from app.logs import configure_logging
 
-    logging.basicConfig(
-        level=(log_level or Settings.from_env().log_level).upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # opensearch-py logs every request at INFO (the indexer makes several per batch).
-    logging.getLogger("opensearch").setLevel(max(logging.getLogger().level, logging.WARNING))
+    configure_logging(log_level or Settings.from_env().log_level)
 
 
 cli.add_command(serve)

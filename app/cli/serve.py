@@ -18,6 +18,7 @@ from prometheus_client import multiprocess
 from app.asgi import create_app
 from app.bootstrap import prepare
 from app.config import Settings
+from app.logs import configure_logging
 from app.runtime import engines
 from app.server import server_options
 from app.services.naics_typeahead import warm_typeahead
@@ -31,10 +32,7 @@ WORKER_HEALTHCHECK_SECONDS = 60
 def worker_app() -> Litestar:
     """One API process. The parent has started the engines and put their URLs in the environment."""
     settings = Settings.from_env()
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("opensearch").setLevel(max(logging.getLogger().level, logging.WARNING))
+    configure_logging(settings.log_level)
     # Each process keeps its own autocomplete index fresh; one of them (elected by a file lock)
     # consumes the outbox unless RUN_INDEXER=false, when `levelith indexer run` does it elsewhere.
     background = [warm_typeahead, *([elected_indexer(settings)] if settings.run_indexer else [])]
@@ -58,6 +56,7 @@ def use_multiprocess_metrics(directory: Path) -> None:
     shutil.rmtree(directory, ignore_errors=True)
     directory.mkdir(parents=True)
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
+log = logging.getLogger(__name__)
 
 
 @click.command()
@@ -88,14 +87,21 @@ def serve(host: str, port: int, workers: int) -> None:
             os.environ["PUBLIC_BASE_URL"] = settings.public_base_url
         if workers > 1:
             use_multiprocess_metrics(settings.data_dir / "prometheus")
-        click.echo(f"Levelith search on http://{host}:{port}  (OpenAPI: /schema, {workers} worker(s))")
+        log.info(
+            "Levelith search answers on http://%s:%d (OpenAPI: /schema, %d worker%s)",
+            host,
+            port,
+            workers,
+            "" if workers == 1 else "s",
+        )
         uvicorn.run(
             WORKER_FACTORY,
             factory=True,
             host=host,
             port=port,
             workers=workers,
-            log_level=settings.log_level.lower(),
+            # uvicorn logs through the logging `levelith` set up (app/logs.py), in every process.
+            log_config=None,
             access_log=False,
             # A worker must answer the parent's ping within this, or it is killed and replaced;
             # on a busy 2-core machine importing the app alone can take longer than the 5 s default.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -26,19 +28,34 @@ def head_revision(database_url: str) -> str | None:
     return ScriptDirectory.from_config(alembic_config(database_url)).get_current_head()
 
 
-def _upgrade(connection, database_url: str) -> None:  # type: ignore[no-untyped-def]
+@dataclass(frozen=True)
+class Upgrade:
+    """The schema revision before and after an upgrade (None: an empty database)."""
+
+    before: str | None
+    after: str | None
+
+    def describe(self) -> str:
+        if self.before == self.after:
+            return f"database schema at {self.after} (up to date)"
+        return f"database schema migrated from {self.before or 'empty'} to {self.after}"
+
+
+def _upgrade(connection, database_url: str) -> Upgrade:  # type: ignore[no-untyped-def]
     config = alembic_config(database_url)
     config.attributes["connection"] = connection
+    before = MigrationContext.configure(connection).get_current_revision()
     command.upgrade(config, "head")
+    return Upgrade(before, MigrationContext.configure(connection).get_current_revision())
 
 
-async def upgrade(database_url: str) -> None:
+async def upgrade(database_url: str) -> Upgrade:
     engine = create_async_engine(async_url(database_url), poolclass=NullPool)
     try:
         async with engine.begin() as connection:
             # One migrator at a time: the API and the indexer may both start with --migrate.
             await connection.execute(text("SELECT pg_advisory_xact_lock(7493)"))
-            await connection.run_sync(_upgrade, database_url)
+            return await connection.run_sync(_upgrade, database_url)
     finally:
         await engine.dispose()
 

@@ -17,7 +17,7 @@ class EmbeddedOpenSearch:
     def __init__(self, addr: str | None = None) -> None:
         # Japanese analysis is not needed and costs start-up time and memory.
         self._server = OsmemServer.start(japanese=False, addr=addr)
-        log.info("embedded search engine (osmem %s) at %s", self._server.version, self._server.url)
+        log.info("embedded search engine osmem %s running at %s", self._server.version, self._server.url)
 
     @property
     def url(self) -> str:

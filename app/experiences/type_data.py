@@ -21,7 +21,6 @@ DEFAULT_GPA_SCALE = 4.0
 Short = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
 Items = Annotated[list[Name], msgspec.Meta(max_length=50)]
-NonNegative = Annotated[float, msgspec.Meta(ge=0)]
 
 
 class TypeData(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, kw_only=True):
@@ -30,9 +29,13 @@ class TypeData(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, k
 
 
 class CertificateData(TypeData):
+    """A certificate; the experience's start_date is the issue date."""
+
     certification_number: Short | None = None
     certifying_body: Name | None = None
-    expiration_date: date | None = None
+    expiration_date: (
+        Annotated[date, msgspec.Meta(description="not before the issue date (start_date)")] | None
+    ) = None
     is_renewable: bool | None = None
 
     def check(self, start_date: date | None) -> None:
@@ -41,12 +44,25 @@ class CertificateData(TypeData):
 
 
 class DegreeData(TypeData):
+    """A degree: level, subjects and grade point average."""
+
     degree_level: Short | None = None
     major: Name | None = None
     minor: Name | None = None
-    gpa: NonNegative | None = None
+    gpa: (
+        Annotated[
+            float, msgspec.Meta(ge=0, description="grade point average, 0 to gpa_scale (4.0 when not given)")
+        ]
+        | None
+    ) = None
     # Not in the seed's example: grading systems other than 4.0 (e.g. 10 or 20) name their scale.
-    gpa_scale: Annotated[float, msgspec.Meta(gt=0, le=100)] | None = None
+    gpa_scale: (
+        Annotated[
+            float,
+            msgspec.Meta(gt=0, le=100, description="the highest GPA of the grading system; 4.0 if absent"),
+        ]
+        | None
+    ) = None
     honors: Items = msgspec.field(default_factory=list)
 
     def check(self, start_date: date | None) -> None:
@@ -57,43 +73,63 @@ class DegreeData(TypeData):
 
 
 class CourseData(TypeData):
+    """A course taken."""
+
     course_code: Short | None = None
-    credits: Annotated[float, msgspec.Meta(ge=0, le=1000)] | None = None
+    credits: Annotated[float, msgspec.Meta(ge=0, le=1000, description="credit hours (or units)")] | None = (
+        None
+    )
     grade: Annotated[str, msgspec.Meta(min_length=1, max_length=20)] | None = None
     instructor: Name | None = None
 
 
 class GigData(TypeData):
+    """Freelance or contract work."""
+
     contract_type: Short | None = None
-    hourly_rate: NonNegative | None = None
-    total_hours: NonNegative | None = None
+    hourly_rate: (
+        Annotated[float, msgspec.Meta(ge=0, description="pay per hour, in the worker's currency")] | None
+    ) = None
+    total_hours: Annotated[float, msgspec.Meta(ge=0, description="hours worked in all")] | None = None
 
 
 class PartTimeData(TypeData):
-    hours_per_week: Annotated[float, msgspec.Meta(ge=0, le=168)] | None = None
+    """A part-time job."""
+
+    hours_per_week: Annotated[float, msgspec.Meta(ge=0, le=168, description="hours per week")] | None = None
     employment_type: Short | None = None
     department: Name | None = None
 
 
 class FullTimeData(TypeData):
+    """A full-time job."""
+
     job_title: Name | None = None
     department: Name | None = None
-    team_size: Annotated[int, msgspec.Meta(ge=0)] | None = None
+    team_size: Annotated[int, msgspec.Meta(ge=0, description="people in the team (headcount)")] | None = None
     responsibilities: Items = msgspec.field(default_factory=list)
 
 
 class SoftSkillData(TypeData):
+    """A soft skill, with the situations it was used in."""
+
     skill_level: Short | None = None
     contexts: Items = msgspec.field(default_factory=list)
 
 
 class HardSkillData(TypeData):
+    """A technical skill and its tools."""
+
     proficiency_level: Short | None = None
-    years_experience: Annotated[float, msgspec.Meta(ge=0, le=100)] | None = None
+    years_experience: Annotated[float, msgspec.Meta(ge=0, le=100, description="years of practice")] | None = (
+        None
+    )
     tools: Items = msgspec.field(default_factory=list)
 
 
 class NativeSkillData(TypeData):
+    """A skill from birth or upbringing, e.g. a language (skill_type "language")."""
+
     skill_type: Short | None = None
     language: Short | None = None
     proficiency: Short | None = None

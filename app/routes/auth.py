@@ -10,7 +10,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPT
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.login_limiter import LoginLimiter
-from app.error_responses import errors
+from app.error_responses import ErrorExample, errors
 from app.mail.sender import deliver_quietly
 from app.models import User
 from app.rate_limits import RATE_LIMITED_ACCOUNT
@@ -55,7 +55,9 @@ class AuthController(Controller):
         summary="Exchange a username (or e-mail) and password for a bearer token",
         description="Wrong credentials and inactive accounts get the same 401. After 5 failures in "
         "15 minutes for one account (by username or e-mail, from any client), 429 with Retry-After.",
-        responses=errors(401, 429),
+        responses=errors(
+            401, 429, e429=ErrorExample("too many failed logins, retry in 840 s", error="too_many_attempts")
+        ),
     )
     async def login(self, data: LoginRequest, accounts: AccountService, request: Request) -> TokenResponse:
         limiter = LoginLimiter(request.app.stores.get(LOGIN_STORE))

@@ -6,11 +6,17 @@ from litestar import Controller, delete, get, patch, post
 from litestar.di import Provide
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from app.error_responses import errors
+from app.error_responses import ErrorExample, errors
 from app.models import User
 from app.routes.users import provide_experience_service
 from app.schemas.experiences import ExperienceCreate, ExperienceResponse, ExperienceUpdate
 from app.services.experiences import ExperienceService
+
+# The rule a client most often meets that the schema alone cannot say: a GPA above its scale.
+_GPA_REFUSED = ErrorExample(
+    "type_specific_data.gpa: must be between 0 and 4 (give gpa_scale for another grading scale)",
+    "type_specific_data.gpa",
+)
 
 
 class ExperiencesController(Controller):
@@ -18,7 +24,13 @@ class ExperiencesController(Controller):
     tags = ["experiences"]
     dependencies = {"experience_service": Provide(provide_experience_service)}
 
-    @post("/", status_code=HTTP_201_CREATED, summary="Record an experience of the signed-in user")
+    @post(
+        "/",
+        status_code=HTTP_201_CREATED,
+        summary="Record an experience of the signed-in user",
+        description="`experience_type` decides the category and the schema of `type_specific_data`.",
+        responses=errors(422, e422=_GPA_REFUSED),
+    )
     async def create(
         self, data: ExperienceCreate, current_user: User, experience_service: ExperienceService
     ) -> ExperienceResponse:

@@ -18,7 +18,11 @@ Tags = Annotated[list[Tag], msgspec.Meta(max_length=30, description="at most 30 
 NaicsCodeInput = Annotated[
     str, msgspec.Meta(max_length=10, description="an active NAICS code; omitted or null: not classified")
 ]
-TYPE_SPECIFIC_DESCRIPTION = "fields of the experience_type's schema (see README); unknown fields are refused"
+TYPE_SPECIFIC_DESCRIPTION = (
+    "the fields of the experience type's schema (CertificateData, DegreeData, CourseData, GigData, "
+    "PartTimeData, FullTimeData, SoftSkillData, HardSkillData, NativeSkillData); all optional, "
+    "unknown fields refused"
+)
 
 
 class ExperienceCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -56,7 +60,9 @@ class ExperienceUpdate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True)
     is_current: bool | msgspec.UnsetType = msgspec.UNSET
     organization: Place | msgspec.UnsetType | None = msgspec.UNSET
     location: Place | msgspec.UnsetType | None = msgspec.UNSET
-    type_specific_data: dict[str, Any] | msgspec.UnsetType = msgspec.UNSET
+    type_specific_data: (
+        Annotated[dict[str, Any], msgspec.Meta(description=TYPE_SPECIFIC_DESCRIPTION)] | msgspec.UnsetType
+    ) = msgspec.UNSET
     tags: Tags | msgspec.UnsetType = msgspec.UNSET
     experience_metadata: dict[str, Any] | msgspec.UnsetType = msgspec.UNSET
 
@@ -85,7 +91,7 @@ class ExperienceResponse(msgspec.Struct):
     is_current: bool
     naics_code: str
     naics: NaicsLabel
-    type_specific_data: dict[str, Any]
+    type_specific_data: Annotated[dict[str, Any], msgspec.Meta(description=TYPE_SPECIFIC_DESCRIPTION)]
     tags: list[str]
     experience_metadata: dict[str, Any]
     created_at: datetime

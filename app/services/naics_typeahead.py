@@ -136,7 +136,7 @@ class Typeahead:
         seconds = time.perf_counter() - started
         TYPEAHEAD_REBUILDS.inc()
         TYPEAHEAD_REBUILD_SECONDS.observe(seconds)
-        log.info("autocomplete index: %d codes in %.2fs", index.size, seconds)
+        log.debug("autocomplete index: %d codes in %.2fs", index.size, seconds)
 
     async def close(self) -> None:
         if self._refresh is not None and not self._refresh.done():

@@ -7,6 +7,7 @@ No browser is ever downloaded: Playwright launches /usr/bin/chromium (`apt-get i
 from __future__ import annotations
 
 import dataclasses
+import urllib.request
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -166,7 +167,17 @@ PEOPLE_EXPERIENCES = [
         None,
         ["events"],
     ),
-    # Seven more, so the twelve experiences fill more than one page of ten.
+    # A date in year 1 (a placeholder people do type): the cards must keep its year.
+    SeedExperience(
+        "bruno",
+        "course",
+        "Latin for beginners",
+        "Scriptorium",
+        "611310",
+        datetime(1, 1, 1),
+        datetime(1, 6, 1),
+    ),
+    # Seven more, so the experiences fill more than one page of ten.
     *(
         SeedExperience(
             "carla",
@@ -245,7 +256,15 @@ async def search_ready(settings: Settings, catalogue: None, people: list[SeedExp
 @pytest.fixture
 def live_server(settings: Settings, search_ready: None) -> Iterator[str]:
     with serve(settings) as url:
+        warm_autocomplete(url)
         yield url
+
+
+def warm_autocomplete(url: str) -> None:
+    """Build the in-memory autocomplete index before the first keystroke, as `levelith serve`
+    does at start-up: on a loaded machine building it can take longer than a page waits."""
+    with urllib.request.urlopen(f"{url}/api/v1/naics/autocomplete?q=a", timeout=120) as response:
+        assert response.status == 200
 
 
 @pytest.fixture
@@ -255,6 +274,7 @@ def live_server_without_search(settings: Settings, search_ready: None) -> Iterat
     dead_url = f"http://127.0.0.1:{closed.getsockname()[1]}"
     closed.close()
     with serve(dataclasses.replace(settings, opensearch_url=dead_url, opensearch_timeout=0.5)) as url:
+        warm_autocomplete(url)
         yield url
 
 

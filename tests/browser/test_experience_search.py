@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import json
 from typing import Any
 
+from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import expect
 
 from tests.browser.conftest import PEOPLE_EXPERIENCES, Console, SeedExperience, screenshot
@@ -58,3 +62,72 @@ async def test_cards_facets_and_paging_for_experiences_people_created(
     await expect(categories).to_have_count(3)
     assert "category=education" in page.url
     assert console.errors == []
+
+
+async def test_dates_keep_their_year_even_in_year_one(
+    live_server: str, people: list[SeedExperience], page: Any, console: Console
+) -> None:
+    await page.goto(live_server + "/experiences?q=latin")
+    card = page.locator(CARDS).filter(has_text="Latin for beginners")
+    await expect(card).to_contain_text(f"Jan 0001 {DASH} Jun 0001")
+    await screenshot(page, "experiences-year-one")
+    assert console.errors == []
+
+
+async def test_loading_then_results_and_an_empty_search_says_what_to_try(
+    live_server: str, people: list[SeedExperience], page: Any, console: Console
+) -> None:
+    release = asyncio.Event()
+
+    async def slow(route: Any) -> None:
+        await release.wait()
+        with contextlib.suppress(PlaywrightError):
+            await route.continue_()
+
+    await page.route("**/api/v1/experiences/search?*", slow)
+    await page.goto(live_server + "/experiences")
+    state = page.locator("#experience-state")
+    await expect(state).to_have_attribute("data-state", "loading")
+    await expect(page.locator("#experience-status")).to_have_text("Loading experiences…")
+    await expect(page.locator("#pager")).to_be_hidden()
+    await screenshot(page, "experiences-loading")
+    release.set()
+    await expect(state).to_have_attribute("data-state", "results")
+    await expect(page.locator("#pager")).to_be_visible()
+    await page.unroute("**/api/v1/experiences/search?*")
+
+    await page.get_by_label("Skills, roles, organisations, tags").fill("zyxwvut")
+    await page.keyboard.press("Enter")
+    await expect(state).to_have_attribute("data-state", "empty")
+    await expect(page.locator("#experience-status")).to_have_text('No experience matches "zyxwvut".')
+    await expect(page.locator("#experience-hint")).to_contain_text("Try fewer or shorter words")
+    await expect(page.locator(CARDS)).to_have_count(0)
+    await screenshot(page, "experiences-empty")
+    await page.get_by_role("button", name="Clear search and filters").click()
+    await expect(page.locator(CARDS)).to_have_count(10)
+    await expect(page.get_by_label("Skills, roles, organisations, tags")).to_have_value("")
+    assert console.errors == []
+
+
+async def test_a_failed_search_offers_a_retry_that_works(
+    live_server: str, people: list[SeedExperience], page: Any, console: Console
+) -> None:
+    async def unavailable(route: Any) -> None:
+        body = {"status_code": 503, "detail": "database is temporarily unavailable, retry shortly"}
+        await route.fulfill(status=503, content_type="application/json", body=json.dumps(body))
+
+    await page.route("**/api/v1/experiences/search?*", unavailable)
+    await page.goto(live_server + "/experiences")
+    state = page.locator("#experience-state")
+    await expect(state).to_have_attribute("data-state", "error")
+    await expect(page.locator("#experience-status")).to_contain_text("Search failed: database is temporarily")
+    await expect(page.locator("#pager")).to_be_hidden()
+    await screenshot(page, "experiences-error")
+
+    await page.unroute("**/api/v1/experiences/search?*")
+    await page.get_by_role("button", name="Try again").click()
+    await expect(state).to_have_attribute("data-state", "results")
+    await expect(page.locator(CARDS)).to_have_count(10)
+    await expect(page.get_by_role("button", name="Try again")).to_be_hidden()
+    # The browser reports the 503 itself; the page adds nothing of its own.
+    assert [e for e in console.errors if "503" not in e] == []

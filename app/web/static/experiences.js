@@ -2,7 +2,7 @@
 // The state lives in the address bar so a search can be bookmarked and shared.
 import { ApiError, LatestOnly, debounce, experiences, isAbort } from "./api.js";
 import { renderFacet, showDegraded } from "./facets.js";
-import { el, humanise } from "./text.js";
+import { el, humanise, monthYear } from "./text.js";
 
 const PAGE_SIZE = 10;
 const FACETS = ["category", "experience_type", "sector"];
@@ -15,6 +15,11 @@ const range = $("page-range");
 const prev = $("prev-page");
 const next = $("next-page");
 const banner = $("degraded");
+const stateBox = $("experience-state");
+const hint = $("experience-hint");
+const clearButton = $("clear-search");
+const retryButton = $("retry");
+const pager = $("pager");
 
 const state = readState();
 const requests = new LatestOnly();
@@ -39,17 +44,9 @@ function writeState() {
   history.replaceState(null, "", text ? `?${text}` : location.pathname);
 }
 
-const monthYear = new Intl.DateTimeFormat("en", { month: "short", year: "numeric", timeZone: "UTC" });
-
-function formatDate(value) {
-  if (!value) return "";
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? "" : monthYear.format(date);
-}
-
 function dates(item) {
-  const start = formatDate(item.start_date);
-  const end = item.is_current ? "present" : formatDate(item.end_date);
+  const start = monthYear(item.start_date);
+  const end = item.is_current ? "present" : monthYear(item.end_date);
   if (start && end) return `${start} – ${end}`;
   return start || (end ? `until ${end}` : "");
 }
@@ -84,6 +81,35 @@ function renderPaging(shown) {
   range.textContent = shown ? `${first}–${last} of ${total}` : `0 of ${total}`;
   prev.disabled = state.offset === 0;
   next.disabled = last >= total;
+  pager.hidden = total === 0;
+}
+
+function narrowed() {
+  return Boolean(state.q || FACETS.some((facet) => state[facet]));
+}
+
+// loading | results | empty | error: what the box above the cards says, and which button it offers.
+function showState(name, text, hintText = "") {
+  stateBox.dataset.state = name;
+  status.textContent = text;
+  hint.textContent = hintText;
+  hint.hidden = !hintText;
+  clearButton.hidden = !(name === "empty" && narrowed());
+  retryButton.hidden = name !== "error";
+  results.setAttribute("aria-busy", name === "loading" ? "true" : "false");
+}
+
+function showEmpty() {
+  if (narrowed()) {
+    const what = state.q ? `"${state.q}"` : "these filters";
+    showState(
+      "empty",
+      `No experience matches ${what}.`,
+      "Try fewer or shorter words (a word may be the start of a longer one), or clear the filters.",
+    );
+  } else {
+    showState("empty", "No experiences yet.", "They appear here as soon as people add them.");
+  }
 }
 
 let facetsShown = false;
@@ -92,6 +118,7 @@ async function search() {
   writeState();
   const request = requests.start();
   document.body.dataset.loading = "true";
+  showState("loading", "Loading experiences…");
   try {
     const answer = await experiences.search(
       {
@@ -117,15 +144,15 @@ async function search() {
         showValue: facet === "sector",
       });
     }
-    status.textContent = answer.items.length
-      ? `${total}${answer.total_relation === "gte" ? "+" : ""} experience${total === 1 ? "" : "s"} found.`
-      : "No experience matches this search.";
+    const found = `${total}${answer.total_relation === "gte" ? "+" : ""}`;
+    if (answer.items.length) showState("results", `${found} experience${total === 1 ? "" : "s"} found.`);
+    else showEmpty();
     renderPaging(answer.items.length);
   } catch (error) {
     if (isAbort(error) || !request.isCurrent()) return;
     results.replaceChildren();
-    status.textContent =
-      error instanceof ApiError ? `Search failed: ${error.message}` : "Search failed: the service is unreachable.";
+    const reason = error instanceof ApiError ? error.message : "the service is unreachable";
+    showState("error", `Search failed: ${reason}.`, "Nothing is lost; try again in a moment.");
     total = 0;
     renderPaging(0);
   } finally {
@@ -151,6 +178,13 @@ $("experience-form").addEventListener("submit", (event) => {
   event.preventDefault();
   queueSearch.cancel();
   state.q = input.value.trim();
+  state.offset = 0;
+  search();
+});
+retryButton.addEventListener("click", () => search());
+clearButton.addEventListener("click", () => {
+  input.value = "";
+  for (const name of ["q", ...FACETS]) state[name] = "";
   state.offset = 0;
   search();
 });

@@ -81,3 +81,45 @@ export function humanise(value) {
   const text = String(value ?? "").replace(/_/g, " ");
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+// What a match tier means, in words a person uses (the API's match_type names are internal).
+const MATCH_WORDS = {
+  exact_code: "is this code",
+  code_prefix: "code starts with this",
+  exact_title: "is the title",
+  title_prefix: "title starts with this",
+  exact_alias: "matches a common name",
+  exact_keyword: "matches a Census index term",
+  title_contains: "words in the title",
+  alias_contains: "words in a common name",
+  keyword_contains: "words in a Census index term",
+  description_contains: "words in the description",
+  fuzzy: "similar spelling",
+  some_words: "some of your words",
+  former_code: "former code",
+  sic_code: "SIC code",
+};
+
+const SCHEMES = { naics2017: "NAICS 2017", sic: "SIC" };
+
+// "formerly 511210 in NAICS 2017" for hits found through an older code; null for other hits.
+export function sourceCodeText(source) {
+  if (!source || typeof source !== "object" || !source.code) return null;
+  if (source.scheme === "sic") return `SIC ${source.code} maps here`;
+  return `formerly ${source.code} in ${SCHEMES[source.scheme] || source.scheme || "an older edition"}`;
+}
+
+export function matchText(item) {
+  return sourceCodeText(item.source_code) || MATCH_WORDS[item.match_type] || "";
+}
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+// "2019-03-01" -> "Mar 2019", read from the text itself: no time zone can move it, and a year such
+// as 0001 stays a year ("Jan 0001"), where Date and Intl would drop or shift it.
+export function monthYear(value) {
+  const match = /^(-?\d{4,})-(\d{2})/.exec(String(value ?? ""));
+  if (!match) return "";
+  const month = MONTHS[Number(match[2]) - 1];
+  return month ? `${month} ${match[1]}` : "";
+}
