@@ -15,7 +15,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from app.auth.tokens import issue_token
+from app.auth.tokens import account_token
 from app.config import Settings
 from app.db.engine import session_factory
 from app.models import SearchInsightDay, UserRole
@@ -121,7 +121,7 @@ async def admin_headers(db_session: AsyncSession, settings: Settings) -> dict[st
     admin = await add_user(db_session)
     db_session.add(UserRole(user_id=admin.id, role="admin"))
     await db_session.commit()
-    return {"Authorization": f"Bearer {issue_token(admin.id, settings)}"}
+    return {"Authorization": f"Bearer {account_token(admin, settings)}"}
 
 
 async def test_requests_become_insights_for_admins(
@@ -144,7 +144,7 @@ async def test_requests_become_insights_for_admins(
 
     assert (await client.get("/api/v1/admin/search/insights")).status_code == 401
     member = await add_user(db_session)
-    member_headers = {"Authorization": f"Bearer {issue_token(member.id, settings)}"}
+    member_headers = {"Authorization": f"Bearer {account_token(member, settings)}"}
     assert (await client.get("/api/v1/admin/search/insights", headers=member_headers)).status_code == 403
 
     headers = await admin_headers(db_session, settings)

@@ -9,7 +9,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.asgi import create_app
-from app.auth.tokens import issue_token
+from app.auth.tokens import account_token
 from app.config import Settings
 from app.models import NaicsCode, UserRole
 from tests.sync.conftest import add_user, eventually
@@ -30,7 +30,7 @@ async def test_detail_and_answers_follow_the_catalogue(settings: Settings, db_se
         admin = await add_user(db_session)
         db_session.add(UserRole(user_id=admin.id, role="admin"))
         await db_session.commit()
-        headers = {"Authorization": f"Bearer {issue_token(admin.id, fresh)}"}
+        headers = {"Authorization": f"Bearer {account_token(admin, fresh)}"}
         patched = await client.patch("/api/v1/naics/621210", json={"tags": ["teeth"]}, headers=headers)
         assert patched.status_code == 200
         assert (await client.get("/api/v1/naics/621210")).json()["tags"] == ["teeth"]
