@@ -21,8 +21,8 @@ Why:
 not storable) but keeps "32" as "32". ``resolve_sector_alias`` maps the
 aliases 32/33/45/49 to their canonical sector; API callers and importers use
 ``canonical_code`` (normalise + resolve) so "32" finds Manufacturing.
-``sector_display`` turns the canonical code back into the published range
-for people.
+``display_code`` turns a code back into what people know: the published
+range for a sector ("31" -> "31-33").
 
 The hierarchy helpers (``parent_of``, ``ancestors``, ``is_parent_of``...)
 accept any spelling and compare canonical codes, so "33" and "31" are the
@@ -63,6 +63,13 @@ LEVEL_NAMES: Final[dict[int, str]] = {
     4: "industry_group",
     6: "national_industry",
 }
+
+
+def level_label(level: int) -> str:
+    """The level's name for people (facet labels): 4 -> "Industry Group"."""
+    name = LEVEL_NAMES.get(level)
+    return name.replace("_", " ").title() if name else f"Level {level}"
+
 
 _DIGITS = re.compile(r"[0-9]+")
 _RANGE = re.compile(r"[0-9]{2}-[0-9]{2}")
@@ -164,9 +171,10 @@ def sector_of(code: str) -> str:
     return SECTOR_ALIASES.get(code[:2], code[:2])
 
 
-def sector_display(code: str) -> str:
-    """The sector as published: "31" -> "31-33"; other sectors unchanged."""
-    return SECTOR_RANGES.get(canonical_sector(code), canonical_sector(code))
+def display_code(code: str) -> str:
+    """How people know a code: a sector as its published range ("31" or "33" -> "31-33");
+    every other code unchanged."""
+    return SECTOR_RANGES.get(SECTOR_ALIASES.get(code, code), code)
 
 
 def level_of(code: str) -> int:

@@ -15,7 +15,7 @@ from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import User
-from app.naics.codes import LEVEL_NAMES, VALID_LEVELS
+from app.naics.codes import LEVEL_NAMES, VALID_LEVELS, display_code
 from app.schemas.naics import (
     CategoryCodes,
     CategoryItem,
@@ -32,7 +32,6 @@ from app.schemas.naics import (
     SuggestionsResponse,
     ValidateRequest,
     ValidateResponse,
-    display_code,
 )
 from app.services.naics_catalogue import MAX_PAGE, NaicsCatalogue
 

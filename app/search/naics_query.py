@@ -27,6 +27,7 @@ from typing import Any
 
 import msgspec
 
+from app.naics.codes import level_label
 from app.search.facets import (
     FacetBucket,
     FacetSpec,
@@ -61,17 +62,10 @@ from app.search.wording import fold_list, fold_text
 MAX_LIMIT = 100
 # OpenSearch refuses from + size beyond index.max_result_window (10 000 by default).
 MAX_WINDOW = 10_000
-LEVEL_LABELS: dict[int, str] = {
-    2: "Sector",
-    3: "Subsector",
-    4: "Industry Group",
-    5: "NAICS Industry",
-    6: "National Industry",
-}
 
 
 def _level_label(value: FacetValue) -> str:
-    return LEVEL_LABELS.get(int(value), f"Level {value}")
+    return level_label(int(value))
 
 
 NAICS_FACETS: tuple[FacetSpec, ...] = (

@@ -33,6 +33,7 @@ from app.services.verification_mail import (
     verification_message,
     verification_token,
 )
+from app.services.visibility import visible_account
 from app.validation import ConflictError, FieldError
 
 log = logging.getLogger(__name__)
@@ -180,10 +181,7 @@ class AccountService:
 
     async def public_user(self, username: str, viewer: User | None = None) -> User:
         """An active user by name; inactive accounts exist only for administrators."""
-        user = await self.users.by_username(username)
-        if user is None or not (user.is_active or (viewer is not None and viewer.is_admin)):
-            raise NotFoundError
-        return user
+        return visible_account(await self.users.by_username(username), viewer)
 
     async def set_admin(self, username: str, granted: bool) -> User:
         user = await self.users.by_username(username)

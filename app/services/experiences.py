@@ -28,6 +28,7 @@ from app.schemas.experiences import (
 )
 from app.schemas.timestamps import utc
 from app.services.errors import ForbiddenError, NotFoundError, QuotaExceededError
+from app.services.visibility import may_see_account, visible_account
 from app.validation import FieldError, check_url
 
 MAX_METADATA_BYTES = 10_000
@@ -60,13 +61,6 @@ def check_metadata(metadata: dict[str, Any]) -> dict[str, Any]:
     if len(msgspec.json.encode(metadata)) > MAX_METADATA_BYTES:
         raise FieldError("experience_metadata", f"must encode to at most {MAX_METADATA_BYTES} bytes of JSON")
     return metadata
-
-
-def may_see(experience: Experience, viewer: User | None) -> bool:
-    """Experiences are public while their owner's account is active."""
-    if experience.user.is_active:
-        return True
-    return viewer is not None and (viewer.id == experience.user_id or viewer.is_admin)
 
 
 def may_change(experience: Experience, viewer: User) -> bool:
@@ -155,7 +149,7 @@ class ExperienceService:
 
     async def visible(self, experience_id: str, viewer: User | None) -> Experience:
         experience = await self.experiences.by_id(experience_id)
-        if experience is None or not may_see(experience, viewer):
+        if experience is None or not may_see_account(experience.user, viewer):
             raise NotFoundError
         return experience
 
@@ -214,11 +208,7 @@ class ExperienceService:
         limit: int,
         offset: int,
     ) -> ExperiencePage:
-        owner = await self.users.by_username(username)
-        if owner is None or not (
-            owner.is_active or (viewer is not None and (viewer.id == owner.id or viewer.is_admin))
-        ):
-            raise NotFoundError
+        owner = visible_account(await self.users.by_username(username), viewer)
         items, total = await self.experiences.page_of_user(
             owner.id, category=category, experience_type=experience_type, limit=limit, offset=offset
         )

@@ -17,8 +17,8 @@ from opensearchpy import AsyncOpenSearch
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.naics.categories import Category
+from app.naics.codes import display_code
 from app.repositories.naics_search_pg import NaicsFilterValues, PgNaicsResult, search_naics
-from app.schemas.naics import display_code
 from app.search.definitions import alias_name
 from app.search.explain import Explain, WithinTierSignal, explain_hit, order_within_tiers
 from app.search.facets import FacetBucket, FacetSpec

@@ -12,6 +12,7 @@ from app.naics.codes import (
     canonical_code,
     canonical_sector,
     denormalized,
+    display_code,
     hierarchy,
     is_ancestor_of,
     is_child_of,
@@ -21,7 +22,6 @@ from app.naics.codes import (
     normalize_code,
     parent_of,
     resolve_sector_alias,
-    sector_display,
     sector_of,
 )
 
@@ -158,11 +158,11 @@ def test_sector_of_and_display() -> None:
     assert sector_of("454110") == "44"
     assert sector_of("493110") == "48"
     assert sector_of("541511") == "54"
-    assert sector_display("31") == "31-33"
-    assert sector_display("33") == "31-33"
-    assert sector_display("44") == "44-45"
-    assert sector_display("48") == "48-49"
-    assert sector_display("54") == "54"
+    assert display_code("31") == "31-33"
+    assert display_code("33") == "31-33"
+    assert display_code("44") == "44-45"
+    assert display_code("48") == "48-49"
+    assert display_code("54") == "54"
 
 
 def test_there_are_twenty_canonical_sectors() -> None:
