@@ -27,6 +27,7 @@ from typing import Any
 
 import msgspec
 
+from app.limits import MAX_AUTOCOMPLETE_LIMIT, check_page
 from app.naics.codes import level_label
 from app.search.facets import (
     FacetBucket,
@@ -58,10 +59,6 @@ from app.search.tiers import (
     tier_for_engine_score,
 )
 from app.search.wording import fold_list, fold_text
-
-MAX_LIMIT = 100
-# OpenSearch refuses from + size beyond index.max_result_window (10 000 by default).
-MAX_WINDOW = 10_000
 
 
 def _level_label(value: FacetValue) -> str:
@@ -309,13 +306,6 @@ def _relevance(prepared: PreparedQuery, *, broad: bool) -> list[dict[str, Any]]:
     ]
 
 
-def _check_page(limit: int, offset: int) -> None:
-    if not 1 <= limit <= MAX_LIMIT:
-        raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
-    if offset < 0 or offset + limit > MAX_WINDOW:
-        raise ValueError(f"offset must be >= 0 and offset + limit <= {MAX_WINDOW}")
-
-
 def build_naics_search(
     query: str | None,
     filters: FilterInput | None = None,
@@ -331,7 +321,7 @@ def build_naics_search(
     a list of values (ORed). Raises ValueError for unknown facets or bad paging.
     A query that normalises to nothing matches nothing (and shows empty facets).
     """
-    _check_page(limit, offset)
+    check_page(limit, offset)
     clauses = filter_clauses(NAICS_FACETS, normalise_filters(NAICS_FACETS, filters))
     prepared = prepare_query(query)
     tiers = tier_queries(prepared, broad=broad)
@@ -422,14 +412,13 @@ def parse_naics_response(response: Mapping[str, Any]) -> NaicsSearchResult:
 BROWSE = Tier("browse", 0)
 # The fields an API item shows; autocomplete fetches only these.
 ITEM_FIELDS: tuple[str, ...] = ("code", "title", "level", "sector", "sector_title", "category")
-MAX_AUTOCOMPLETE_LIMIT = 20
 
 
 def build_naics_browse(
     filters: FilterInput | None = None, *, limit: int = 20, offset: int = 0, active_only: bool = True
 ) -> dict[str, Any]:
     """Every (active) code passing the filters, in code order, with the same facets as a search."""
-    _check_page(limit, offset)
+    check_page(limit, offset)
     clauses = filter_clauses(NAICS_FACETS, normalise_filters(NAICS_FACETS, filters))
     base_filters: list[dict[str, Any]] = [{"term": {"is_active": True}}] if active_only else []
     return faceted_page(
@@ -462,8 +451,7 @@ def build_naics_autocomplete(query: str | None, *, limit: int = 8, broad: bool =
 
     broad=False: without BROAD_TIERS, the cheap first try (see services.naics_search).
     """
-    if not 1 <= limit <= MAX_AUTOCOMPLETE_LIMIT:
-        raise ValueError(f"limit must be between 1 and {MAX_AUTOCOMPLETE_LIMIT}")
+    check_page(limit, 0, MAX_AUTOCOMPLETE_LIMIT)
     body = build_naics_search(query, None, limit=limit, offset=0, broad=broad)
     del body["aggs"]
     body["_source"] = {"includes": list(ITEM_FIELDS)}

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.config import Settings
 from app.experiences.type_data import validated_type_data
 from app.experiences.types import CATEGORY_OF_TYPE, UNCLASSIFIED_NAICS_CODE, ExperienceType
+from app.limits import check_page
 from app.models import Experience, User
 from app.models.experience import EXPERIENCE_CLASSES
 from app.naics.codes import InvalidNaicsCode, canonical_code
@@ -32,7 +33,6 @@ from app.services.visibility import may_see_account, visible_account
 from app.validation import FieldError, check_url
 
 MAX_METADATA_BYTES = 10_000
-MAX_PAGE_SIZE = 100
 
 
 def _as_datetime(value: date | None) -> datetime | None:
@@ -208,6 +208,7 @@ class ExperienceService:
         limit: int,
         offset: int,
     ) -> ExperiencePage:
+        check_page(limit, offset)
         owner = visible_account(await self.users.by_username(username), viewer)
         items, total = await self.experiences.page_of_user(
             owner.id, category=category, experience_type=experience_type, limit=limit, offset=offset
