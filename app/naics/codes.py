@@ -24,7 +24,7 @@ aliases 32/33/45/49 to their canonical sector; API callers and importers use
 ``display_code`` turns a code back into what people know: the published
 range for a sector ("31" -> "31-33").
 
-The hierarchy helpers (``parent_of``, ``ancestors``, ``is_parent_of``...)
+The hierarchy helpers (``parent_of``, ``ancestors``, ``hierarchy``)
 accept any spelling and compare canonical codes, so "33" and "31" are the
 same sector there.
 """
@@ -177,11 +177,6 @@ def display_code(code: str) -> str:
     return SECTOR_RANGES.get(SECTOR_ALIASES.get(code, code), code)
 
 
-def level_of(code: str) -> int:
-    """The hierarchy level, which is the digit count: 2, 3, 4 or 6."""
-    return len(normalize_code(code))
-
-
 def parent_of(code: str) -> str | None:
     """The direct parent: 6 -> 4 digits, 4 -> 3, 3 -> canonical sector, 2 -> None."""
     code = canonical_code(code)
@@ -211,21 +206,6 @@ def hierarchy(code: str) -> list[str]:
     return [*ancestors(code), canonical_code(code)]
 
 
-def is_parent_of(parent: str, child: str) -> bool:
-    """True when ``parent`` is the direct parent of ``child``."""
-    return parent_of(child) == canonical_code(parent)
-
-
-def is_child_of(child: str, parent: str) -> bool:
-    """True when ``child`` is a direct child of ``parent``."""
-    return is_parent_of(parent, child)
-
-
-def is_ancestor_of(ancestor: str, descendant: str) -> bool:
-    """True when ``ancestor`` is above ``descendant`` at any distance (not itself)."""
-    return canonical_code(ancestor) in ancestors(descendant)
-
-
 def denormalized(code: str) -> Hierarchy:
     """The denormalised hierarchy columns for ``code`` (canonicalised first)."""
     code = canonical_code(code)
@@ -239,12 +219,3 @@ def denormalized(code: str) -> Hierarchy:
         industry_group=code[:4] if level >= 4 else None,
         industry_detail=code if level == 6 else None,
     )
-
-
-def is_valid_code(raw: str) -> bool:
-    """True when ``raw`` normalises to a code (syntax only, not existence)."""
-    try:
-        normalize_code(raw)
-    except InvalidNaicsCode:
-        return False
-    return True
