@@ -17,7 +17,7 @@ Why:
 - every 3-digit code resolves to its real sector: ``parent_of("336") == "31"``
   and ``sector_of("336111") == "31"``, never to a "33" row that does not exist.
 
-``normalize_code`` only fixes syntax: it turns "31-33" into "31" (a range is
+``normalise_code`` only fixes syntax: it turns "31-33" into "31" (a range is
 not storable) but keeps "32" as "32". ``resolve_sector_alias`` maps the
 aliases 32/33/45/49 to their canonical sector; API callers and importers use
 ``canonical_code`` (normalise + resolve) so "32" finds Manufacturing.
@@ -106,7 +106,7 @@ class Hierarchy:
     industry_detail: str | None
 
 
-def normalize_code(raw: str) -> str:
+def normalise_code(raw: str) -> str:
     """Return ``raw`` as a digits-only code of a valid length.
 
     Surrounding whitespace is ignored; a published sector range becomes its
@@ -145,7 +145,7 @@ def normalize_code(raw: str) -> str:
 
 def canonical_sector(code: str) -> str:
     """The canonical sector of a 2-digit code or sector range ("32" -> "31")."""
-    code = normalize_code(code)
+    code = normalise_code(code)
     if len(code) != 2:
         raise InvalidNaicsCode(code, "bad_length", f"code '{code}' is not a 2-digit sector")
     return SECTOR_ALIASES.get(code, code)
@@ -156,18 +156,18 @@ def resolve_sector_alias(code: str) -> str:
 
     Any other valid code is returned normalised and otherwise unchanged.
     """
-    code = normalize_code(code)
+    code = normalise_code(code)
     return SECTOR_ALIASES.get(code, code)
 
 
 def canonical_code(raw: str) -> str:
     """Normalise ``raw`` and resolve sector aliases: the form stored and looked up."""
-    return resolve_sector_alias(normalize_code(raw))
+    return resolve_sector_alias(normalise_code(raw))
 
 
 def sector_of(code: str) -> str:
     """The canonical sector a code belongs to ("336111" -> "31")."""
-    code = normalize_code(code)
+    code = normalise_code(code)
     return SECTOR_ALIASES.get(code[:2], code[:2])
 
 
@@ -206,7 +206,7 @@ def hierarchy(code: str) -> list[str]:
     return [*ancestors(code), canonical_code(code)]
 
 
-def denormalized(code: str) -> Hierarchy:
+def denormalised(code: str) -> Hierarchy:
     """The denormalised hierarchy columns for ``code`` (canonicalised first)."""
     code = canonical_code(code)
     level = len(code)

@@ -102,7 +102,7 @@ def normalise_unicode(text: str) -> str:
     return " ".join("".join(out).split())
 
 
-def tokenize(text: str | None) -> list[str]:
+def tokenise(text: str | None) -> list[str]:
     """Words of the normalised text, in order (duplicates kept)."""
     return normalise_text(text).split()
 
@@ -257,4 +257,4 @@ def prepare_query(query: str | None) -> PreparedQuery:
 
 
 def _words(raw: str) -> tuple[str, ...]:
-    return tuple(w[:MAX_WORD_CHARS] for w in tokenize(raw)[:MAX_QUERY_WORDS])
+    return tuple(w[:MAX_WORD_CHARS] for w in tokenise(raw)[:MAX_QUERY_WORDS])

@@ -23,7 +23,7 @@ from app.naics.codes import (
     canonical_code,
     canonical_sector,
     hierarchy,
-    normalize_code,
+    normalise_code,
     parent_of,
 )
 from app.repositories.naics import CodeFilter, NaicsRepository
@@ -191,7 +191,7 @@ class NaicsCatalogue:
 
     async def validate(self, raw: str) -> Validation:
         try:
-            normalized = normalize_code(raw)
+            normalised = normalise_code(raw)
             code = canonical_code(raw)
         except InvalidNaicsCode as exc:
             return Validation(raw, False, None, None, None, False, None, None, exc.rule, exc.message)
@@ -206,7 +206,7 @@ class NaicsCatalogue:
                 active=None,
                 title=None,
                 rule="not_found",
-                reason=f"code '{normalized}' is well-formed but not in the catalogue",
+                reason=f"code '{normalised}' is well-formed but not in the catalogue",
             )
         if not row.is_active:
             return Validation(

@@ -11,10 +11,10 @@ from app.naics.codes import (
     ancestors,
     canonical_code,
     canonical_sector,
-    denormalized,
+    denormalised,
     display_code,
     hierarchy,
-    normalize_code,
+    normalise_code,
     parent_of,
     resolve_sector_alias,
     sector_of,
@@ -39,8 +39,8 @@ from app.naics.codes import (
         ("49", "49"),
     ],
 )
-def test_normalize_code_accepts(raw: str, expected: str) -> None:
-    assert normalize_code(raw) == expected
+def test_normalise_code_accepts(raw: str, expected: str) -> None:
+    assert normalise_code(raw) == expected
 
 
 @pytest.mark.parametrize(
@@ -65,21 +65,21 @@ def test_normalize_code_accepts(raw: str, expected: str) -> None:
         ("-54", "bad_range"),
     ],
 )
-def test_normalize_code_rejects_with_rule(raw: str, rule: str) -> None:
+def test_normalise_code_rejects_with_rule(raw: str, rule: str) -> None:
     with pytest.raises(InvalidNaicsCode) as info:
-        normalize_code(raw)
+        normalise_code(raw)
     assert info.value.rule == rule
     assert str(info.value)  # a human message
 
 
 def test_letters_message_names_the_code() -> None:
     with pytest.raises(InvalidNaicsCode, match="code 'AB12' has letters"):
-        normalize_code("AB12")
+        normalise_code("AB12")
 
 
 def test_invalid_code_is_a_value_error_and_pickles() -> None:
     try:
-        normalize_code("12345")
+        normalise_code("12345")
     except ValueError as exc:
         copy = pickle.loads(pickle.dumps(exc))
         assert isinstance(copy, InvalidNaicsCode)
@@ -90,13 +90,13 @@ def test_invalid_code_is_a_value_error_and_pickles() -> None:
 
 @pytest.mark.parametrize(("code", "level"), [("54", 2), ("541", 3), ("5415", 4), ("541511", 6), ("31-33", 2)])
 def test_the_level_is_the_digit_count(code: str, level: int) -> None:
-    assert denormalized(code).level == level
+    assert denormalised(code).level == level
 
 
 @pytest.mark.parametrize("code", ["1", "12345", "1234567", "12345678"])
 def test_lengths_outside_the_hierarchy_are_refused(code: str) -> None:
     with pytest.raises(InvalidNaicsCode) as info:
-        denormalized(code)
+        denormalised(code)
     assert info.value.rule == "bad_length"
 
 
@@ -186,8 +186,8 @@ def test_relations_reject_invalid_codes() -> None:
         parent_of("54151")
 
 
-def test_denormalized_matches_the_seed_example() -> None:
-    assert denormalized("541511") == Hierarchy(
+def test_denormalised_matches_the_seed_example() -> None:
+    assert denormalised("541511") == Hierarchy(
         code="541511",
         level=6,
         parent_code="5415",
@@ -208,8 +208,8 @@ def test_denormalized_matches_the_seed_example() -> None:
         ("336", ("336", 3, "31", "31", "336", None, None)),
     ],
 )
-def test_denormalized_levels(code: str, expected: tuple[object, ...]) -> None:
-    h = denormalized(code)
+def test_denormalised_levels(code: str, expected: tuple[object, ...]) -> None:
+    h = denormalised(code)
     assert (
         h.code,
         h.level,
