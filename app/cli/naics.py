@@ -123,7 +123,7 @@ def seed(clear: bool, verbose: bool, dry_run: bool) -> None:
 def import_(paths: tuple[Path, ...], clear: bool, verbose: bool, dry_run: bool) -> None:
     """Import TSV files and/or the Census Bureau's NAICS xlsx files, all or nothing."""
     from app.naics.importing import read_import_files
-    from app.services.naics_import import load_records, replaces_index, summary_for_bundle
+    from app.services.naics_import import import_bundle
 
     # Files are read and validated before the database is touched.
     try:
@@ -139,15 +139,7 @@ def import_(paths: tuple[Path, ...], clear: bool, verbose: bool, dry_run: bool) 
 
     async def work(session: AsyncSession) -> ImportSummary:
         with _progress("importing") as progress:
-            return await load_records(
-                session,
-                bundle.records,
-                summary_for_bundle(bundle),
-                clear=clear,
-                dry_run=dry_run,
-                progress=progress,
-                replaces_index=replaces_index(bundle),
-            )
+            return await import_bundle(session, bundle, clear=clear, dry_run=dry_run, progress=progress)
 
     _run_import(work, verbose)
 

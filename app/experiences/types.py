@@ -41,7 +41,3 @@ UNCLASSIFIED_NAICS_CODE = "123456"
 
 def category_of(experience_type: str) -> ExperienceCategory:
     return CATEGORY_OF_TYPE[ExperienceType(experience_type)]
-
-
-def types_in(category: str) -> list[ExperienceType]:
-    return [t for t, c in CATEGORY_OF_TYPE.items() if c == ExperienceCategory(category)]

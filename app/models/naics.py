@@ -61,7 +61,7 @@ class NaicsCode(Base):
     __table_args__ = (
         Index("ix_naics_codes_keywords_gin", "keywords", postgresql_using="gin"),
         Index("ix_naics_codes_aliases_gin", "aliases", postgresql_using="gin"),
-        # successors_of_2017() and naics_for_sic() look codes up with jsonb "?".
+        # Which 2022 codes a NAICS 2017 or SIC code became: jsonb "?" lookups.
         Index("ix_naics_codes_naics_2017_codes_gin", "naics_2017_codes", postgresql_using="gin"),
         Index("ix_naics_codes_sic_codes_gin", "sic_codes", postgresql_using="gin"),
     )

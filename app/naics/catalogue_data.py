@@ -72,12 +72,6 @@ def encode_catalogue_data(data: CatalogueData) -> bytes:
     return gzip.compress(msgspec.json.encode(data), compresslevel=9, mtime=0)
 
 
-def write_catalogue_data(data: CatalogueData, path: str | PathLike[str] = DATA_FILE) -> None:
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(encode_catalogue_data(data))
-
-
 def read_catalogue_data(path: str | PathLike[str] = DATA_FILE) -> CatalogueData:
     data = msgspec.json.decode(gzip.decompress(Path(path).read_bytes()), type=CatalogueData)
     if data.format != FORMAT_VERSION:

@@ -180,15 +180,9 @@ def _rows(path: Path) -> Iterator[tuple[int, tuple[object, ...]]]:
         workbook.close()
 
 
-def detect_kind(path: str | PathLike[str]) -> tuple[CensusKind, int] | None:
-    """The kind of a Census workbook and its header line, or None if not recognised."""
-    for line, row in _rows(Path(path)):
-        kind = _kind_of_header(row)
-        if kind is not None:
-            return kind, line
-        if line >= _HEADER_SEARCH_ROWS:
-            break
-    return None
+def sheet_kind(rows: Sequence[tuple[int, tuple[object, ...]]]) -> CensusKind | None:
+    """The kind of a Census workbook from its first rows' header, or None if not recognised."""
+    return next((k for _, row in rows[:_HEADER_SEARCH_ROWS] if (k := _kind_of_header(row))), None)
 
 
 def _cell_text(value: object) -> str:
@@ -370,7 +364,7 @@ def load_census(paths: Iterable[str | PathLike[str]]) -> CensusBundle:
     for raw_path in paths:
         path = Path(raw_path)
         rows = list(_rows(path))
-        kind = next((k for _, row in rows[:_HEADER_SEARCH_ROWS] if (k := _kind_of_header(row))), None)
+        kind = sheet_kind(rows)
         if kind is None:
             raise ImportFileError(path, None, None, "not a recognised Census NAICS workbook (unknown header)")
         if kind in files:

@@ -17,14 +17,14 @@ Why:
 - every 3-digit code resolves to its real sector: ``parent_of("336") == "31"``
   and ``sector_of("336111") == "31"``, never to a "33" row that does not exist.
 
-``normalize_code`` only fixes syntax: it turns "31-33" into "31" (a range is
+``normalise_code`` only fixes syntax: it turns "31-33" into "31" (a range is
 not storable) but keeps "32" as "32". ``resolve_sector_alias`` maps the
 aliases 32/33/45/49 to their canonical sector; API callers and importers use
 ``canonical_code`` (normalise + resolve) so "32" finds Manufacturing.
-``sector_display`` turns the canonical code back into the published range
-for people.
+``display_code`` turns a code back into what people know: the published
+range for a sector ("31" -> "31-33").
 
-The hierarchy helpers (``parent_of``, ``ancestors``, ``is_parent_of``...)
+The hierarchy helpers (``parent_of``, ``ancestors``, ``hierarchy``)
 accept any spelling and compare canonical codes, so "33" and "31" are the
 same sector there.
 """
@@ -64,6 +64,13 @@ LEVEL_NAMES: Final[dict[int, str]] = {
     6: "national_industry",
 }
 
+
+def level_label(level: int) -> str:
+    """The level's name for people (facet labels): 4 -> "Industry Group"."""
+    name = LEVEL_NAMES.get(level)
+    return name.replace("_", " ").title() if name else f"Level {level}"
+
+
 _DIGITS = re.compile(r"[0-9]+")
 _RANGE = re.compile(r"[0-9]{2}-[0-9]{2}")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -99,7 +106,7 @@ class Hierarchy:
     industry_detail: str | None
 
 
-def normalize_code(raw: str) -> str:
+def normalise_code(raw: str) -> str:
     """Return ``raw`` as a digits-only code of a valid length.
 
     Surrounding whitespace is ignored; a published sector range becomes its
@@ -138,7 +145,7 @@ def normalize_code(raw: str) -> str:
 
 def canonical_sector(code: str) -> str:
     """The canonical sector of a 2-digit code or sector range ("32" -> "31")."""
-    code = normalize_code(code)
+    code = normalise_code(code)
     if len(code) != 2:
         raise InvalidNaicsCode(code, "bad_length", f"code '{code}' is not a 2-digit sector")
     return SECTOR_ALIASES.get(code, code)
@@ -149,29 +156,25 @@ def resolve_sector_alias(code: str) -> str:
 
     Any other valid code is returned normalised and otherwise unchanged.
     """
-    code = normalize_code(code)
+    code = normalise_code(code)
     return SECTOR_ALIASES.get(code, code)
 
 
 def canonical_code(raw: str) -> str:
     """Normalise ``raw`` and resolve sector aliases: the form stored and looked up."""
-    return resolve_sector_alias(normalize_code(raw))
+    return resolve_sector_alias(normalise_code(raw))
 
 
 def sector_of(code: str) -> str:
     """The canonical sector a code belongs to ("336111" -> "31")."""
-    code = normalize_code(code)
+    code = normalise_code(code)
     return SECTOR_ALIASES.get(code[:2], code[:2])
 
 
-def sector_display(code: str) -> str:
-    """The sector as published: "31" -> "31-33"; other sectors unchanged."""
-    return SECTOR_RANGES.get(canonical_sector(code), canonical_sector(code))
-
-
-def level_of(code: str) -> int:
-    """The hierarchy level, which is the digit count: 2, 3, 4 or 6."""
-    return len(normalize_code(code))
+def display_code(code: str) -> str:
+    """How people know a code: a sector as its published range ("31" or "33" -> "31-33");
+    every other code unchanged."""
+    return SECTOR_RANGES.get(SECTOR_ALIASES.get(code, code), code)
 
 
 def parent_of(code: str) -> str | None:
@@ -203,22 +206,7 @@ def hierarchy(code: str) -> list[str]:
     return [*ancestors(code), canonical_code(code)]
 
 
-def is_parent_of(parent: str, child: str) -> bool:
-    """True when ``parent`` is the direct parent of ``child``."""
-    return parent_of(child) == canonical_code(parent)
-
-
-def is_child_of(child: str, parent: str) -> bool:
-    """True when ``child`` is a direct child of ``parent``."""
-    return is_parent_of(parent, child)
-
-
-def is_ancestor_of(ancestor: str, descendant: str) -> bool:
-    """True when ``ancestor`` is above ``descendant`` at any distance (not itself)."""
-    return canonical_code(ancestor) in ancestors(descendant)
-
-
-def denormalized(code: str) -> Hierarchy:
+def denormalised(code: str) -> Hierarchy:
     """The denormalised hierarchy columns for ``code`` (canonicalised first)."""
     code = canonical_code(code)
     level = len(code)
@@ -231,12 +219,3 @@ def denormalized(code: str) -> Hierarchy:
         industry_group=code[:4] if level >= 4 else None,
         industry_detail=code if level == 6 else None,
     )
-
-
-def is_valid_code(raw: str) -> bool:
-    """True when ``raw`` normalises to a code (syntax only, not existence)."""
-    try:
-        normalize_code(raw)
-    except InvalidNaicsCode:
-        return False
-    return True

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 import msgspec
 
 from app.naics.categories import Category, category_for
-from app.naics.codes import denormalized
+from app.naics.codes import denormalised
 
 
 class NaicsRecord(msgspec.Struct, kw_only=True):
@@ -56,7 +56,7 @@ class NaicsRecord(msgspec.Struct, kw_only=True):
         clashes = cls.DERIVED & extra.keys()
         if clashes:
             raise TypeError(f"derived from the code, cannot be given: {', '.join(sorted(clashes))}")
-        h = denormalized(code)
+        h = denormalised(code)
         category = extra.pop("category", None)
         return cls(
             code=h.code,

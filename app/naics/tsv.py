@@ -207,11 +207,6 @@ def _record(path: Path, line: int, row: dict[str, str]) -> NaicsRecord:
     return NaicsRecord.build(code, title, **extra)
 
 
-def parse_tsv(path: str | PathLike[str]) -> list[NaicsRecord]:
-    """The records of a TSV import file (first occurrence of each code)."""
-    return read_tsv(path).records
-
-
 SAMPLE_ROWS: Final[tuple[tuple[str, ...], ...]] = (
     (
         "11",

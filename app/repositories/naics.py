@@ -228,9 +228,6 @@ class NaicsRepository:
     async def count(self) -> int:
         return int(await self.session.scalar(select(func.count()).select_from(NaicsCode)) or 0)
 
-    async def existing_codes(self) -> set[str]:
-        return set(await self.session.scalars(select(NaicsCode.code)))
-
     async def in_categories(
         self, categories: Sequence[str], *, active_only: bool = True, limit: int, offset: int = 0
     ) -> Sequence[NaicsCode]:
@@ -318,20 +315,6 @@ class NaicsRepository:
         ]
         result = await self.session.execute(stmt, rows)
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-    async def successors_of_2017(self, code: str) -> list[NaicsCode]:
-        """The 2022 codes a NAICS 2017 code became (itself too, when it carried over), by code."""
-        rows = await self.session.scalars(
-            select(NaicsCode).where(NaicsCode.naics_2017_codes.has_key(code)).order_by(NaicsCode.code)
-        )
-        return list(rows)
-
-    async def naics_for_sic(self, code: str) -> list[NaicsCode]:
-        """The 2022 codes a SIC code maps to, by code."""
-        rows = await self.session.scalars(
-            select(NaicsCode).where(NaicsCode.sic_codes.has_key(code)).order_by(NaicsCode.code)
-        )
-        return list(rows)
 
     async def delete_all(self) -> int:
         result = await self.session.execute(delete(NaicsCode))

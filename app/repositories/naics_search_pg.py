@@ -31,12 +31,10 @@ from sqlalchemy import Integer, String, bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.limits import FACET_SIZE
 from app.search.text import PreparedQuery, exact_code_candidates, fuzzy_max_edits
 from app.search.tiers import COVERAGE_WEIGHT, TIERS, Rule, Tier
 from app.search.wording import SUFFIX_RULES, root
-
-# Same bucket count as the OpenSearch terms aggregations (app.search.facets).
-FACET_SIZE = 50
 
 _FILTERED = "in_sector AND in_category AND in_level"
 

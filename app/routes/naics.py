@@ -16,7 +16,8 @@ from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import User
-from app.naics.codes import LEVEL_NAMES, VALID_LEVELS
+from app.naics.codes import LEVEL_NAMES, VALID_LEVELS, display_code
+from app.routes.paging import Limit, Offset
 from app.schemas.naics import (
     CategoryCodes,
     CategoryItem,
@@ -33,14 +34,9 @@ from app.schemas.naics import (
     SuggestionsResponse,
     ValidateRequest,
     ValidateResponse,
-    display_code,
 )
-from app.services.naics_catalogue import MAX_PAGE, NaicsCatalogue, parse_code
+from app.services.naics_catalogue import NaicsCatalogue, parse_code
 
-Limit = Annotated[int, Parameter(ge=1, description=f"Page size; values above {MAX_PAGE} are capped.")]
-# Bounded like every list in this API: a huge offset is a 422, never an integer overflow in SQL.
-MAX_OFFSET = 10_000
-Offset = Annotated[int, Parameter(ge=0, le=MAX_OFFSET, description=f"Items to skip, at most {MAX_OFFSET}.")]
 Level = Annotated[int | None, Parameter(description="2, 3, 4 or 6 (digits of the code).")]
 CODE_DOC = (
     "A NAICS code: 2, 3, 4 or 6 digits; sectors also as 32, 33, 45, 49 or the ranges 31-33, 44-45, 48-49."
@@ -72,9 +68,7 @@ class NaicsController(Controller):
             limit=limit,
             offset=offset,
         )
-        return NaicsPage(
-            items=[NaicsSummary.of(r) for r in rows], total=total, limit=min(limit, MAX_PAGE), offset=offset
-        )
+        return NaicsPage(items=[NaicsSummary.of(r) for r in rows], total=total, limit=limit, offset=offset)
 
     @get("/sectors", summary="The 20 sectors, with their published codes (31-33 ...)")
     async def sectors(self, db_session: AsyncSession) -> list[SectorItem]:
@@ -129,7 +123,7 @@ class NaicsController(Controller):
             category=str(parsed),
             items=[NaicsSummary.of(r) for r in rows],
             total=total,
-            limit=min(limit, MAX_PAGE),
+            limit=limit,
             offset=offset,
         )
 
@@ -143,7 +137,7 @@ class NaicsController(Controller):
         self,
         db_session: AsyncSession,
         experience_type: Annotated[str, Parameter(description="certificate, degree, course, gig, ...")],
-        limit: Annotated[int, Parameter(ge=1)] = 20,
+        limit: Limit = 20,
         offset: Offset = 0,
     ) -> SuggestionsResponse:
         s = await NaicsCatalogue(db_session).suggestions(experience_type, limit=limit, offset=offset)
@@ -188,9 +182,7 @@ class NaicsController(Controller):
         rows, total = await NaicsCatalogue(db_session).descendants(
             code, level=level, limit=limit, offset=offset
         )
-        return NaicsPage(
-            items=[NaicsSummary.of(r) for r in rows], total=total, limit=min(limit, MAX_PAGE), offset=offset
-        )
+        return NaicsPage(items=[NaicsSummary.of(r) for r in rows], total=total, limit=limit, offset=offset)
 
     @patch("/{code:str}", summary="Edit admin annotations (administrators only)")
     async def patch_code(

@@ -14,18 +14,14 @@ from litestar.datastructures import State
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.limits import MAX_QUERY_LENGTH
 from app.metrics import SEARCH_ANSWERS
 from app.rate_limits import RATE_LIMITED_SEARCH
+from app.routes.paging import AutocompleteLimit, Limit, Offset
 from app.search.explain import WITHIN_TIER_SIGNAL
 from app.services import experience_search, naics_search
 from app.services.experience_search import ExperienceSearchResponse
 from app.services.naics_search import ENGINE_MEMORY, NaicsAutocompleteResponse, NaicsSearchResponse
-from app.services.search_input import (
-    MAX_AUTOCOMPLETE_LIMIT,
-    MAX_QUERY_LENGTH,
-    MAX_SEARCH_LIMIT,
-    MAX_WINDOW,
-)
 
 Query = Annotated[
     str | None,
@@ -35,8 +31,6 @@ Query = Annotated[
     ),
 ]
 Filter = Annotated[list[str] | None, Parameter(description="Repeat to choose several values.")]
-SearchLimit = Annotated[int, Parameter(description=f"Page size, capped at {MAX_SEARCH_LIMIT}.")]
-Offset = Annotated[int, Parameter(description=f"Items to skip; offset + limit <= {MAX_WINDOW}.")]
 ExplainFlag = Annotated[
     bool,
     Parameter(
@@ -60,7 +54,7 @@ class NaicsSearchController(Controller):
         ] = None,
         category: Filter = None,
         level: Annotated[list[str] | None, Parameter(description="Digits of the code (2-6).")] = None,
-        limit: SearchLimit = 20,
+        limit: Limit = 20,
         offset: Offset = 0,
         explain: ExplainFlag = False,
     ) -> NaicsSearchResponse:
@@ -96,7 +90,7 @@ class NaicsSearchController(Controller):
         self,
         request: Request[Any, Any, Any],
         q: Query = None,
-        limit: Annotated[int, Parameter(description=f"Capped at {MAX_AUTOCOMPLETE_LIMIT}.")] = 8,
+        limit: AutocompleteLimit = 8,
         explain: ExplainFlag = False,
     ) -> Response[NaicsAutocompleteResponse]:
         # The app's own state, not an injected `State` (a copy made per request): this runs
@@ -149,7 +143,7 @@ class ExperienceSearchController(Controller):
             list[str] | None, Parameter(description="Sector code; 31, 33 and 31-33 alike.")
         ] = None,
         naics_code: Filter = None,
-        limit: SearchLimit = 20,
+        limit: Limit = 20,
         offset: Offset = 0,
         facets: Annotated[
             bool,

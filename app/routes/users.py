@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, delete, get, patch, post
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.params import Parameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,14 +14,13 @@ from app.error_responses import errors
 from app.experiences.types import ExperienceCategory, ExperienceType
 from app.models import User
 from app.routes.auth import provide_accounts
+from app.routes.paging import Limit, Offset
 from app.schemas.experiences import ExperiencePage
 from app.schemas.resume import ImportResult, Resume
 from app.schemas.users import MeResponse, PublicProfile, UpdateMeRequest
 from app.services.accounts import AccountService, me_response, public_profile
-from app.services.experiences import MAX_PAGE_SIZE, ExperienceQuota, ExperienceService
+from app.services.experiences import ExperienceQuota, ExperienceService
 from app.services.resume import ResumeService
-
-MAX_OFFSET = 10_000
 
 
 async def provide_experience_service(db_session: AsyncSession, state: State) -> ExperienceService:
@@ -82,8 +80,8 @@ class UsersController(Controller):
         optional_user: User | None,
         category: ExperienceCategory | None = None,
         experience_type: ExperienceType | None = None,
-        limit: Annotated[int, Parameter(ge=1, le=MAX_PAGE_SIZE)] = 20,
-        offset: Annotated[int, Parameter(ge=0, le=MAX_OFFSET)] = 0,
+        limit: Limit = 20,
+        offset: Offset = 0,
     ) -> ExperiencePage:
         return await experience_service.page(
             username,

@@ -8,14 +8,9 @@ import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
 from app.models import NaicsCode
-from app.naics.codes import LEVEL_NAMES, SECTOR_RANGES
+from app.naics.codes import LEVEL_NAMES, display_code
 
 Label = Annotated[str, Meta(min_length=1, max_length=100)]
-
-
-def display_code(code: str) -> str:
-    """How people know the code: sectors 31, 44 and 48 as the published ranges."""
-    return SECTOR_RANGES.get(code, code)
 
 
 class NaicsSummary(msgspec.Struct):

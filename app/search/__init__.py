@@ -31,7 +31,7 @@ from app.search.naics_query import (
     build_naics_search,
     parse_naics_response,
 )
-from app.search.text import normalise_text, prepare_query, tokenize
+from app.search.text import normalise_text, prepare_query, tokenise
 from app.search.tiers import TIERS, Tier
 
 __all__ = [
@@ -59,5 +59,5 @@ __all__ = [
     "physical_index_name",
     "physical_index_pattern",
     "prepare_query",
-    "tokenize",
+    "tokenise",
 ]

@@ -17,6 +17,7 @@ from typing import Any
 
 import msgspec
 
+from app.limits import MAX_WINDOW, NAICS_CODE_FACET_SIZE, check_page
 from app.search.facets import (
     FacetBucket,
     FacetSpec,
@@ -28,12 +29,10 @@ from app.search.facets import (
     normalise_filters,
     parse_facets,
 )
-from app.search.naics_query import MAX_LIMIT, MAX_WINDOW
 from app.search.text import prepare_query
 
 # naics_code has ~1,000 values on a platform; the chips show the top few, and every bucket
 # costs the engine a label sub-aggregation. PostgreSQL returns the same number.
-NAICS_CODE_FACET_SIZE = 20
 EXPERIENCE_FACETS: tuple[FacetSpec, ...] = (
     FacetSpec("category", "category", label_for=humanise_enum),
     FacetSpec("experience_type", "experience_type", label_for=humanise_enum),
@@ -172,13 +171,6 @@ def _base_query(prepared_words: tuple[str, ...], username: str | None) -> dict[s
     return {"bool": bool_query}
 
 
-def _check_page(limit: int, offset: int) -> None:
-    if not 1 <= limit <= MAX_LIMIT:
-        raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
-    if offset < 0 or offset + limit > MAX_WINDOW:
-        raise ValueError(f"offset must be >= 0 and offset + limit <= {MAX_WINDOW}")
-
-
 def build_experience_search(
     query: str | None,
     filters: FilterInput | None = None,
@@ -195,7 +187,7 @@ def build_experience_search(
     lists everything that passes the filters, newest first (sorted without scores).
     with_facets: False leaves the facet aggregations out (a next page, a client without chips).
     """
-    _check_page(limit, offset)
+    check_page(limit, offset)
     clauses = filter_clauses(EXPERIENCE_FACETS, normalise_filters(EXPERIENCE_FACETS, filters))
     words = prepare_query(query).words
     sort = [{"_score": {"order": "desc"}}, *_NEWEST_FIRST] if words else list(_NEWEST_FIRST)

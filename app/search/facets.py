@@ -15,15 +15,10 @@ from typing import Any
 
 import msgspec
 
+from app.limits import FACET_SIZE, MAX_FILTER_VALUES
+
 FacetValue = str | int
 FilterInput = Mapping[str, FacetValue | Sequence[FacetValue] | None]
-
-# Most facets have a handful of values (20 sectors, 14 categories, 5 levels);
-# naics_code on experiences is the long one and only its top values are useful.
-DEFAULT_FACET_SIZE = 50
-# A filter naming more values than this is not a human choice; refuse it rather
-# than send a huge terms query.
-MAX_FILTER_VALUES = 100
 
 
 class FacetBucket(msgspec.Struct, frozen=True):
@@ -47,7 +42,7 @@ class FacetSpec:
     label_field: str | None = None
     label_for: Callable[[FacetValue], str] | None = None
     value_type: type = str
-    size: int = DEFAULT_FACET_SIZE
+    size: int = FACET_SIZE
 
 
 def _coerce(spec: FacetSpec, value: Any) -> FacetValue:

@@ -75,14 +75,8 @@ class IndexManager:
         indexes = await self._indexes_of(self.names(kind).next_alias)
         return indexes[0] if indexes else None
 
-    async def write_targets(self, kind: str) -> list[str]:
-        """Every index a change must reach: the live one and, during a reindex, the next one."""
-        names = self.names(kind)
-        targets = await self._indexes_of(names.alias) + await self._indexes_of(names.next_alias)
-        return sorted(set(targets))
-
     async def write_aliases(self, kind: str) -> list[str]:
-        """The aliases of write_targets(), for writers racing a swap or an emptied engine.
+        """The write aliases of `kind`, for writers racing a swap or an emptied engine.
 
         Writing through an alias with require_alias can never auto-create a stray index: a
         physical index deleted by a swap, or an alias gone with the engine's data, is a 404

@@ -27,6 +27,8 @@ from typing import Any
 
 import msgspec
 
+from app.limits import MAX_AUTOCOMPLETE_LIMIT, check_page
+from app.naics.codes import level_label
 from app.search.facets import (
     FacetBucket,
     FacetSpec,
@@ -59,20 +61,9 @@ from app.search.tiers import (
 )
 from app.search.wording import fold_list, fold_text, root
 
-MAX_LIMIT = 100
-# OpenSearch refuses from + size beyond index.max_result_window (10 000 by default).
-MAX_WINDOW = 10_000
-LEVEL_LABELS: dict[int, str] = {
-    2: "Sector",
-    3: "Subsector",
-    4: "Industry Group",
-    5: "NAICS Industry",
-    6: "National Industry",
-}
-
 
 def _level_label(value: FacetValue) -> str:
-    return LEVEL_LABELS.get(int(value), f"Level {value}")
+    return level_label(int(value))
 
 
 NAICS_FACETS: tuple[FacetSpec, ...] = (
@@ -385,13 +376,6 @@ def _typo_order(word: str) -> dict[str, Any]:
     }
 
 
-def _check_page(limit: int, offset: int) -> None:
-    if not 1 <= limit <= MAX_LIMIT:
-        raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
-    if offset < 0 or offset + limit > MAX_WINDOW:
-        raise ValueError(f"offset must be >= 0 and offset + limit <= {MAX_WINDOW}")
-
-
 def build_naics_search(
     query: str | None,
     filters: FilterInput | None = None,
@@ -407,7 +391,7 @@ def build_naics_search(
     a list of values (ORed). Raises ValueError for unknown facets or bad paging.
     A query that normalises to nothing matches nothing (and shows empty facets).
     """
-    _check_page(limit, offset)
+    check_page(limit, offset)
     clauses = filter_clauses(NAICS_FACETS, normalise_filters(NAICS_FACETS, filters))
     prepared = prepare_query(query)
     tiers = tier_queries(prepared, broad=broad)
@@ -495,14 +479,13 @@ def parse_naics_response(response: Mapping[str, Any]) -> NaicsSearchResult:
 BROWSE = Tier("browse", 0)
 # The fields an API item shows; autocomplete fetches only these.
 ITEM_FIELDS: tuple[str, ...] = ("code", "title", "level", "sector", "sector_title", "category")
-MAX_AUTOCOMPLETE_LIMIT = 20
 
 
 def build_naics_browse(
     filters: FilterInput | None = None, *, limit: int = 20, offset: int = 0, active_only: bool = True
 ) -> dict[str, Any]:
     """Every (active) code passing the filters, in code order, with the same facets as a search."""
-    _check_page(limit, offset)
+    check_page(limit, offset)
     clauses = filter_clauses(NAICS_FACETS, normalise_filters(NAICS_FACETS, filters))
     base_filters: list[dict[str, Any]] = [{"term": {"is_active": True}}] if active_only else []
     return faceted_page(
@@ -535,8 +518,7 @@ def build_naics_autocomplete(query: str | None, *, limit: int = 8, broad: bool =
 
     broad=False: without BROAD_TIERS, the cheap first try (see services.naics_search).
     """
-    if not 1 <= limit <= MAX_AUTOCOMPLETE_LIMIT:
-        raise ValueError(f"limit must be between 1 and {MAX_AUTOCOMPLETE_LIMIT}")
+    check_page(limit, 0, MAX_AUTOCOMPLETE_LIMIT)
     body = build_naics_search(query, None, limit=limit, offset=0, broad=broad)
     del body["aggs"]
     body["_source"] = {"includes": list(ITEM_FIELDS)}

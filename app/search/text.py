@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from app.naics.codes import SECTOR_ALIASES
 from app.search.wording import SYMBOLS, replace_symbols, rewrite, root
 
 # Raw user input is cut before any work so a 10 KB (or 10 MB) query costs nothing.
@@ -64,8 +65,6 @@ _NOT_ASCII_ALNUM = re.compile(r"[^a-z0-9]+")
 # Codes are digits, with the combined sectors written "31-33", "44-45", "48-49".
 # A trailing "-" or a partial second half is allowed so typing "31-" already works.
 _CODE_RE = re.compile(r"^(?:[0-9]{1,6}|[0-9]{2}-[0-9]{0,2})$")
-# Sector numbers that only exist inside a published range and the row that holds them.
-SECTOR_ALIASES: dict[str, str] = {"32": "31", "33": "31", "45": "44", "49": "48"}
 # Hyphen, non-breaking hyphen, figure dash, en dash, em dash, minus sign.
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212", "-"))
 
@@ -103,7 +102,7 @@ def normalise_unicode(text: str) -> str:
     return " ".join("".join(out).split())
 
 
-def tokenize(text: str | None) -> list[str]:
+def tokenise(text: str | None) -> list[str]:
     """Words of the normalised text, in order (duplicates kept)."""
     return normalise_text(text).split()
 
@@ -259,4 +258,4 @@ def prepare_query(query: str | None) -> PreparedQuery:
 
 
 def _words(raw: str) -> tuple[str, ...]:
-    return tuple(w[:MAX_WORD_CHARS] for w in tokenize(raw)[:MAX_QUERY_WORDS])
+    return tuple(w[:MAX_WORD_CHARS] for w in tokenise(raw)[:MAX_QUERY_WORDS])

@@ -69,17 +69,8 @@ TIER_BY_NAME: dict[str, Tier] = {t.name: t for t in TIERS}
 BROAD_RULES: frozenset[Rule] = frozenset({Rule.FUZZY, Rule.SOME_WORDS})
 BROAD_TIERS: frozenset[str] = frozenset(t.name for t in TIERS if t.rule in BROAD_RULES)
 CODE_RULES: frozenset[Rule] = frozenset({Rule.EXACT_CODE, Rule.CODE_PREFIX, Rule.LISTED_CODE, Rule.SIC_CODE})
-CODE_TIERS: frozenset[str] = frozenset(t.name for t in TIERS if t.rule in CODE_RULES)
 # Text fields in tier order of their contains tier, and the tier per (rule, field).
 TEXT_FIELDS: tuple[str, ...] = tuple(t.field for t in TIERS if t.rule is Rule.CONTAINS and t.field)
-
-
-def tier_for(rule: Rule, field: str | None = None) -> Tier:
-    """The tier of a rule on a field (KeyError if the table has none)."""
-    for tier in TIERS:
-        if tier.rule is rule and tier.field == field:
-            return tier
-    raise KeyError((rule, field))
 
 
 # The engine score of a hit is tier.score * TIER_WEIGHT + COVERAGE_WEIGHT * (content

@@ -33,6 +33,7 @@ from app.services.verification_mail import (
     verification_message,
     verification_token,
 )
+from app.services.visibility import visible_account
 from app.validation import ConflictError, FieldError
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ log = logging.getLogger(__name__)
 ADMIN_ROLE = "admin"
 
 
-def normalized_email(raw: str) -> str:
+def normalised_email(raw: str) -> str:
     try:
         return validate_email(raw.strip(), check_deliverability=False).normalized
     except EmailNotValidError as exc:
@@ -82,7 +83,7 @@ class AccountService:
             log.exception("verification mail to user %s not delivered", user.id)
 
     async def register(self, request: RegisterRequest) -> User:
-        email = normalized_email(request.email)
+        email = normalised_email(request.email)
         profile_data = validated_profile_data(request.profile_data)
         await self._ensure_unique(request.username, email, None)
         user = User(
@@ -129,7 +130,7 @@ class AccountService:
         """The reset mail for the active account with this address, or None (the caller answers
         alike either way, so the endpoint tells nobody which addresses have accounts)."""
         try:
-            email = normalized_email(raw_email)
+            email = normalised_email(raw_email)
         except FieldError:
             return None
         user = await self.users.by_email(email)
@@ -155,7 +156,7 @@ class AccountService:
 
     async def update(self, user: User, request: UpdateMeRequest) -> User:
         username = None if request.username is msgspec.UNSET else request.username
-        email = None if request.email is msgspec.UNSET else normalized_email(request.email)
+        email = None if request.email is msgspec.UNSET else normalised_email(request.email)
         if email is not None and email.lower() == user.email.lower():
             email = None
         if request.profile_data is not msgspec.UNSET:
@@ -180,10 +181,7 @@ class AccountService:
 
     async def public_user(self, username: str, viewer: User | None = None) -> User:
         """An active user by name; inactive accounts exist only for administrators."""
-        user = await self.users.by_username(username)
-        if user is None or not (user.is_active or (viewer is not None and viewer.is_admin)):
-            raise NotFoundError
-        return user
+        return visible_account(await self.users.by_username(username), viewer)
 
     async def set_admin(self, username: str, granted: bool) -> User:
         user = await self.users.by_username(username)

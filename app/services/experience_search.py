@@ -19,6 +19,7 @@ from opensearchpy import AsyncOpenSearch
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.experiences.types import ExperienceCategory, ExperienceType
+from app.limits import check_page
 from app.repositories.experience_search_pg import (
     CubeRow,
     ExperienceFilterValues,
@@ -49,14 +50,7 @@ from app.services.facet_cache import (
     index_generation,
 )
 from app.services.search_fallback import ENGINE_OPENSEARCH, ENGINE_POSTGRES, SearchHedge, fallback_session
-from app.services.search_input import (
-    MAX_SEARCH_LIMIT,
-    category_values,
-    check_query,
-    naics_code_values,
-    page,
-    sector_values,
-)
+from app.services.search_input import category_values, check_query, naics_code_values, sector_values
 
 
 class ExperienceItem(msgspec.Struct, frozen=True):
@@ -234,7 +228,7 @@ async def search(
     facets: bool = True,
 ) -> ExperienceSearchResponse:
     q = check_query(q)
-    limit, offset = page(limit, offset, MAX_SEARCH_LIMIT)
+    check_page(limit, offset)
     filters = ExperienceFilterValues(
         category_values("category", category, ExperienceCategory),
         category_values("experience_type", experience_type, ExperienceType),

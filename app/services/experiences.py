@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.config import Settings
 from app.experiences.type_data import validated_type_data
 from app.experiences.types import CATEGORY_OF_TYPE, UNCLASSIFIED_NAICS_CODE, ExperienceType
+from app.limits import check_page
 from app.models import Experience, User
 from app.models.experience import EXPERIENCE_CLASSES
 from app.naics.codes import InvalidNaicsCode, canonical_code
@@ -28,10 +29,10 @@ from app.schemas.experiences import (
 )
 from app.schemas.timestamps import utc
 from app.services.errors import ForbiddenError, NotFoundError, QuotaExceededError
+from app.services.visibility import may_see_account, visible_account
 from app.validation import FieldError, check_url
 
 MAX_METADATA_BYTES = 10_000
-MAX_PAGE_SIZE = 100
 
 
 def _as_datetime(value: date | None) -> datetime | None:
@@ -60,13 +61,6 @@ def check_metadata(metadata: dict[str, Any]) -> dict[str, Any]:
     if len(msgspec.json.encode(metadata)) > MAX_METADATA_BYTES:
         raise FieldError("experience_metadata", f"must encode to at most {MAX_METADATA_BYTES} bytes of JSON")
     return metadata
-
-
-def may_see(experience: Experience, viewer: User | None) -> bool:
-    """Experiences are public while their owner's account is active."""
-    if experience.user.is_active:
-        return True
-    return viewer is not None and (viewer.id == experience.user_id or viewer.is_admin)
 
 
 def may_change(experience: Experience, viewer: User) -> bool:
@@ -155,7 +149,7 @@ class ExperienceService:
 
     async def visible(self, experience_id: str, viewer: User | None) -> Experience:
         experience = await self.experiences.by_id(experience_id)
-        if experience is None or not may_see(experience, viewer):
+        if experience is None or not may_see_account(experience.user, viewer):
             raise NotFoundError
         return experience
 
@@ -214,11 +208,8 @@ class ExperienceService:
         limit: int,
         offset: int,
     ) -> ExperiencePage:
-        owner = await self.users.by_username(username)
-        if owner is None or not (
-            owner.is_active or (viewer is not None and (viewer.id == owner.id or viewer.is_admin))
-        ):
-            raise NotFoundError
+        check_page(limit, offset)
+        owner = visible_account(await self.users.by_username(username), viewer)
         items, total = await self.experiences.page_of_user(
             owner.id, category=category, experience_type=experience_type, limit=limit, offset=offset
         )

@@ -13,6 +13,7 @@ from typing import Any, Final
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.experiences.types import ExperienceType, category_of
+from app.limits import check_page
 from app.models import NaicsCode
 from app.naics.categories import Category, parse_category, suggested_categories
 from app.naics.codes import (
@@ -22,13 +23,12 @@ from app.naics.codes import (
     canonical_code,
     canonical_sector,
     hierarchy,
-    normalize_code,
+    normalise_code,
     parent_of,
 )
 from app.repositories.naics import CodeFilter, NaicsRepository
 from app.services.catalogue_errors import CodeNotFound, InvalidCatalogueInput
 
-MAX_PAGE: Final = 100
 ADMIN_FIELDS: Final = frozenset({"tags", "custom_category", "admin_notes", "aliases"})
 
 
@@ -64,10 +64,6 @@ def parse_category_param(raw: str | None, field: str = "category") -> Category |
         return parse_category(raw)
     except ValueError as exc:
         raise InvalidCatalogueInput(field, "unknown_category", str(exc)) from exc
-
-
-def clamp_limit(limit: int) -> int:
-    return max(1, min(limit, MAX_PAGE))
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +136,8 @@ class NaicsCatalogue:
             parent=parse_code(parent, "parent") if parent is not None else None,
             active=active,
         )
-        return await self.repo.list_codes(filters, limit=clamp_limit(limit), offset=max(offset, 0))
+        check_page(limit, offset)
+        return await self.repo.list_codes(filters, limit=limit, offset=offset)
 
     async def children(self, raw: str) -> tuple[NaicsCode, Sequence[NaicsCode]]:
         row = await self.get(raw)
@@ -166,10 +163,9 @@ class NaicsCatalogue:
     async def descendants(
         self, raw: str, *, level: int | None = None, limit: int = 50, offset: int = 0
     ) -> tuple[Sequence[NaicsCode], int]:
+        check_page(limit, offset)
         row = await self.get(raw)
-        return await self.repo.descendants(
-            row.code, level=parse_level(level), limit=clamp_limit(limit), offset=max(offset, 0)
-        )
+        return await self.repo.descendants(row.code, level=parse_level(level), limit=limit, offset=offset)
 
     async def sectors(self) -> Sequence[NaicsCode]:
         return await self.repo.sectors()
@@ -187,16 +183,15 @@ class NaicsCatalogue:
     ) -> tuple[Category, Sequence[NaicsCode], int]:
         category = parse_category_param(raw_category)
         assert category is not None
+        check_page(limit, offset)
         rows, total = await self.repo.list_codes(
-            CodeFilter(category=str(category), level=parse_level(level)),
-            limit=clamp_limit(limit),
-            offset=max(offset, 0),
+            CodeFilter(category=str(category), level=parse_level(level)), limit=limit, offset=offset
         )
         return category, rows, total
 
     async def validate(self, raw: str) -> Validation:
         try:
-            normalized = normalize_code(raw)
+            normalised = normalise_code(raw)
             code = canonical_code(raw)
         except InvalidNaicsCode as exc:
             return Validation(raw, False, None, None, None, False, None, None, exc.rule, exc.message)
@@ -211,7 +206,7 @@ class NaicsCatalogue:
                 active=None,
                 title=None,
                 rule="not_found",
-                reason=f"code '{normalized}' is well-formed but not in the catalogue",
+                reason=f"code '{normalised}' is well-formed but not in the catalogue",
             )
         if not row.is_active:
             return Validation(
@@ -238,9 +233,8 @@ class NaicsCatalogue:
                 f"experience_type '{experience_type}' is not one of: {valid}",
             ) from None
         categories = suggested_categories(experience_category.value)
-        codes = await self.repo.in_categories(
-            [str(c) for c in categories], limit=clamp_limit(limit), offset=max(offset, 0)
-        )
+        check_page(limit, offset)
+        codes = await self.repo.in_categories([str(c) for c in categories], limit=limit, offset=offset)
         return Suggestions(
             experience_type=experience_type.strip().lower(),
             experience_category=experience_category.value,

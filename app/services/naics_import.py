@@ -15,9 +15,8 @@ of codes (and how many experiences use each) instead of a bare SQL error.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from os import PathLike
 
 import msgspec
 from sqlalchemy.exc import IntegrityError
@@ -26,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.naics.builtin import DATA_SOURCE as BUILTIN_SOURCE
 from app.naics.builtin import builtin_data, builtin_records
 from app.naics.codes import VALID_LEVELS
-from app.naics.importing import ImportBundle, read_import_files
+from app.naics.importing import ImportBundle
 from app.naics.keywords import merge_unique, replace_index_keywords
 from app.naics.records import NaicsRecord
 from app.repositories.naics import KeywordSources, NaicsRepository
@@ -209,21 +208,19 @@ async def load_records(
     return summary
 
 
-async def import_files(
+async def import_bundle(
     session: AsyncSession,
-    paths: Iterable[str | PathLike[str]],
+    bundle: ImportBundle,
     *,
     clear: bool = False,
     dry_run: bool = False,
     progress: Progress | None = None,
 ) -> ImportSummary:
-    """Read TSV and Census files (``ImportFileError`` on a bad row, before any write) and load them."""
-    bundle = read_import_files(paths)
-    summary = summary_for_bundle(bundle)
+    """Load import files already read and validated (``read_import_files``), all or nothing."""
     return await load_records(
         session,
         bundle.records,
-        summary,
+        summary_for_bundle(bundle),
         clear=clear,
         dry_run=dry_run,
         progress=progress,

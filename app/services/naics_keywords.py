@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import NaicsCode
 from app.naics.aliases import PREDEFINED_ALIASES
-from app.naics.codes import InvalidNaicsCode, canonical_code, denormalized
+from app.naics.codes import InvalidNaicsCode, canonical_code, denormalised
 from app.naics.keywords import duplicates, merge_unique, title_keywords
 from app.repositories.naics import NaicsRepository
 from app.services.catalogue_errors import CodeNotFound, InvalidCatalogueInput
@@ -125,7 +125,7 @@ async def validate_catalogue(session: AsyncSession) -> list[Issue]:
     issues: list[Issue] = []
     for row in rows:
         try:
-            expected = denormalized(row.code)
+            expected = denormalised(row.code)
             canonical = canonical_code(row.code)
         except InvalidNaicsCode as exc:
             issues.append(Issue(row.code, f"malformed code: {exc.message}"))

@@ -16,9 +16,10 @@ import msgspec
 from opensearchpy import AsyncOpenSearch
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.limits import MAX_AUTOCOMPLETE_LIMIT, check_page
 from app.naics.categories import Category
+from app.naics.codes import display_code
 from app.repositories.naics_search_pg import NaicsFilterValues, PgNaicsResult, search_naics
-from app.schemas.naics import display_code
 from app.search.definitions import alias_name
 from app.search.explain import Explain, WithinTierSignal, explain_hit, order_within_tiers
 from app.search.facets import FacetBucket, FacetSpec
@@ -43,12 +44,9 @@ from app.services.search_fallback import (
     fallback_session,
 )
 from app.services.search_input import (
-    MAX_AUTOCOMPLETE_LIMIT,
-    MAX_SEARCH_LIMIT,
     category_values,
     check_query,
     level_values,
-    page,
     sector_values,
 )
 
@@ -173,7 +171,7 @@ async def _search(
 ) -> NaicsSearchResponse:
     """Tiered search; a blank query lists every code in code order (score 0, "browse")."""
     q = check_query(q)
-    limit, offset = page(limit, offset, MAX_SEARCH_LIMIT)
+    check_page(limit, offset)
     browse = not q.strip()
     prepared = prepare_query(q)
     filters = NaicsFilterValues(
@@ -229,7 +227,7 @@ async def _autocomplete(
     search lists first: broad tiers rank below every other.
     """
     q = check_query(q)
-    limit, _ = page(limit, 0, MAX_AUTOCOMPLETE_LIMIT)
+    check_page(limit, 0, MAX_AUTOCOMPLETE_LIMIT)
     prepared = prepare_query(q)
     if prepared.is_empty:
         return NaicsAutocompleteResponse(items=[], total=0, engine=ENGINE_OPENSEARCH)

@@ -34,8 +34,8 @@ from app.repositories.users import UserRepository
 from app.schemas import resume as jr
 from app.schemas.experiences import ExperienceCreate
 from app.schemas.profile import validated_profile_data
-from app.services.errors import NotFoundError
 from app.services.experiences import ExperienceQuota, ExperienceService
+from app.services.visibility import visible_account
 from app.validation import FieldError, field_error_from_msgspec
 
 T = ExperienceType
@@ -382,12 +382,9 @@ class ResumeService:
         self.experiences = ExperienceService(session, quota)
 
     async def export(self, username: str, viewer: User | None) -> jr.Resume:
-        user = await self.users.by_username(username)
-        is_owner = viewer is not None and user is not None and viewer.id == user.id
-        if user is None or not (user.is_active or is_owner or (viewer is not None and viewer.is_admin)):
-            raise NotFoundError
+        user = visible_account(await self.users.by_username(username), viewer)
         experiences = await self.experience_repository.all_of_user(user.id)
-        return build_resume(user, experiences, with_email=is_owner)
+        return build_resume(user, experiences, with_email=viewer is not None and viewer.id == user.id)
 
     async def import_resume(self, user: User, raw: Any) -> jr.ImportResult:
         """Create one experience per entry, or none at all when any entry is refused."""

@@ -1,18 +1,13 @@
-"""Rules for search input shared by NAICS and experience search: query length, paging, filters."""
+"""Rules for search input shared by NAICS and experience search: query length and filters
+(paging: app/limits.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import StrEnum
 
+from app.limits import MAX_QUERY_LENGTH
 from app.naics.codes import SECTOR_ALIASES, SECTORS, VALID_LEVELS, InvalidNaicsCode, canonical_code
-
-MAX_QUERY_LENGTH = 200
-MAX_SEARCH_LIMIT = 100
-MAX_AUTOCOMPLETE_LIMIT = 20
-# OpenSearch refuses from + size beyond index.max_result_window (10 000 by default); the
-# fallback keeps the same window so paging never depends on which engine answered.
-MAX_WINDOW = 10_000
 
 
 class InvalidSearchInput(ValueError):
@@ -29,18 +24,6 @@ def check_query(q: str | None) -> str:
     if len(q) > MAX_QUERY_LENGTH:
         raise InvalidSearchInput("q", f"q must be at most {MAX_QUERY_LENGTH} characters (got {len(q)})")
     return q
-
-
-def page(limit: int, offset: int, max_limit: int) -> tuple[int, int]:
-    """(limit, offset) with limit capped at max_limit; nonsense and deep pages are refused."""
-    if limit < 1:
-        raise InvalidSearchInput("limit", "limit must be at least 1")
-    if offset < 0:
-        raise InvalidSearchInput("offset", "offset must be at least 0")
-    limit = min(limit, max_limit)
-    if offset + limit > MAX_WINDOW:
-        raise InvalidSearchInput("offset", f"offset + limit must be at most {MAX_WINDOW}")
-    return limit, offset
 
 
 def clean_values(values: Iterable[str] | None) -> list[str]:

@@ -13,8 +13,8 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import NaicsCode
-from app.repositories.naics import NaicsRepository
-from app.services.naics_import import import_files, seed_builtin
+from app.naics.importing import read_import_files
+from app.services.naics_import import import_bundle, seed_builtin
 from app.services.naics_keywords import add_alias
 
 CODES = [
@@ -73,7 +73,7 @@ async def test_an_index_import_replaces_the_previous_index_keywords_only(
             (541512, "Computer systems integration design consulting services"),
         ],
     )
-    await import_files(db_session, [codes, first])
+    await import_bundle(db_session, read_import_files([codes, first]))
     programming = await row(db_session, "541511")
     assert programming.index_keywords == [
         "Applications software programming services, custom computer",
@@ -94,7 +94,7 @@ async def test_an_index_import_replaces_the_previous_index_keywords_only(
     fewer = write_xlsx(
         tmp_path / "index2.xlsx", [INDEX_HEADER, (541511, "Computer programming services, custom")]
     )
-    await import_files(db_session, [codes, fewer])
+    await import_bundle(db_session, read_import_files([codes, fewer]))
     programming = await row(db_session, "541511")
     assert programming.index_keywords == ["Computer programming services, custom"]
     assert programming.keywords == ["Computer programming services, custom", "mobile apps"]
@@ -104,7 +104,7 @@ async def test_an_index_import_replaces_the_previous_index_keywords_only(
     assert systems.keywords == [] and systems.index_keywords == []
 
     # Importing codes without an index file leaves the index keywords alone.
-    await import_files(db_session, [codes])
+    await import_bundle(db_session, read_import_files([codes]))
     assert (await row(db_session, "541511")).keywords == programming.keywords
 
     # Re-seeding the shipped catalogue brings its index items back; the hand-added keyword stays.
@@ -116,25 +116,30 @@ async def test_an_index_import_replaces_the_previous_index_keywords_only(
     assert "Child day care centers" in (await row(db_session, "624410")).keywords
 
 
+async def _codes_listing(session: AsyncSession, column: Any, code: str) -> list[str]:
+    return list(await session.scalars(select(NaicsCode.code).where(column.has_key(code)).order_by("code")))
+
+
 async def test_former_and_sic_codes_lead_to_their_2022_codes(db_session: AsyncSession) -> None:
-    repo = NaicsRepository(db_session)
+    former, sic = NaicsCode.naics_2017_codes, NaicsCode.sic_codes
     # Software Publishers: 511210 in NAICS 2017, 513210 in 2022.
-    assert [r.code for r in await repo.successors_of_2017("511210")] == ["513210"]
+    assert await _codes_listing(db_session, former, "511210") == ["513210"]
     # Gold ore and silver ore mining were merged into 212220.
-    assert [r.code for r in await repo.successors_of_2017("212221")] == ["212220"]
+    assert await _codes_listing(db_session, former, "212221") == ["212220"]
     # An unchanged code carries over as itself.
-    assert [r.code for r in await repo.successors_of_2017("111110")] == ["111110"]
-    assert await repo.successors_of_2017("999999") == []
+    assert await _codes_listing(db_session, former, "111110") == ["111110"]
+    assert await _codes_listing(db_session, former, "999999") == []
     # SIC 7372 (prepackaged software) became software publishers and media reproduction.
-    assert [r.code for r in await repo.naics_for_sic("7372")] == ["334610", "513210"]
-    assert await repo.naics_for_sic("0000") == []
+    assert await _codes_listing(db_session, sic, "7372") == ["334610", "513210"]
+    assert await _codes_listing(db_session, sic, "0000") == []
 
 
 async def test_an_import_with_clear_keeps_the_shipped_aliases_former_and_sic_codes(
     db_session: AsyncSession, tmp_path: Path
 ) -> None:
-    # No import file carries them; the shipped ones are attached to the imported codes.
-    await import_files(db_session, [write_xlsx(tmp_path / "codes.xlsx", CODES)], clear=True)
+    # No import file carries the crosswalks; the shipped ones are attached to the imported codes.
+    codes = write_xlsx(tmp_path / "codes.xlsx", CODES)
+    await import_bundle(db_session, read_import_files([codes]), clear=True)
     programming = await row(db_session, "541511")
     assert programming.naics_2017_codes == ["541511"] and "7371" in programming.sic_codes
     assert programming.aliases == ["App Development", "Software Development", "Software Engineering",
@@ -144,7 +149,7 @@ async def test_an_import_with_clear_keeps_the_shipped_aliases_former_and_sic_cod
 async def test_an_import_keeps_the_aliases_admins_edited(db_session: AsyncSession, tmp_path: Path) -> None:
     await db_session.execute(text("UPDATE naics_codes SET aliases = '[\"Coders\"]' WHERE code = '541511'"))
     await db_session.commit()
-    await import_files(db_session, [write_xlsx(tmp_path / "codes.xlsx", CODES)])
+    await import_bundle(db_session, read_import_files([write_xlsx(tmp_path / "codes.xlsx", CODES)]))
     assert (await row(db_session, "541511")).aliases == ["Coders"]
 
 

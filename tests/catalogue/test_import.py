@@ -15,7 +15,8 @@ from app.config import Settings
 from app.models import NaicsCode, SearchOutbox, User
 from app.models.experience import FullTimeExperience
 from app.naics.import_errors import ImportFileError
-from app.services.naics_import import CodesStillInUse, import_files, seed_builtin, seed_if_empty
+from app.naics.importing import read_import_files
+from app.services.naics_import import CodesStillInUse, import_bundle, seed_builtin, seed_if_empty
 
 HEADER = "code\ttitle\tdescription\tcategory\tparent_code\tis_active\tyear\n"
 
@@ -64,7 +65,7 @@ async def test_a_bad_line_in_the_middle_refuses_the_whole_file(
 ) -> None:
     before = await count(db_session)
     with pytest.raises(ImportFileError) as refused:
-        await import_files(db_session, [bad_tsv])
+        await import_bundle(db_session, read_import_files([bad_tsv]))
     assert refused.value.line == 4
     assert str(refused.value).startswith(f"{bad_tsv}:4: column 'code':")
     assert await count(db_session) == before
@@ -110,7 +111,7 @@ async def test_existing_codes_are_updated_new_ones_inserted_duplicates_reported(
         "541599\tLocal Extension Code\t\t\t\t\t",
     ]
     tsv = write_tsv(tmp_path / "mixed.tsv", rows)
-    first = await import_files(db_session, [tsv])
+    first = await import_bundle(db_session, read_import_files([tsv]))
     # 5415 keeps its title but now names the TSV as its data source.
     assert (first.inserted, first.updated, first.unchanged) == (1, 2, 0)
     assert first.duplicates == [(str(tsv), 3, "541511")]
@@ -118,18 +119,18 @@ async def test_existing_codes_are_updated_new_ones_inserted_duplicates_reported(
     assert await title_of(db_session, "541511") == "App Builders"
     assert await title_of(db_session, "541599") == "Local Extension Code"
 
-    again = await import_files(db_session, [tsv])
+    again = await import_bundle(db_session, read_import_files([tsv]))
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, 3)
 
     rows[0] = "541511\tApp Makers\tWe build apps.\t\t\t\t"
-    changed = await import_files(db_session, [write_tsv(tsv, rows)])
+    changed = await import_bundle(db_session, read_import_files([write_tsv(tsv, rows)]))
     assert (changed.inserted, changed.updated, changed.unchanged) == (0, 1, 2)
 
 
 async def test_dry_run_reports_and_writes_nothing(db_session: AsyncSession, tmp_path: Path) -> None:
     tsv = write_tsv(tmp_path / "dry.tsv", ["541511\tApp Builders\t\t\t\t\t"])
     outbox_before = await count(db_session, SearchOutbox)
-    summary = await import_files(db_session, [tsv], dry_run=True)
+    summary = await import_bundle(db_session, read_import_files([tsv]), dry_run=True)
     assert summary.updated == 1 and not summary.committed
     assert await title_of(db_session, "541511") == "Custom Computer Programming Services"
     assert await count(db_session, SearchOutbox) == outbox_before
@@ -141,7 +142,7 @@ async def test_an_import_queues_one_search_document_per_changed_code(
     # The indexer's hook: triggers write the outbox rows in the import's transaction.
     rows = ["541511\tApp Builders\t\t\t\t\t", "5415\tComputer Systems Design\t\t\t\t\t"]
     tsv = write_tsv(tmp_path / "two.tsv", rows)
-    await import_files(db_session, [tsv])
+    await import_bundle(db_session, read_import_files([tsv]))
     queued = (
         await db_session.scalars(select(SearchOutbox.entity_id).where(SearchOutbox.entity == "naics"))
     ).all()
@@ -150,7 +151,7 @@ async def test_an_import_queues_one_search_document_per_changed_code(
     await db_session.execute(text("DELETE FROM search_outbox"))
     await db_session.commit()
     rows[0] = "541511\tApp Makers\t\t\t\t\t"
-    await import_files(db_session, [write_tsv(tsv, rows)])
+    await import_bundle(db_session, read_import_files([write_tsv(tsv, rows)]))
     queued = (
         await db_session.scalars(select(SearchOutbox.entity_id).where(SearchOutbox.entity == "naics"))
     ).all()
@@ -162,7 +163,7 @@ async def test_clear_replaces_the_catalogue(db_session: AsyncSession, tmp_path: 
         tmp_path / "small.tsv",
         ["54\tProfessional Services\t\t\t\t\t", "541\tProfessional Work\t\t\t54\t\t"],
     )
-    summary = await import_files(db_session, [tsv], clear=True)
+    summary = await import_bundle(db_session, read_import_files([tsv]), clear=True)
     assert (summary.deleted, summary.inserted) == (1436, 2)
     assert await count(db_session) == 2
 
@@ -181,13 +182,13 @@ async def test_clear_is_refused_while_experiences_use_a_code_that_would_vanish(
 
     tsv = write_tsv(tmp_path / "other.tsv", ["11\tAgriculture\t\t\t\t\t"])
     with pytest.raises(CodesStillInUse) as refused:
-        await import_files(db_session, [tsv], clear=True)
+        await import_bundle(db_session, read_import_files([tsv]), clear=True)
     assert refused.value.in_use == {"541511": 1}
     assert "541511 (1 experience)" in str(refused.value)
     assert await count(db_session) == 1436
 
     keeps = write_tsv(tmp_path / "keeps.tsv", ["541511\tCustom Computer Programming Services\t\t\t\t\t"])
-    summary = await import_files(db_session, [keeps], clear=True)
+    summary = await import_bundle(db_session, read_import_files([keeps]), clear=True)
     assert summary.committed and await count(db_session) == 1
 
 
@@ -207,7 +208,8 @@ async def test_import_keeps_what_a_file_does_not_provide(db_session: AsyncSessio
         )
     )
     await db_session.commit()
-    await import_files(db_session, [write_tsv(tmp_path / "t.tsv", ["541511\tApp Builders\t\t\t\t\t"])])
+    tsv = write_tsv(tmp_path / "t.tsv", ["541511\tApp Builders\t\t\t\t\t"])
+    await import_bundle(db_session, read_import_files([tsv]))
     row = await db_session.scalar(
         select(NaicsCode).where(NaicsCode.code == "541511").execution_options(populate_existing=True)
     )

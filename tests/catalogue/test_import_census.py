@@ -10,7 +10,8 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import NaicsCode
-from app.services.naics_import import import_files
+from app.naics.importing import read_import_files
+from app.services.naics_import import import_bundle
 
 pytestmark = pytest.mark.census
 
@@ -20,7 +21,7 @@ async def test_the_four_official_files_give_the_published_hierarchy(
 ) -> None:
     session = empty_catalogue
     started = time.monotonic()
-    summary = await import_files(session, census_paths)
+    summary = await import_bundle(session, read_import_files(census_paths))
     elapsed = time.monotonic() - started
 
     rows = await session.execute(select(NaicsCode.level, func.count()).group_by(NaicsCode.level))

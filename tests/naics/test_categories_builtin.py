@@ -15,7 +15,7 @@ from app.naics.categories import (
     parse_category,
     suggested_categories,
 )
-from app.naics.codes import SECTORS, is_valid_code
+from app.naics.codes import SECTORS, normalise_code
 from app.naics.records import NaicsRecord
 
 
@@ -41,7 +41,7 @@ def test_there_are_the_seeds_fourteen_categories() -> None:
 def test_mapping_data_is_well_formed() -> None:
     assert set(SECTOR_CATEGORIES) == set(SECTORS)
     for prefix in PREFIX_CATEGORIES:
-        assert is_valid_code(prefix) and len(prefix) >= 3, prefix
+        assert normalise_code(prefix) == prefix and len(prefix) >= 3, prefix
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 
 from app.naics.categories import Category
-from app.naics.census import CensusBundle, CensusKind, detect_kind, load_census
+from app.naics.census import CensusBundle, CensusKind, load_census
 from app.naics.cleaning import clean_title
 from app.naics.codes import SECTORS
 from app.naics.import_errors import ImportFileError
@@ -64,9 +64,12 @@ def small_census(tmp_path: Path) -> list[Path]:
 
 
 def test_small_files_are_recognised_by_header(small_census: list[Path]) -> None:
-    kinds = [detect_kind(p) for p in small_census]
-    expected = [CensusKind.INDEX, CensusKind.DESCRIPTIONS, CensusKind.CODES]
-    assert [k[0] if k else None for k in kinds] == expected
+    files = load_census(small_census).stats.files
+    assert files == {
+        CensusKind.INDEX: str(small_census[0]),
+        CensusKind.DESCRIPTIONS: str(small_census[1]),
+        CensusKind.CODES: str(small_census[2]),
+    }
 
 
 def test_small_files_merge(small_census: list[Path]) -> None:
@@ -178,10 +181,11 @@ def test_dispatch_rejects_unknown_formats(tmp_path: Path) -> None:
 
 
 @pytest.mark.census
-def test_real_files_are_recognised_by_header(census_files: dict[str, Path]) -> None:
-    for kind, path in census_files.items():
-        detected = detect_kind(path)
-        assert detected is not None and detected[0] == kind
+def test_real_files_are_recognised_by_header(
+    census_files: dict[str, Path], census_bundle: CensusBundle
+) -> None:
+    files = census_bundle.stats.files
+    assert {str(kind): Path(path) for kind, path in files.items()} == census_files
 
 
 @pytest.mark.census

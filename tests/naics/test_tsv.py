@@ -7,7 +7,7 @@ import pytest
 
 from app.naics.categories import Category
 from app.naics.import_errors import ImportFileError
-from app.naics.tsv import MAX_CELL_CHARS, parse_tsv, read_tsv, write_sample_tsv
+from app.naics.tsv import MAX_CELL_CHARS, read_tsv, write_sample_tsv
 
 HEADER = "code\ttitle\tdescription\tcategory\tparent_code\tis_active\tyear"
 
@@ -20,7 +20,7 @@ def write(tmp_path: Path, text: str, name: str = "data.tsv") -> Path:
 
 def error_of(path: Path) -> ImportFileError:
     with pytest.raises(ImportFileError) as info:
-        parse_tsv(path)
+        read_tsv(path)
     return info.value
 
 
@@ -36,7 +36,7 @@ def test_sample_file_is_valid_and_matches_the_seed(tmp_path: Path) -> None:
     path = write_sample_tsv(tmp_path / "sample.tsv")
     lines = path.read_text(encoding="utf-8").splitlines()
     assert lines[0] == HEADER
-    records = parse_tsv(path)
+    records = read_tsv(path).records
     assert [r.code for r in records] == ["11", "111", "541511"]
     assert [r.category for r in records] == [Category.AGRICULTURE, Category.AGRICULTURE, Category.TECHNOLOGY]
     assert records[2].parent_code == "5415"
@@ -46,7 +46,7 @@ def test_sample_file_is_valid_and_matches_the_seed(tmp_path: Path) -> None:
 def test_minimal_file_derives_hierarchy_category_and_defaults(tmp_path: Path) -> None:
     text = "code\ttitle\n541511\t  Custom   Computer Programming Services \n31-33\tManufacturing\n"
     path = write(tmp_path, text)
-    software, manufacturing = parse_tsv(path)
+    software, manufacturing = read_tsv(path).records
     assert software.title == "Custom Computer Programming Services"
     assert (software.level, software.parent_code, software.sector) == (6, "5415", "54")
     assert software.category is Category.TECHNOLOGY
@@ -57,7 +57,7 @@ def test_minimal_file_derives_hierarchy_category_and_defaults(tmp_path: Path) ->
 
 def test_columns_in_any_order_and_any_case(tmp_path: Path) -> None:
     path = write(tmp_path, "Year\tTITLE\tCode\tIs_Active\n2017\tSoftware\t513210\tno\n")
-    (record,) = parse_tsv(path)
+    (record,) = read_tsv(path).records
     assert (record.code, record.title, record.year, record.is_active) == ("513210", "Software", 2017, False)
 
 
@@ -68,19 +68,19 @@ def test_columns_in_any_order_and_any_case(tmp_path: Path) -> None:
 )  # fmt: skip
 def test_is_active_values(tmp_path: Path, value: str, expected: bool) -> None:
     path = write(tmp_path, f"code\ttitle\tis_active\n54\tProfessional\t{value}\n")
-    assert parse_tsv(path)[0].is_active is expected
+    assert read_tsv(path).records[0].is_active is expected
 
 
 def test_bom_and_crlf_are_accepted(tmp_path: Path) -> None:
     path = tmp_path / "excel.tsv"
     path.write_bytes("\ufeffcode\ttitle\r\n54\tProfessional\r\n541\tScientific\r\n".encode())
-    records = parse_tsv(path)
+    records = read_tsv(path).records
     assert [(r.code, r.title) for r in records] == [("54", "Professional"), ("541", "Scientific")]
 
 
 def test_blank_lines_and_short_rows_are_tolerated(tmp_path: Path) -> None:
     path = write(tmp_path, f"{HEADER}\n\n54\tProfessional\n\n541\tScientific\tDoes science\n")
-    records = parse_tsv(path)
+    records = read_tsv(path).records
     assert [r.code for r in records] == ["54", "541"]
     assert records[1].description == "Does science"
 
@@ -143,7 +143,7 @@ def test_row_errors_full_header(tmp_path: Path, row: str, column: str, reason: s
 
 def test_parent_code_may_use_a_sector_alias(tmp_path: Path) -> None:
     path = write(tmp_path, f"{HEADER}\n336\tTransportation Equipment\t\t\t33\t\t\n")
-    assert parse_tsv(path)[0].parent_code == "31"
+    assert read_tsv(path).records[0].parent_code == "31"
 
 
 @pytest.mark.parametrize(
@@ -192,7 +192,7 @@ def test_huge_cell_is_an_error_with_its_column(tmp_path: Path) -> None:
 def test_cell_at_the_limit_is_accepted(tmp_path: Path) -> None:
     text = "x" * MAX_CELL_CHARS
     path = write(tmp_path, f"code\ttitle\tdescription\n54\tProfessional\t{text}\n")
-    assert parse_tsv(path)[0].description == text
+    assert read_tsv(path).records[0].description == text
 
 
 def test_unterminated_quote_is_reported(tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ from app.search.text import (
     normalise_text,
     normalise_unicode,
     prepare_query,
-    tokenize,
+    tokenise,
 )
 from app.search.tiers import TIER_WEIGHT, TIERS, tier_for_engine_score
 
@@ -68,7 +68,7 @@ def test_ascii_text_normalises_exactly_as_the_unicode_path_does():
 
 
 def test_tokenize_and_lists():
-    assert tokenize("Custom  computer-programming") == ["custom", "computer", "programming"]
+    assert tokenise("Custom  computer-programming") == ["custom", "computer", "programming"]
     assert normalise_list(["App Development", "app development", "  ", "Café"]) == ["app development", "cafe"]
 
 
