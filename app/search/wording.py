@@ -151,18 +151,6 @@ def _compounds() -> tuple[Mapping[str, tuple[str, str]], Mapping[tuple[str, str]
     return MappingProxyType(splits), MappingProxyType(joins)
 
 
-def compound_parts(word: str) -> tuple[str, str] | None:
-    """The two words a compound is also written as ("bookstores" -> ("book", "stores"))."""
-    splits, _ = _compounds()
-    return splits.get(word)
-
-
-def compound_of(first: str, second: str) -> str | None:
-    """The compound two words are also written as ("day", "care" -> "daycare")."""
-    _, joins = _compounds()
-    return joins.get((first, second))
-
-
 def rewrite(words: Sequence[str]) -> tuple[str, ...]:
     """The query's other form: abbreviations expanded, compounds split or joined.
 

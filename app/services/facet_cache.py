@@ -26,9 +26,6 @@ from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from app.search.facets import FacetBucket
-
-Facets = dict[str, list[FacetBucket]]
 Generation = Hashable
 
 MAX_ENTRIES = 512
