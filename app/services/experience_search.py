@@ -165,27 +165,45 @@ class _Cube:
     rows: tuple[CubeRow, ...]
     # Bumped when a recomputed cube differs: the sums of each filter set are kept under it.
     version: int
+    generation: int
+
+
+# One re-read of the cube at a time per process: when its TTL ends under load, every
+# concurrent browse would otherwise scan the table at once.
+_CUBE_READ = asyncio.Lock()
+
+
+async def _cube(session: AsyncSession, cache: FacetCache) -> _Cube:
+    """The cube for the current generation. The generation is read before the cube, so a cube
+    is never filed under a newer one. While one request re-reads an expired cube of the same
+    generation, the others use it as it is (its TTL only covers a write in flight)."""
+    generation = await experience_generation(session)
+    cube: _Cube | None = cache.get(_POSTGRES_CUBE_KEY, generation)
+    if cube is not None:
+        return cube
+    previous: _Cube | None = cache.get(_POSTGRES_CUBE_KEY, ANY_GENERATION)
+    if previous is not None and previous.generation == generation and _CUBE_READ.locked():
+        return previous
+    async with _CUBE_READ:
+        cube = cache.get(_POSTGRES_CUBE_KEY, generation)
+        if cube is not None:
+            return cube
+        rows = await experience_cube(session)
+        if previous is not None and previous.rows == rows:
+            cube = _Cube(rows, previous.version, generation)
+        else:
+            cube = _Cube(rows, previous.version + 1 if previous is not None else 0, generation)
+        cache.put(_POSTGRES_CUBE_KEY, generation, cube, ttl=POSTGRES_COUNTS_TTL_SECONDS)
+        return cube
 
 
 async def _postgres_counts(
     session: AsyncSession, filters: ExperienceFilterValues, cache: FacetCache, *, with_facets: bool
 ) -> tuple[int, dict[str, list[dict[str, Any]]]]:
-    """Total and facets of a blank query from the cached cube.
-
-    The generation is read before the cube, so a cube is never filed under a newer one. When
-    the cube's short TTL ends it is read again; if nothing changed, the sums of every filter
-    set stay (summing thousands of rows in Python per filter set would hold the event loop).
-    """
-    generation = await experience_generation(session)
-    cube: _Cube | None = cache.get(_POSTGRES_CUBE_KEY, generation)
-    if cube is None:
-        rows = await experience_cube(session)
-        previous: _Cube | None = cache.get(_POSTGRES_CUBE_KEY, ANY_GENERATION)
-        if previous is not None and previous.rows == rows:
-            cube = previous
-        else:
-            cube = _Cube(rows, previous.version + 1 if previous is not None else 0)
-        cache.put(_POSTGRES_CUBE_KEY, generation, cube, ttl=POSTGRES_COUNTS_TTL_SECONDS)
+    """Total and facets of a blank query from the cached cube. The sums of each filter set are
+    kept per cube version: an unchanged re-read cube keeps them (summing thousands of rows in
+    Python per filter set would hold the event loop)."""
+    cube = await _cube(session, cache)
     chosen = (filters.categories, filters.experience_types, filters.sectors, filters.naics_codes)
     counts_key = (*_POSTGRES_CUBE_KEY, *(tuple(values) for values in chosen), with_facets)
     counts = cache.get(counts_key, cube.version)

@@ -15,7 +15,8 @@ another is fast:
 - A search the engine *loses* (PostgreSQL answered first, or the engine failed) counts
   against it; an engine answer resets the count. After ``losses`` in a row the breaker opens:
   searches of that kind go straight to PostgreSQL, and every ``probe_seconds`` one engine
-  query runs in the background. A probe answering within the budget closes the breaker.
+  query runs in the background. A probe answering within the budget closes the breaker; each
+  one that does not doubles the interval to the next (up to 4 times the setting).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ ENGINE_POSTGRES = "postgres"
 
 # 429: the engine sheds load; PostgreSQL can still answer.
 _TOO_MANY_REQUESTS = 429
+_MAX_PROBE_BACKOFF = 4
 # RFC 6298's gains and deviation multiplier.
 _MEAN_GAIN = 1 / 8
 _DEVIATION_GAIN = 1 / 4
@@ -94,6 +96,9 @@ class KindState:
     open: bool = False
     last_probe: float = float("-inf")
     probing: bool = False
+    # Doubles after each failed probe (up to _MAX_PROBE_BACKOFF times the setting): a probe the
+    # client gives up on keeps the engine busy to the end, which an overloaded engine can't spare.
+    probe_backoff: int = 1
     # Answers so far by back end (ENGINE_OPENSEARCH / ENGINE_POSTGRES), for the admin view.
     answered: dict[str, int] = field(default_factory=dict)
 
@@ -235,7 +240,7 @@ class SearchHedge:
 
     def _maybe_probe(self, kind: str, engine: Callable[[], Awaitable[object]]) -> None:
         state = self.state(kind)
-        if state.probing or self.clock() - state.last_probe < self.probe_seconds:
+        if state.probing or self.clock() - state.last_probe < self.probe_seconds * state.probe_backoff:
             return
         state.probing, state.last_probe = True, self.clock()
         task = asyncio.ensure_future(self._probe(kind, engine))
@@ -250,6 +255,7 @@ class SearchHedge:
             await asyncio.wait_for(engine(), timeout=self.ceiling)
         except Exception as exc:
             state.engine.observe(self.clock() - started)
+            state.probe_backoff = min(state.probe_backoff * 2, _MAX_PROBE_BACKOFF)
             log.info("search %s: engine probe failed (%s); breaker stays open", kind, type(exc).__name__)
             return
         finally:
@@ -257,8 +263,10 @@ class SearchHedge:
         took = self.clock() - started
         state.engine.observe(took)
         if took <= budget:
-            state.open, state.losses = False, 0
+            state.open, state.losses, state.probe_backoff = False, 0, 1
             log.warning("search %s: engine probe answered in %.0f ms; breaker closed", kind, took * 1000)
+        else:
+            state.probe_backoff = min(state.probe_backoff * 2, _MAX_PROBE_BACKOFF)
 
     def status(self) -> list[KindStatus]:
         """What this process has learned, per kind of search."""

@@ -223,3 +223,23 @@ async def test_a_probe_slower_than_the_budget_keeps_the_breaker_open() -> None:
     await asyncio.gather(*h._probes)  # the probe gives up at the ceiling
     assert late.cancelled == 1
     assert h.state(KIND).open
+
+
+async def test_failed_probes_back_off() -> None:
+    clock = Clock()
+    h = hedge(clock, losses=2)
+    await _open_breaker(h)
+    down = Backend("engine", error=EngineConnectionError("N/A", "refused", None))
+    postgres = Backend("postgres")
+    clock.now += 5
+    await h.run(KIND, down, postgres)
+    await asyncio.gather(*h._probes)
+    assert down.calls == 1
+    clock.now += 5  # one interval later: the failed probe doubled it
+    await h.run(KIND, down, postgres)
+    await asyncio.gather(*h._probes)
+    assert down.calls == 1
+    clock.now += 5
+    await h.run(KIND, down, postgres)
+    await asyncio.gather(*h._probes)
+    assert down.calls == 2
