@@ -228,6 +228,9 @@ class NaicsRepository:
     async def count(self) -> int:
         return int(await self.session.scalar(select(func.count()).select_from(NaicsCode)) or 0)
 
+    async def existing_codes(self) -> set[str]:
+        return set(await self.session.scalars(select(NaicsCode.code)))
+
     async def in_categories(
         self, categories: Sequence[str], *, active_only: bool = True, limit: int, offset: int = 0
     ) -> Sequence[NaicsCode]:
