@@ -90,6 +90,10 @@ class Typeahead:
         self._answers.clear()
 
     def answer(self, key: tuple[str, int]) -> tuple[bytes, list[str]] | None:
+        """A cached autocomplete answer. A hit starts the freshness check when it is due, as a
+        keystroke does: with every keystroke answered from here, nothing else would."""
+        if self._index is not None:
+            self._check_soon()
         return self._answers.get(key)
 
     def remember(self, key: tuple[str, int], body: bytes, codes: list[str]) -> None:
