@@ -12,11 +12,14 @@ log = logging.getLogger(__name__)
 
 
 async def prepare(settings: Settings) -> None:
-    """Migrate, load the shipped catalogue if empty, and make sure the search indexes exist."""
+    """Migrate and load the shipped catalogue if empty.
+
+    The search indexes come after this, in indexer.health.ensure_search_indexes: building them is
+    the indexer's work, and app/ does not import indexer/.
+    """
     assert settings.database_url
     log.info("%s", (await migrations.upgrade(settings.database_url)).describe())
     await seed_catalogue_if_empty(settings)
-    await ensure_search_indexes(settings)
 
 
 async def seed_catalogue_if_empty(settings: Settings) -> None:
@@ -43,25 +46,3 @@ async def seed_catalogue_if_empty(settings: Settings) -> None:
         )
     else:
         log.info("NAICS catalogue: %d codes", codes)
-
-
-async def ensure_search_indexes(settings: Settings) -> None:
-    """Rebuild any index that is missing or incomplete (osmem keeps nothing across restarts)."""
-    from app.db.engine import create_engine, session_factory
-    from indexer.health import ensure_complete
-    from indexer.worker import indexer_client
-
-    if not settings.opensearch_url:
-        return
-    engine = create_engine(settings)
-    client = indexer_client(settings)
-    try:
-        rebuilt = await ensure_complete(client, session_factory(engine), settings.index_prefix)
-    finally:
-        await client.close()
-        await engine.dispose()
-    if rebuilt:
-        built = ", ".join(f"{summary.kind} ({summary.indexed} documents)" for summary in rebuilt)
-        log.info("search indexes built from PostgreSQL: %s in %.1fs", built, sum(s.seconds for s in rebuilt))
-    else:
-        log.info("search indexes complete")

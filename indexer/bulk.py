@@ -37,6 +37,7 @@ class BulkFailed(RuntimeError):
 
 
 def outcome(op: str, item: Mapping[str, Any]) -> str:
+    """The one verdict on a bulk item, for the outbox worker's writes and reindex's builds alike."""
     status = int(item.get("status", 0))
     if 200 <= status < 300:
         return "written"

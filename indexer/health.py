@@ -13,7 +13,10 @@ import logging
 from opensearchpy import AsyncOpenSearch, NotFoundError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.config import Settings
+from app.db.engine import create_engine, session_factory
 from app.repositories.search_sources import count_documents
+from app.search.client import create_bulk_client
 from app.search.definitions import INDEX_KINDS
 from app.search.indexes import IndexManager
 from indexer.rebuild_lock import RebuildBusy, rebuild_lock
@@ -74,3 +77,21 @@ async def ensure_complete(
             log.info("search alias %s holds %d documents, PostgreSQL %d: rebuilding", alias, found, expected)
         rebuilt.append(await reindex(kind, client, sessions, prefix=prefix))
     return rebuilt
+
+
+async def ensure_search_indexes(settings: Settings) -> None:
+    """`levelith serve`'s start-up check: rebuild any index missing or incomplete (osmem keeps nothing)."""
+    if not settings.opensearch_url:
+        return
+    engine = create_engine(settings)
+    client = create_bulk_client(settings)
+    try:
+        rebuilt = await ensure_complete(client, session_factory(engine), settings.index_prefix)
+    finally:
+        await client.close()
+        await engine.dispose()
+    if rebuilt:
+        built = ", ".join(f"{summary.kind} ({summary.indexed} documents)" for summary in rebuilt)
+        log.info("search indexes built from PostgreSQL: %s in %.1fs", built, sum(s.seconds for s in rebuilt))
+    else:
+        log.info("search indexes complete")

@@ -21,6 +21,7 @@ from app.repositories.search_sources import count_documents, stream_rows
 from app.search.definitions import alias_name
 from app.search.documents import action_for
 from app.search.indexes import IndexManager
+from indexer.bulk import outcome
 from indexer.read_ahead import read_ahead
 from indexer.rebuild_lock import rebuild_lock
 
@@ -92,7 +93,7 @@ async def build_index(
     skipped = [0]
     async with sessions() as session:
         total = await count_documents(session, kind)
-        async for ok, item in async_streaming_bulk(
+        async for _ok, item in async_streaming_bulk(
             client,
             # Two chunks ahead: the next bulk body is ready when the engine answers.
             read_ahead(_actions(session, kind, new_index, skipped), 2 * BULK_CHUNK),
@@ -102,9 +103,10 @@ async def build_index(
             max_retries=3,
             request_timeout=BULK_TIMEOUT_SECONDS,
         ):
-            result = next(iter(item.values()))
-            # 409: the indexer already wrote a newer version of this document meanwhile.
-            if ok or result.get("status") == 409:
+            op, result = next(iter(item.items()))
+            # Judged as the indexer's writes are: a 409 means the indexer already wrote a newer
+            # version of this document meanwhile, which counts as indexed.
+            if outcome(op, result) != "failed":
                 indexed += 1
             else:
                 failed += 1

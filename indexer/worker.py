@@ -26,6 +26,7 @@ from app.config import Settings
 from app.db.engine import create_engine, session_factory
 from app.metrics import INDEXER_BATCHES, INDEXER_DOCUMENTS, INDEXER_FAILURES, INDEXER_LAST_SUCCESS
 from app.repositories.search_outbox import claim_batch, delete_rows
+from app.search.client import create_bulk_client
 from app.search.indexes import IndexManager
 from indexer.bulk import BulkFailed, WriteSummary, write
 from indexer.changes import actions_for_rows
@@ -39,7 +40,6 @@ POLL_SECONDS = 1.0
 HEALTH_CHECK_SECONDS = 10.0
 BACKOFF_MIN_SECONDS = 0.2
 BACKOFF_MAX_SECONDS = 10.0
-ENGINE_TIMEOUT_SECONDS = 30.0
 
 
 class EngineEmpty(RuntimeError):
@@ -171,20 +171,12 @@ async def _wait(stop: asyncio.Event, wake: asyncio.Event | None, seconds: float)
             waiter.cancel()
 
 
-def indexer_client(settings: Settings) -> AsyncOpenSearch:
-    """A client for bulk work: longer timeouts than the request path's, retries left to us."""
-    assert settings.opensearch_url
-    return AsyncOpenSearch(
-        hosts=[settings.opensearch_url], timeout=ENGINE_TIMEOUT_SECONDS, max_retries=0, http_compress=False
-    )
-
-
 @asynccontextmanager
 async def running_worker(settings: Settings, *, stop_timeout: float = 30.0) -> AsyncIterator[OutboxWorker]:
     """Run a worker as a task with its own pool and client; on exit, let its batch finish."""
     assert settings.database_url
     engine = create_engine(settings)
-    client = indexer_client(settings)
+    client = create_bulk_client(settings)
     worker = OutboxWorker(
         session_factory(engine),
         client,

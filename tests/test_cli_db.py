@@ -21,7 +21,7 @@ from tests.engines import EngineSet
 def levelith(*args: str, database: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": database, "LOG_LEVEL": "WARNING"}
     return subprocess.run(
-        [sys.executable, "-m", "app.cli", *args],
+        [sys.executable, "-m", "indexer", *args],
         env=env,
         capture_output=True,
         text=True,

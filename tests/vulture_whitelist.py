@@ -42,7 +42,7 @@ _.samples  # app/services/search_fallback.py Latency
 _.Base  # app/db/base.py, the models' declarative base
 _.NOT_BLANK_PATTERN  # app/validation.py, used by app/schemas/
 
-# Named in a string: uvicorn imports it in each worker process (WORKER_FACTORY).
+# Named in a string: uvicorn imports it in each worker process (indexer/serve.py WORKER_FACTORY).
 _.worker_app
 
 # Test and benchmark hooks.

@@ -1,10 +1,13 @@
-"""The async OpenSearch client, configured from Settings."""
+"""The async OpenSearch clients, configured from Settings: one for requests, one for bulk work."""
 
 from __future__ import annotations
 
 from opensearchpy import AsyncOpenSearch
 
 from app.config import Settings
+
+# Bulk writes and index builds may take far longer than a search; they retry on their own terms.
+BULK_CLIENT_TIMEOUT_SECONDS = 30.0
 
 
 def create_search_client(settings: Settings) -> AsyncOpenSearch:
@@ -16,5 +19,16 @@ def create_search_client(settings: Settings) -> AsyncOpenSearch:
         timeout=settings.opensearch_timeout,
         max_retries=0,
         retry_on_timeout=False,
+        http_compress=False,
+    )
+
+
+def create_bulk_client(settings: Settings) -> AsyncOpenSearch:
+    """The indexer's client: longer timeouts than the request path's, retries left to the caller."""
+    assert settings.opensearch_url, "the search URL is resolved before a client is made"
+    return AsyncOpenSearch(
+        hosts=[settings.opensearch_url],
+        timeout=BULK_CLIENT_TIMEOUT_SECONDS,
+        max_retries=0,
         http_compress=False,
     )

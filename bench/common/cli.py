@@ -55,7 +55,7 @@ def service_env(engines: BenchEngines, **extra: str) -> dict[str, str]:
 
 def levelith_command(*args: str) -> list[str]:
     # The checkout's own code (cwd = repository root), whatever is installed in the venv.
-    return [sys.executable, "-m", "app.cli", *args]
+    return [sys.executable, "-m", "indexer", *args]
 
 
 def run_levelith(args: Sequence[str], env: dict[str, str], *, timeout: float = 1800) -> CliRun:

@@ -245,7 +245,7 @@ async def people(settings: Settings, catalogue: None) -> list[SeedExperience]:
 async def search_ready(settings: Settings, catalogue: None, people: list[SeedExperience]) -> None:
     """The search indexes (this test's prefix) built from what PostgreSQL holds now,
     by the same start-up step `levelith serve` runs."""
-    from app.bootstrap import ensure_search_indexes
+    from indexer.health import ensure_search_indexes
 
     await ensure_search_indexes(settings)
 

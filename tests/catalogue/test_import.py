@@ -30,7 +30,7 @@ def levelith(*args: str, settings: Settings) -> subprocess.CompletedProcess[str]
     assert settings.database_url
     env = {**os.environ, "DATABASE_URL": settings.database_url, "LOG_LEVEL": "WARNING"}
     return subprocess.run(
-        [sys.executable, "-m", "app.cli", *args],
+        [sys.executable, "-m", "indexer", *args],
         env=env,
         capture_output=True,
         text=True,
@@ -225,7 +225,7 @@ async def test_import_keeps_what_a_file_does_not_provide(db_session: AsyncSessio
 def test_sample_writes_the_seed_sample(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from app.cli.main import cli
+    from indexer.main import cli
 
     target = tmp_path / "sample.tsv"
     result = CliRunner().invoke(cli, ["naics", "sample", str(target)])

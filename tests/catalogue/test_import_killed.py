@@ -49,7 +49,7 @@ def test_an_import_killed_while_writing_leaves_the_catalogue_as_it_was(
     before = _catalogue(settings)
     env = {**os.environ, "DATABASE_URL": settings.database_url or "", "LOG_LEVEL": "WARNING"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "naics", "import", *map(str, census_paths)],
+        [sys.executable, "-m", "indexer", "naics", "import", *map(str, census_paths)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -86,7 +86,7 @@ async def test_validate_reports_each_kind_of_problem(db_session: AsyncSession) -
 def test_add_alias_through_the_cli(settings: Settings) -> None:
     from click.testing import CliRunner
 
-    from app.cli.main import cli
+    from indexer.main import cli
 
     assert settings.database_url
     runner = CliRunner()

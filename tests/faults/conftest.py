@@ -17,9 +17,9 @@ import pytest
 from opensearchpy import AsyncOpenSearch
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from app.bootstrap import ensure_search_indexes
 from app.config import Settings
 from app.embedded.opensearch import EmbeddedOpenSearch
+from indexer.health import ensure_search_indexes
 from tests.live_server import free_port
 from tests.sync.conftest import drop_indexes
 

@@ -20,9 +20,9 @@ from opensearchpy import AsyncOpenSearch
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.bootstrap import ensure_search_indexes
 from app.config import Settings
 from app.models import Experience, NaicsCode, SearchOutbox
+from indexer.health import ensure_search_indexes
 from indexer.worker import in_process_indexer
 from tests.faults.conftest import KillableEngine, bearer, on_engine, register
 from tests.live_server import serve

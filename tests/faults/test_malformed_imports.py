@@ -14,9 +14,9 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
-from app.cli.main import cli
 from app.config import Settings
 from app.db.engine import async_url
+from indexer.main import cli
 
 CODES_HEADER = ["Seq. No.", "2022 NAICS US   Code", "2022 NAICS US Title"]
 TSV_HEADER = "code\ttitle\tdescription\tcategory\tparent_code\tis_active\tyear\n"

@@ -21,7 +21,7 @@ async def levelith(settings: Settings, *args: str) -> subprocess.CompletedProces
     }
     return await asyncio.to_thread(
         subprocess.run,
-        [sys.executable, "-m", "app.cli", "users", *args],
+        [sys.executable, "-m", "indexer", "users", *args],
         env=env,
         capture_output=True,
         text=True,

@@ -180,7 +180,7 @@ async def test_cli_prints_the_report(db_session: AsyncSession, settings: Setting
     env = {**os.environ, "DATABASE_URL": settings.database_url or "", "LOG_LEVEL": "WARNING"}
     result = await asyncio.to_thread(
         subprocess.run,
-        [sys.executable, "-m", "app.cli", "search", "insights", "--days", "3"],
+        [sys.executable, "-m", "indexer", "search", "insights", "--days", "3"],
         env=env,
         capture_output=True,
         text=True,

@@ -31,7 +31,7 @@ def embedded_env(data_dir: Path) -> dict[str, str]:
 
 def levelith(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "app.cli", *args],
+        [sys.executable, "-m", "indexer", *args],
         env=embedded_env(data_dir),
         capture_output=True,
         text=True,
@@ -43,7 +43,7 @@ def levelith(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def start_embedded_serve(data_dir: Path, log: Path, port: int) -> subprocess.Popen[bytes]:
     with log.open("wb") as out:
         return subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
+            [sys.executable, "-m", "indexer", "serve", "--port", str(port)],
             env={**embedded_env(data_dir), "LOG_LEVEL": "INFO"},
             stdout=out,
             stderr=subprocess.STDOUT,

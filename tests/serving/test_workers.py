@@ -37,7 +37,7 @@ def start_serve(settings: Settings, log: Path, port: int, *extra: str) -> subpro
     }
     with log.open("wb") as out:
         return subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "serve", "--port", str(port), *extra],
+            [sys.executable, "-m", "indexer", "serve", "--port", str(port), *extra],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,

@@ -15,10 +15,10 @@ from opensearchpy import AsyncOpenSearch
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.auth.tokens import account_token
-from app.cli.main import cli
 from app.config import Settings
 from app.models import UserRole
 from app.services.search_status import indexer_status
+from indexer.main import cli
 from indexer.worker import OutboxWorker
 from tests.sync.conftest import add_experience, add_user, eventually, get_document, indexed_documents
 
@@ -163,7 +163,7 @@ async def test_indexer_run_consumes_the_outbox_and_stops_cleanly_on_sigterm(
     tmp_path: Path,
 ) -> None:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "app.cli", "indexer", "run",
+        sys.executable, "-m", "indexer", "indexer", "run",
         cwd=REPO_ROOT, env=_cli_env(settings, tmp_path),
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
     )  # fmt: skip

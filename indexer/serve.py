@@ -1,3 +1,5 @@
+"""`levelith serve`: the engines, start-up (migrate, seed, complete indexes) and the API processes."""
+
 from __future__ import annotations
 
 import asyncio
@@ -23,9 +25,10 @@ from app.runtime import engines
 from app.server import server_options
 from app.services.naics_typeahead import warm_typeahead
 from indexer.election import elected_indexer
+from indexer.health import ensure_search_indexes
 
 # uvicorn imports this in every worker process (`--workers N` spawns fresh interpreters).
-WORKER_FACTORY = "app.cli.serve:worker_app"
+WORKER_FACTORY = "indexer.serve:worker_app"
 WORKER_HEALTHCHECK_SECONDS = 60
 
 
@@ -56,6 +59,8 @@ def use_multiprocess_metrics(directory: Path) -> None:
     shutil.rmtree(directory, ignore_errors=True)
     directory.mkdir(parents=True)
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
+
+
 log = logging.getLogger(__name__)
 
 
@@ -78,6 +83,7 @@ def serve(host: str, port: int, workers: int) -> None:
     with engines(configured, publish=True) as started:
         settings = started.served_at(host, port)
         asyncio.run(prepare(settings))
+        asyncio.run(ensure_search_indexes(settings))
         # Worker processes read their settings from the environment, so they find these engines.
         assert settings.database_url and settings.opensearch_url
         os.environ["DATABASE_URL"] = settings.database_url

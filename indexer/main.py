@@ -1,4 +1,8 @@
-"""The `levelith` command line."""
+"""The `levelith` command line: where app/ and indexer/ are put together.
+
+Nothing in app/ imports indexer/ (tests/test_lint.py checks it), so the commands that need both
+(serve, the indexer, reindex) live here, and app/'s own command groups are added beside them.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,9 @@ import click
 from app.cli.db import db
 from app.cli.insights import search_group
 from app.cli.naics import naics
-from app.cli.search import indexer, reindex_command
-from app.cli.serve import serve
 from app.cli.users import users
+from indexer.commands import indexer, reindex_command
+from indexer.serve import serve
 
 
 @click.group()

@@ -19,10 +19,11 @@ from sqlalchemy.exc import DBAPIError
 from app.config import Settings
 from app.db.engine import create_engine, session_factory
 from app.runtime import engines
+from app.search.client import create_bulk_client
 from app.search.definitions import INDEX_KINDS
 from app.services.search_status import SearchStatus, indexer_status
 from indexer.reindex import ReindexError, ReindexSummary, reindex
-from indexer.worker import indexer_client, running_worker
+from indexer.worker import running_worker
 
 
 @contextlib.contextmanager
@@ -61,7 +62,7 @@ async def _run(settings: Settings) -> None:
 
 async def _status(settings: Settings) -> SearchStatus:
     engine = create_engine(settings, pool=False)
-    client = indexer_client(settings)
+    client = create_bulk_client(settings)
     try:
         async with session_factory(engine)() as session:
             return await indexer_status(session, client, settings.index_prefix)
@@ -125,7 +126,7 @@ def status_command(quiet: bool) -> None:
 
 async def _reindex(settings: Settings, kinds: list[str], show_progress: bool) -> list[ReindexSummary]:
     engine = create_engine(settings)
-    client = indexer_client(settings)
+    client = create_bulk_client(settings)
     summaries = []
     try:
         with Progress(

@@ -1,0 +1,3 @@
+from indexer.main import cli
+
+cli()
