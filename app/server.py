@@ -56,12 +56,21 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
         super().connection_lost(exc)
 
 
+def configure_protocol(settings: Settings) -> None:
+    """Set this process's header timeout.
+
+    A class attribute rather than a subclass built per call: with --workers uvicorn pickles its
+    config into each worker process, which can only name a module-level class; each worker
+    calls this with its own settings (indexer/serve.py worker_app).
+    """
+    HeaderTimeoutProtocol.header_timeout = settings.http_header_timeout
+
+
 def server_options(settings: Settings) -> dict[str, Any]:
     """Keyword arguments for uvicorn.run / uvicorn.Config (besides the app and address)."""
-    protocol = type("ConfiguredHeaderTimeoutProtocol", (HeaderTimeoutProtocol,), {})
-    protocol.header_timeout = settings.http_header_timeout
+    configure_protocol(settings)
     return {
-        "http": protocol,
+        "http": HeaderTimeoutProtocol,
         "proxy_headers": bool(settings.trusted_proxies),
         "forwarded_allow_ips": ",".join(settings.trusted_proxies) or None,
         "timeout_keep_alive": settings.http_keep_alive_timeout,
