@@ -22,7 +22,7 @@ def reset_token(account: Account, settings: Settings) -> str:
 
 
 def reset_message(username: str, email: str, token: str, settings: Settings) -> EmailMessage:
-    link = f"{settings.public_base_url.rstrip('/')}{RESET_PAGE}?{urlencode({'token': token})}"
+    link = settings.public_url(f"{RESET_PAGE}?{urlencode({'token': token})}")
     message = EmailMessage()
     message["To"] = email
     message["Subject"] = "Reset your Levelith password"
