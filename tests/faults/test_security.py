@@ -24,7 +24,7 @@ from litestar.routes import HTTPRoute
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.asgi import create_app
-from app.auth.tokens import issue_token
+from app.auth.tokens import PASSWORD_CLAIM, issue_token, read_claims
 from app.config import Settings
 from app.services.accounts import AccountService
 from tests.conftest import REPO_ROOT
@@ -109,7 +109,10 @@ async def test_an_expired_token_is_refused(settings: Settings) -> None:
             _, _, token = await register(http)
             me = (await http.get("/api/v1/users/me", headers=bearer(token))).json()
             fresh = token
-            expired = issue_token(me["id"], settings, ttl=-1)
+            # The live token's own claims (its password fingerprint too), only expired: refused
+            # for its age alone, not for a claim a real token would carry.
+            claims = {PASSWORD_CLAIM: read_claims(token, settings)[PASSWORD_CLAIM]}
+            expired = issue_token(me["id"], settings, ttl=-1, claims=claims)
             assert (await http.get("/api/v1/users/me", headers=bearer(fresh))).status_code == 200
             refused = await http.get("/api/v1/users/me", headers=bearer(expired))
             assert refused.status_code == 401
