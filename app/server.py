@@ -11,6 +11,7 @@ HTTP_HEADER_TIMEOUT_SECONDS of its first byte (or of the connection being opened
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -22,8 +23,11 @@ MAX_INCOMPLETE_EVENT_BYTES = 16 * 1024
 
 
 class HeaderTimeoutProtocol(HttpToolsProtocol):
-    header_timeout: float = 10.0
     _header_timer: asyncio.TimerHandle | None = None
+
+    def __init__(self, *args: Any, header_timeout: float = 10.0, **kwargs: Any) -> None:
+        self.header_timeout = header_timeout
+        super().__init__(*args, **kwargs)
 
     def _arm_header_timer(self) -> None:
         self._disarm_header_timer()
@@ -56,21 +60,12 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
         super().connection_lost(exc)
 
 
-def configure_protocol(settings: Settings) -> None:
-    """Set this process's header timeout.
-
-    A class attribute rather than a subclass built per call: with --workers uvicorn pickles its
-    config into each worker process, which can only name a module-level class; each worker
-    calls this with its own settings (indexer/serve.py worker_app).
-    """
-    HeaderTimeoutProtocol.header_timeout = settings.http_header_timeout
-
-
 def server_options(settings: Settings) -> dict[str, Any]:
     """Keyword arguments for uvicorn.run / uvicorn.Config (besides the app and address)."""
-    configure_protocol(settings)
+    # A partial of a module-level class, not a class made here: with several workers uvicorn
+    # pickles its config into each spawned process, and only importable classes pickle.
     return {
-        "http": HeaderTimeoutProtocol,
+        "http": partial(HeaderTimeoutProtocol, header_timeout=settings.http_header_timeout),
         "proxy_headers": bool(settings.trusted_proxies),
         "forwarded_allow_ips": ",".join(settings.trusted_proxies) or None,
         "timeout_keep_alive": settings.http_keep_alive_timeout,

@@ -29,7 +29,11 @@ async def test_requests_during_a_postgres_restart_get_503_then_recover(
             during = await client.get("/probe-db")
             assert during.status_code == 503
             assert during.headers["retry-after"] == "5"
-            assert during.json()["part"] == "database"
+            body = during.json()
+            # The error contract (docs/errors.md): a short code, and the part that is down named.
+            assert body["error"] == "unavailable"
+            assert "database" in body["detail"]
+            assert body["request_id"] == during.headers["x-request-id"]
             assert "Traceback" not in during.text
         finally:
             engines.postgres.resume()
@@ -56,8 +60,12 @@ def test_a_restarting_server_is_a_503_not_a_500() -> None:
     class _Request:
         method, url = "GET", type("U", (), {"path": "/x"})()
 
+        def __init__(self) -> None:
+            self.scope: dict[str, object] = {"type": "http", "headers": []}
+
     starting = database_error_handler(_Request(), wrapped(asyncpg.CannotConnectNowError("starting up")))  # type: ignore[arg-type]
     assert starting.status_code == 503
     assert starting.headers["Retry-After"] == "5"
+    assert starting.content.error == "unavailable"
     broken_query = database_error_handler(_Request(), wrapped(asyncpg.UndefinedTableError("no table")))  # type: ignore[arg-type]
     assert broken_query.status_code == 500

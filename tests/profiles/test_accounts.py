@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import passwords
-from app.auth.tokens import issue_token
+from app.auth.tokens import PASSWORD_CLAIM, issue_token, read_claims
 from app.config import Settings
 from app.models import User
 from tests.profiles.conftest import PASSWORD, Client, login, register, sign_up
@@ -112,9 +112,15 @@ async def test_tampered_expired_and_foreign_tokens_are_401(client: Client, setti
     me = (await client.get("/api/v1/users/me", headers=ada.auth)).json()
     header, payload, signature = ada.token.split(".")
     tampered = f"{header}.{payload}.{signature[:-3]}{'AAA' if signature[-3:] != 'AAA' else 'BBB'}"
-    expired = issue_token(me["id"], settings, ttl=-10)
-    foreign = issue_token(me["id"], replace(settings, secret_key="someone-else"))
-    verify_purpose = issue_token(me["id"], settings, purpose="verify")
+    # Each differs from a live token in one way only (all carry its password fingerprint).
+    claims = {PASSWORD_CLAIM: read_claims(ada.token, settings)[PASSWORD_CLAIM]}
+    expired = issue_token(me["id"], settings, ttl=-10, claims=claims)
+    foreign = issue_token(me["id"], replace(settings, secret_key="someone-else"), claims=claims)
+    verify_purpose = issue_token(me["id"], settings, purpose="verify", claims=claims)
+    alike = issue_token(me["id"], settings, claims=claims)
+    assert (
+        await client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {alike}"})
+    ).status_code == 200
     for token in (tampered, expired, foreign, verify_purpose, "not.a.jwt"):
         response = await client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {token}"})
         assert response.status_code == 401, token
