@@ -22,7 +22,7 @@ from app.bootstrap import prepare
 from app.config import Settings
 from app.logs import configure_logging
 from app.runtime import engines
-from app.server import configure_protocol, server_options
+from app.server import server_options
 from app.services.naics_typeahead import warm_typeahead
 from indexer.election import elected_indexer
 from indexer.health import ensure_search_indexes
@@ -36,7 +36,6 @@ def worker_app() -> Litestar:
     """One API process. The parent has started the engines and put their URLs in the environment."""
     settings = Settings.from_env()
     configure_logging(settings.log_level)
-    configure_protocol(settings)
     # Each process keeps its own autocomplete index fresh; one of them (elected by a file lock)
     # consumes the outbox unless RUN_INDEXER=false, when `levelith indexer run` does it elsewhere.
     background = [warm_typeahead, *([elected_indexer(settings)] if settings.run_indexer else [])]
