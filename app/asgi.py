@@ -28,6 +28,7 @@ from app.routes.pages import PAGE_HANDLERS
 from app.routes.search import SEARCH_ROUTES
 from app.routes.users import UsersController
 from app.search.client import create_search_client
+from app.services.naics_classifier import Classifier
 from app.services.naics_typeahead import Typeahead
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,7 @@ def create_app(settings: Settings, *, background: Sequence[BackgroundTask] = ())
     # Sessions outside a request's own (the in-memory autocomplete, which mostly needs none).
     sessions = session_factory(engine)
     typeahead = Typeahead(sessions, settings.typeahead_refresh_seconds)
+    classifier = Classifier(sessions, settings.classifier_refresh_seconds)
     db_config = SQLAlchemyAsyncConfig(
         engine_instance=engine,
         session_dependency_key="db_session",
@@ -82,6 +84,7 @@ def create_app(settings: Settings, *, background: Sequence[BackgroundTask] = ())
                 yield
             finally:
                 await typeahead.close()
+                await classifier.close()
                 await search.close()
 
     app = Litestar(
@@ -103,4 +106,5 @@ def create_app(settings: Settings, *, background: Sequence[BackgroundTask] = ())
     app.state.search = search
     app.state.sessions = sessions
     app.state.typeahead = typeahead
+    app.state.classifier = classifier
     return app

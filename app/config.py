@@ -79,6 +79,10 @@ class Settings:
     # in-memory autocomplete index (app/search/typeahead.py); 0 = no such index, every
     # keystroke asks the engine.
     typeahead_refresh_seconds: float = 2.0
+    # How often each API process checks whether the catalogue changed and retrains its NAICS
+    # classifier (app/naics/classifier.py) in the background; 0 = no classifier (searches keep
+    # the engine's order inside a tier, classify suggests nothing).
+    classifier_refresh_seconds: float = 5.0
     # Lets tests (and blue/green deploys) keep several sets of indexes in one cluster.
     index_prefix: str = ""
     cors_origins: list[str] = field(default_factory=lambda: ["http://localhost:8000"])
@@ -103,6 +107,7 @@ class Settings:
             db_statement_timeout_ms=_int("DB_STATEMENT_TIMEOUT_MS", 15_000),
             opensearch_timeout=_float("OPENSEARCH_TIMEOUT", 2.0),
             typeahead_refresh_seconds=_float("TYPEAHEAD_REFRESH_SECONDS", 2.0),
+            classifier_refresh_seconds=_float("CLASSIFIER_REFRESH_SECONDS", 5.0),
             index_prefix=os.environ.get("OPENSEARCH_INDEX_PREFIX", ""),
             cors_origins=_list("CORS_ORIGINS", ["http://localhost:8000"]),
             smtp_url=os.environ.get("SMTP_URL") or None,

@@ -11,6 +11,7 @@ from app.asgi import create_app
 from app.bootstrap import prepare
 from app.config import Settings
 from app.runtime import engines
+from app.services.naics_classifier import warm_classifier
 from app.services.naics_typeahead import warm_typeahead
 from indexer.worker import in_process_indexer
 
@@ -28,7 +29,11 @@ def serve(host: str, port: int) -> None:
         asyncio.run(prepare(settings))
         # One process does it all in embedded mode; with RUN_INDEXER=false a separate
         # `levelith indexer run` consumes the outbox instead.
-        background = [warm_typeahead, *([in_process_indexer(settings)] if settings.run_indexer else [])]
+        background = [
+            warm_typeahead,
+            warm_classifier,
+            *([in_process_indexer(settings)] if settings.run_indexer else []),
+        ]
         app = create_app(settings, background=background)
         click.echo(f"Levelith search on http://{host}:{port}  (OpenAPI: /schema)")
         uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower(), access_log=False)

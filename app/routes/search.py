@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, MediaType, Request, Response, get
+import msgspec
+from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.datastructures import State
 from litestar.exceptions import ValidationException
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.errors import validation_field
-from app.services import experience_search, naics_search
+from app.services import experience_search, naics_classifier, naics_search
 from app.services.experience_search import ExperienceSearchResponse
+from app.services.naics_classifier import ClassifyResponse
 from app.services.naics_search import NaicsAutocompleteResponse, NaicsSearchResponse
 from app.services.search_input import (
     MAX_AUTOCOMPLETE_LIMIT,
@@ -58,6 +60,11 @@ def validation_422(request: Request, exc: ValidationException) -> Response[dict[
     return _unprocessable(field, str(exc.detail), extra)
 
 
+class ClassifyRequest(msgspec.Struct, forbid_unknown_fields=True):
+    # Blank and oversized text are refused by the service (422 naming "text").
+    text: str
+
+
 _HANDLERS: dict[Any, Any] = {InvalidSearchInput: invalid_input_422, ValidationException: validation_422}
 
 
@@ -90,7 +97,12 @@ class NaicsSearchController(Controller):
             level=level,
             limit=limit,
             offset=offset,
+            classifier=state.classifier,
         )
+
+    @post("/classify", summary="The 5 likeliest 6-digit codes for free text", status_code=200)
+    async def classify(self, state: State, data: ClassifyRequest) -> ClassifyResponse:
+        return await naics_classifier.classify(state.classifier, data.text)
 
     @get(
         "/autocomplete",
@@ -115,6 +127,7 @@ class NaicsSearchController(Controller):
             q=q,
             limit=limit,
             typeahead=state.typeahead,
+            classifier=state.classifier,
         )
 
 

@@ -120,6 +120,9 @@ class NaicsHit(msgspec.Struct, frozen=True):
     score: int
     match_type: str
     source: dict[str, Any]
+    # Content words of the query the row holds (broad tiers; 0 otherwise): the first key
+    # inside a tier, before any learned signal.
+    coverage: int = 0
 
 
 class NaicsSearchResult(msgspec.Struct, frozen=True):
@@ -359,7 +362,8 @@ def parse_naics_response(response: Mapping[str, Any]) -> NaicsSearchResult:
     items: list[NaicsHit] = []
     hits = response.get("hits", {})
     for hit in hits.get("hits", []):
-        tier = tier_for_engine_score(_hit_score(hit))
+        engine_score = _hit_score(hit)
+        tier = tier_for_engine_score(engine_score)
         if tier is None:
             # Cannot happen with bodies from build_naics_search (every hit matched a
             # tier); skip rather than invent a score.
@@ -372,6 +376,7 @@ def parse_naics_response(response: Mapping[str, Any]) -> NaicsSearchResult:
                 score=tier.score,
                 match_type=tier.name,
                 source=source,
+                coverage=int((engine_score - tier.score * TIER_WEIGHT) // COVERAGE_WEIGHT),
             )
         )
     total = hits.get("total", 0)

@@ -29,8 +29,9 @@ from app.search.naics_query import (
     parse_naics_browse_response,
     parse_naics_response,
 )
-from app.search.text import prepare_query
+from app.search.text import PreparedQuery, prepare_query
 from app.search.tiers import TIERS
+from app.services.naics_classifier import RERANK_WINDOW, Classifier, learned_fill, order_within_tiers
 from app.services.naics_typeahead import Typeahead
 from app.services.search_fallback import engine_unavailable
 from app.services.search_input import (
@@ -126,8 +127,14 @@ async def search(
     level: Sequence[str] | None = None,
     limit: int = 20,
     offset: int = 0,
+    classifier: Classifier | None = None,
 ) -> NaicsSearchResponse:
-    """Tiered search; a blank query lists every code in code order (score 0, "browse")."""
+    """Tiered search; a blank query lists every code in code order (score 0, "browse").
+
+    With a trained classifier, the first RERANK_WINDOW hits are ordered inside their tiers by
+    the learned signal, and a first page the tiers cannot fill is topped up with the
+    classifier's likeliest codes (services.naics_classifier).
+    """
     q = check_query(q)
     limit, offset = page(limit, offset, MAX_SEARCH_LIMIT)
     browse = not q.strip()
@@ -137,23 +144,69 @@ async def search(
         "category": list(filters.categories),
         "level": list(filters.levels),
     }
-    if browse:
-        body = build_naics_browse(engine_filters, limit=limit, offset=offset)
-    else:
-        body = build_naics_search(q, engine_filters, limit=limit, offset=offset)
+    model = await classifier.current() if classifier is not None and not browse else None
+    # Pages that overlap the reranked window are cut from it: fetched from 0, then sliced.
+    windowed = model is not None and offset < RERANK_WINDOW
+    spans = _spans(offset, limit) if windowed else [(offset, limit)]
+    engine = ENGINE_OPENSEARCH
+    items: list[NaicsItem] = []
+    coverage: dict[str, int] = {}
     try:
-        response = await client.search(index=alias_name("naics", index_prefix), body=body)
+        for i, (span_offset, span_limit) in enumerate(spans):
+            if browse:
+                body = build_naics_browse(engine_filters, limit=span_limit, offset=span_offset)
+            else:
+                body = build_naics_search(q, engine_filters, limit=span_limit, offset=span_offset)
+            response = await client.search(index=alias_name("naics", index_prefix), body=body)
+            parsed = parse_naics_browse_response(response) if browse else parse_naics_response(response)
+            found, found_total = _from_engine(parsed)
+            items += found
+            coverage |= {hit.code: hit.coverage for hit in parsed.items}
+            if i == 0:
+                total, facets = found_total, parsed.facets
     except Exception as exc:
         if not engine_unavailable(exc):
             raise
         log.warning("NAICS search answered by PostgreSQL: search engine unavailable (%s)", exc)
-        pg = await search_naics(session, prepare_query(q), filters, limit=limit, offset=offset, browse=browse)
-        return NaicsSearchResponse(
-            items=_from_postgres(pg), total=pg.total, facets=_facets_from_postgres(pg), engine=ENGINE_POSTGRES
-        )
-    parsed = parse_naics_browse_response(response) if browse else parse_naics_response(response)
-    items, total = _from_engine(parsed)
-    return NaicsSearchResponse(items=items, total=total, facets=parsed.facets, engine=ENGINE_OPENSEARCH)
+        engine, items = ENGINE_POSTGRES, []
+        for i, (span_offset, span_limit) in enumerate(spans):
+            pg = await search_naics(
+                session, prepare_query(q), filters, limit=span_limit, offset=span_offset, browse=browse
+            )
+            items += _from_postgres(pg)
+            if i == 0:
+                total, facets = pg.total, _facets_from_postgres(pg)
+    if windowed and model is not None:
+        items = order_within_tiers(
+            model,
+            q,
+            items,
+            code=lambda it: it.code,
+            score=lambda it: it.score,
+            coverage=lambda it: coverage.get(it.code, 0),
+        )[offset : offset + limit]
+        if offset == 0 and len(items) < limit:
+            filled = learned_fill(
+                model,
+                prepare_query(q),
+                {it.code for it in items},
+                limit - len(items),
+                sectors=filters.sectors,
+                levels=filters.levels,
+                categories=filters.categories,
+            )
+            items += [_item(f, int(f["score"]), str(f["match_type"])) for f in filled]
+            total += len(filled)
+    return NaicsSearchResponse(items=items, total=total, facets=facets, engine=engine)
+
+
+def _spans(offset: int, limit: int) -> list[tuple[int, int]]:
+    """(offset, limit) requests covering the reranked window and the asked page."""
+    end = max(offset + limit, RERANK_WINDOW)
+    spans = [(0, min(end, MAX_SEARCH_LIMIT))]
+    if end > MAX_SEARCH_LIMIT:
+        spans.append((MAX_SEARCH_LIMIT, end - MAX_SEARCH_LIMIT))
+    return spans
 
 
 async def autocomplete(
@@ -164,6 +217,7 @@ async def autocomplete(
     q: str | None,
     limit: int = 8,
     typeahead: Typeahead | None = None,
+    classifier: Classifier | None = None,
 ) -> NaicsAutocompleteResponse:
     """The best few codes for what has been typed so far; nothing for a blank query.
 
@@ -171,13 +225,40 @@ async def autocomplete(
     (``engine`` "memory"), else on the engine. The broad ones (typos, some words) cost
     several times more and only run, on the engine, when the cheap ones find nothing, so
     ``total`` counts the matches of the tiers searched. Either way the items are what a full
-    search lists first: broad tiers rank below every other.
+    search lists first: broad tiers rank below every other. With a trained classifier the
+    first MAX_AUTOCOMPLETE_LIMIT matches are ordered inside their tiers by the learned signal,
+    and a short list is topped up with the classifier's likeliest codes.
     """
     q = check_query(q)
     limit, _ = page(limit, 0, MAX_AUTOCOMPLETE_LIMIT)
     prepared = prepare_query(q)
     if prepared.is_empty:
         return NaicsAutocompleteResponse(items=[], total=0, engine=ENGINE_OPENSEARCH)
+    model = await classifier.current() if classifier is not None else None
+    window = MAX_AUTOCOMPLETE_LIMIT if model is not None else limit
+    response = await _autocomplete_matches(client, sessions, index_prefix, q, prepared, window, typeahead)
+    if model is None:
+        return response
+    items = order_within_tiers(model, q, response.items, code=lambda it: it.code, score=lambda it: it.score)
+    items = items[:limit]
+    total = response.total
+    if len(items) < limit:
+        filled = learned_fill(model, prepared, {it.code for it in items}, limit - len(items))
+        items += [_item(f, int(f["score"]), str(f["match_type"])) for f in filled]
+        total += len(filled)
+    return NaicsAutocompleteResponse(items=items, total=total, engine=response.engine)
+
+
+async def _autocomplete_matches(
+    client: AsyncOpenSearch,
+    sessions: async_sessionmaker[AsyncSession],
+    index_prefix: str,
+    q: str,
+    prepared: PreparedQuery,
+    limit: int,
+    typeahead: Typeahead | None,
+) -> NaicsAutocompleteResponse:
+    """The rule tiers' first ``limit`` matches, from memory, the engine or PostgreSQL."""
     attempts: tuple[bool, ...] = (False, True)
     index = await typeahead.index() if typeahead is not None else None
     if index is not None:

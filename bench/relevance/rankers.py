@@ -5,6 +5,8 @@
                 person sees, any level (a six-digit code's four-digit parent may come first).
 - ilike:        the seed document's own search (substring match in PostgreSQL, ordered by code).
 - bm25:         a plain multi_match sent straight to the same search index, no tiers, no tricks.
+- beacon_style: the Census Bureau's BEACON as published (bench.relevance.beacon), trained on
+                the same indexed items and titles the service was given.
 """
 
 from __future__ import annotations
@@ -18,8 +20,11 @@ import asyncpg
 import httpx
 from opensearchpy import AsyncOpenSearch
 
+from bench.relevance.beacon import BeaconStyle
+
 DEPTH = 10
 SEARCH_PATH = "/api/v1/naics/search"
+CLASSIFY_PATH = "/api/v1/naics/classify"
 AUTOCOMPLETE_PATH = "/api/v1/naics/autocomplete"
 BM25_FIELDS = ["title", "description", "keywords", "aliases", "examples"]
 ILIKE_SQL = (
@@ -119,6 +124,48 @@ class Bm25Ranker:
             self.errors[type(exc).__name__] += 1
             return []
         return [str(hit["_source"]["code"]) for hit in response["hits"]["hits"]]
+
+
+class BeaconRanker:
+    name = "beacon_style"
+
+    def __init__(self, model: BeaconStyle) -> None:
+        self.model = model
+        self.errors: Counter[str] = Counter()
+
+    async def top_codes(self, query: str) -> list[str]:
+        return self.model.top_codes(query, DEPTH)
+
+
+class ClassifyRanker:
+    """POST /api/v1/naics/classify: the service's five suggestions for a free text."""
+
+    name = "classify"
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.client = client
+        self.errors: Counter[str] = Counter()
+
+    async def top_codes(self, query: str) -> list[str]:
+        try:
+            response = await self.client.post(CLASSIFY_PATH, json={"text": query})
+        except httpx.HTTPError as exc:
+            self.errors[type(exc).__name__] += 1
+            return []
+        if response.status_code != 200:
+            self.errors[f"http_{response.status_code}"] += 1
+            return []
+        return [str(s["code"]) for s in response.json()["suggestions"]]
+
+
+async def keystrokes_needed(ranker: Ranker, query: str, code: str, within: int = 5) -> int | None:
+    """How many characters of the query are typed before the code shows in the top ``within``."""
+    for n in range(1, len(query) + 1):
+        if query[n - 1].isspace():
+            continue  # a space alone changes nothing a person would wait for
+        if code in (await ranker.top_codes(query[:n]))[:within]:
+            return n
+    return None
 
 
 async def rank_all(ranker: Ranker, queries: Sequence[str], concurrency: int) -> list[list[str]]:

@@ -32,6 +32,12 @@ from indexer.reindex import reindex
 from tests.conftest import _admin, database_url
 from tests.engines import EngineSet
 
+
+def rule_items(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """The hits of the rule tiers: without the classifier's guesses listed after them."""
+    return [i for i in body["items"] if i["match_type"] != "classifier"]
+
+
 # Nothing listens here: connections are refused at once.
 DEAD_SEARCH_URL = "http://127.0.0.1:9"
 
