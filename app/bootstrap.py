@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from app.config import Settings
 from app.db import migrations
@@ -11,7 +12,7 @@ log = logging.getLogger(__name__)
 
 
 async def prepare(settings: Settings) -> None:
-    """Migrate, load the built-in catalogue if empty, and make sure the search indexes exist."""
+    """Migrate, load the shipped catalogue if empty, and make sure the search indexes exist."""
     assert settings.database_url
     log.info("migrating the database")
     await migrations.upgrade(settings.database_url)
@@ -26,13 +27,19 @@ async def seed_catalogue_if_empty(settings: Settings) -> None:
     from app.services.naics_import import seed_if_empty
 
     engine = create_engine(settings, pool=False)
+    started = time.perf_counter()
     try:
         async with AsyncSession(engine) as session:
             summary = await seed_if_empty(session)
     finally:
         await engine.dispose()
     if summary is not None:
-        log.info("naics_codes was empty: loaded the built-in catalogue (%d codes)", summary.inserted)
+        log.info(
+            "naics_codes was empty: loaded the shipped catalogue (%d codes, %d index items) in %.1fs",
+            summary.inserted,
+            summary.index_items_attached,
+            time.perf_counter() - started,
+        )
 
 
 async def ensure_search_indexes(settings: Settings) -> None:

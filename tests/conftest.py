@@ -60,7 +60,8 @@ async def prepare_template(url: str) -> None:
     from app.db import migrations
 
     await migrations.upgrade(url)
-    # The built-in catalogue (1,436 codes), as `levelith serve` loads it on an empty database.
+    # The shipped catalogue (1,436 codes with descriptions, index items, aliases, former and
+    # SIC codes), as `levelith serve` loads it on an empty database.
     from app.bootstrap import seed_catalogue_if_empty
 
     await seed_catalogue_if_empty(Settings(database_url=url))

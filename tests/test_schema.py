@@ -70,6 +70,11 @@ SEED_COLUMNS = {
         ("data_source", "character varying(255)", True, None),
         ("created_at", "timestamp without time zone", False, "now"),
         ("updated_at", "timestamp without time zone", False, "now"),
+        # Beyond the seed (issue 12, migration 0003): which keywords came from the Census
+        # index file, and the NAICS 2017 and SIC codes a 2022 code came from.
+        ("index_keywords", "jsonb", False, "'[]'::jsonb"),
+        ("naics_2017_codes", "jsonb", False, "'[]'::jsonb"),
+        ("sic_codes", "jsonb", False, "'[]'::jsonb"),
     ],
 }
 
@@ -85,6 +90,8 @@ SEED_INDEXES = {
         ("industry_group",),
         ("keywords",),
         ("aliases",),
+        ("naics_2017_codes",),
+        ("sic_codes",),
     ],
 }
 
@@ -133,7 +140,7 @@ async def test_seed_indexes_exist(db_session: AsyncSession, table: str) -> None:
     for (column,) in SEED_INDEXES[table]:
         assert any(f"({column})" in d for d in definitions), f"no index on {table}.{column}"
     if table == "naics_codes":
-        assert sum("USING gin" in d for d in definitions) >= 2
+        assert sum("USING gin" in d for d in definitions) >= 4
     if table == "users":
         assert sum("UNIQUE" in d for d in definitions) >= 2
 

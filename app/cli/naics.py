@@ -123,7 +123,7 @@ def seed(clear: bool, verbose: bool, dry_run: bool) -> None:
 def import_(paths: tuple[Path, ...], clear: bool, verbose: bool, dry_run: bool) -> None:
     """Import TSV files and/or the Census Bureau's NAICS xlsx files, all or nothing."""
     from app.naics.importing import read_import_files
-    from app.services.naics_import import load_records, summary_for_bundle
+    from app.services.naics_import import load_records, replaces_index, summary_for_bundle
 
     # Files are read and validated before the database is touched.
     try:
@@ -146,9 +146,28 @@ def import_(paths: tuple[Path, ...], clear: bool, verbose: bool, dry_run: bool) 
                 clear=clear,
                 dry_run=dry_run,
                 progress=progress,
+                replaces_index=replaces_index(bundle),
             )
 
     _run_import(work, verbose)
+
+
+@naics.command(name="build-data")
+@click.option(
+    "--census-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Directory of the Census NAICS 2022 xlsx files (default: ../shared/naics).",
+)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--check", is_flag=True, help="Compare with the shipped file; write nothing.")
+def build_data(census_dir: Path | None, output: Path | None, check: bool) -> None:
+    """Regenerate the catalogue data file shipped in the package (needs pip install -e '.[data]')."""
+    from app.naics import build_data as builder
+
+    argv = [*(["--census-dir", str(census_dir)] if census_dir else [])]
+    argv += [*(["--output", str(output)] if output else []), *(["--check"] if check else [])]
+    sys.exit(builder.main(argv))
 
 
 @naics.command()

@@ -10,7 +10,14 @@ from app.models.columns import created_at_column, json_list_column, updated_at_c
 
 
 class NaicsCode(Base):
-    """The seed's naics_codes table (25 columns), hierarchy denormalised for fast filters."""
+    """The seed's naics_codes table (25 columns) plus where its data came from.
+
+    Hierarchy denormalised for fast filters. Added to the seed (migration 0003):
+    ``index_keywords``, the subset of ``keywords`` that came from the Census index file (an
+    import of another index file replaces exactly these; keywords added by hand stay), and
+    ``naics_2017_codes`` / ``sic_codes``, the former and foreign codes a 2022 code came from.
+    ``keywords`` stays the complete list that search reads.
+    """
 
     __tablename__ = "naics_codes"
 
@@ -47,7 +54,14 @@ class NaicsCode(Base):
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = updated_at_column()
 
+    index_keywords: Mapped[list[str]] = json_list_column()
+    naics_2017_codes: Mapped[list[str]] = json_list_column()
+    sic_codes: Mapped[list[str]] = json_list_column()
+
     __table_args__ = (
         Index("ix_naics_codes_keywords_gin", "keywords", postgresql_using="gin"),
         Index("ix_naics_codes_aliases_gin", "aliases", postgresql_using="gin"),
+        # successors_of_2017() and naics_for_sic() look codes up with jsonb "?".
+        Index("ix_naics_codes_naics_2017_codes_gin", "naics_2017_codes", postgresql_using="gin"),
+        Index("ix_naics_codes_sic_codes_gin", "sic_codes", postgresql_using="gin"),
     )

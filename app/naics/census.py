@@ -13,8 +13,10 @@ and 6. The structure summary holds no codes; it is read only to check the
 merged catalogue's counts against the Census Bureau's own totals.
 
 Index items ("Soybean farming, field and seed production") are the Census
-Bureau's own search terms: all of a code's items become its keywords, in file
-order, and the first ``EXAMPLES_PER_CODE`` also make up its ``examples`` text.
+Bureau's own search terms: all of a code's items become its keywords (and its
+``index_keywords``, so a later index import knows which keywords to replace),
+in file order. ``examples`` is the description's "Illustrative Examples" list
+where it has one, else the first ``EXAMPLES_PER_CODE`` index items.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from typing import Any, Final, NamedTuple
 
 import openpyxl
 
-from app.naics.cleaning import clean_description, clean_title, is_index_placeholder
+from app.naics.cleaning import clean_description, clean_title, illustrative_examples, is_index_placeholder
 from app.naics.codes import VALID_LEVELS, InvalidNaicsCode, canonical_code
 from app.naics.import_errors import ImportFileError
 from app.naics.records import NaicsRecord
@@ -121,6 +123,11 @@ class CensusBundle:
     records: list[NaicsRecord]
     stats: CensusStats
     summary: StructureSummary | None = None
+
+    @property
+    def has_index(self) -> bool:
+        """True when an index file was read: its items replace the previous index keywords."""
+        return CensusKind.INDEX in self.stats.files
 
     def level_counts(self) -> dict[int, int]:
         counts = Counter(r.level for r in self.records)
@@ -441,13 +448,15 @@ def load_census(paths: Iterable[str | PathLike[str]]) -> CensusBundle:
         cross_references, dropped = _resolve_references(refs, code, titles, six_digit_by_prefix)
         stats.cross_references_dropped += dropped
         items = keywords.get(code, [])
+        examples = illustrative_examples(description) or items[:EXAMPLES_PER_CODE]
         records.append(
             NaicsRecord.build(
                 code,
                 title,
                 description=description,
                 keywords=list(items),
-                examples="; ".join(items[:EXAMPLES_PER_CODE]) or None,
+                index_keywords=list(items),
+                examples="; ".join(examples) or None,
                 cross_references=cross_references,
                 data_source=source,
             )

@@ -182,51 +182,60 @@ class NaicsClassifier:
         nearest = np.maximum.reduceat(per_sample, self._starts)
         return np.asarray(centroid + NEAREST_SAMPLE_WEIGHT * nearest, dtype=np.float32)
 
-    @staticmethod
-    def _softmax(scores: np.ndarray) -> np.ndarray:
-        if not scores.size or not scores.any():
-            return np.zeros(0, dtype=np.float32)
-        weights = np.exp(CONFIDENCE_SHARPNESS * (scores - scores.max()))
-        return np.asarray(weights / weights.sum(), dtype=np.float32)
-
-    def confidences(self, text: str) -> np.ndarray:
-        """Every code's confidence (self.codes order), a softmax of the scores summing to 1;
-        empty when no n-gram of the text is known."""
-        return self._softmax(self.scores(text))
+    def assess(self, text: str) -> Assessment:
+        """Every code's score and confidence for the text, computed once for many look-ups."""
+        return Assessment(self, self.scores(text))
 
     def suggest(self, text: str, limit: int = 5, *, min_score: float = 0.0) -> list[Suggestion]:
         """The ``limit`` likeliest codes, best first; only those scoring ``min_score`` or more."""
-        scores = self.scores(text)
-        confidences = self._softmax(scores)
-        if not confidences.size:
-            return []
-        # Stable on ties: equal confidences keep code order.
-        best = np.argsort(-confidences, kind="stable")[:limit]
-        return [
-            Suggestion(self.codes[i], self.titles[i], round(float(confidences[i]), 4))
-            for i in best
-            if scores[i] >= min_score
-        ]
+        return self.assess(text).suggest(limit, min_score=min_score)
 
     def item_fields(self, code: str) -> dict[str, Any]:
+        """What an API item shows of a classified code."""
         return dict(self._items[self._index[code]])
 
-    def signal(self, text: str, codes: Sequence[str]) -> list[float]:
-        """Each code's confidence for the text; for a broader code, the best of the 6-digit
-        codes under it (the likeliest industry it holds). Zeros when nothing is known."""
-        confidences = self.confidences(text)
-        if not confidences.size:
-            return [0.0] * len(codes)
-        out: list[float] = []
-        for code in codes:
-            if (i := self._index.get(code)) is not None:
-                out.append(float(confidences[i]))
-                continue
-            under = self._sector_rows.get(code) if len(code) == 2 else None
-            if under is None:
-                lo = bisect_left(self.codes, code)
-                hi = bisect_left(self.codes, code + "\uffff", lo)
-                out.append(float(confidences[lo:hi].max()) if hi > lo else 0.0)
-            else:
-                out.append(float(confidences[under].max()) if under.size else 0.0)
-        return out
+    def rows_under(self, code: str) -> np.ndarray | slice | None:
+        """The rows (self.codes order) of the 6-digit codes a code is or holds."""
+        if (i := self._index.get(code)) is not None:
+            return slice(i, i + 1)
+        if len(code) == 2:
+            return self._sector_rows.get(code)
+        lo = bisect_left(self.codes, code)
+        hi = bisect_left(self.codes, code + "\uffff", lo)
+        return slice(lo, hi) if hi > lo else None
+
+
+class Assessment:
+    """One text's scores against every code, and what they imply."""
+
+    def __init__(self, model: NaicsClassifier, scores: np.ndarray) -> None:
+        self.model = model
+        self.scores = scores
+        if scores.size and scores.any():
+            weights = np.exp(CONFIDENCE_SHARPNESS * (scores - scores.max()))
+            self.confidences = np.asarray(weights / weights.sum(), dtype=np.float32)
+        else:
+            self.confidences = np.zeros(0, dtype=np.float32)
+
+    def suggest(self, limit: int = 5, *, min_score: float = 0.0) -> list[Suggestion]:
+        if not self.confidences.size:
+            return []
+        # Stable on ties: equal confidences keep code order.
+        best = np.argsort(-self.confidences, kind="stable")[:limit]
+        codes, titles = self.model.codes, self.model.titles
+        return [
+            Suggestion(codes[i], titles[i], round(float(self.confidences[i]), 4))
+            for i in best
+            if self.scores[i] >= min_score
+        ]
+
+    def confidence(self, code: str) -> float:
+        """A code's confidence; for a broader code, the best of the 6-digit codes under it (the
+        likeliest industry it holds). 0 when nothing is known."""
+        if not self.confidences.size:
+            return 0.0
+        rows = self.model.rows_under(code)
+        if rows is None:
+            return 0.0
+        chosen = self.confidences[rows]
+        return float(chosen.max()) if chosen.size else 0.0

@@ -35,6 +35,11 @@ _CODE_REFERENCE: Final = re.compile(
     r"(\d{2}-\d{2}|\d{2,6})\b"
 )
 
+# "Illustrative Examples:" then one example per line, up to the next blank line.
+_ILLUSTRATIVE_EXAMPLES: Final = re.compile(
+    r"Illustrative Examples:[^\S\n]*\n\s*(.*?)(?:\n[^\S\n]*\n|\Z)", re.IGNORECASE | re.DOTALL
+)
+
 _SPACES: Final = re.compile(r"[^\S\n]+")
 _BLANK_LINES: Final = re.compile(r"\n{3,}")
 
@@ -68,6 +73,16 @@ def clean_description(raw: str | None) -> CleanDescription:
         if match.group(1) not in references:
             references.append(match.group(1))
     return CleanDescription(text or None, references)
+
+
+def illustrative_examples(description: str | None) -> list[str]:
+    """The "Illustrative Examples:" list of a (cleaned) description, one item per line."""
+    if not description:
+        return []
+    match = _ILLUSTRATIVE_EXAMPLES.search(description)
+    if match is None:
+        return []
+    return [line.strip() for line in match.group(1).split("\n") if line.strip()]
 
 
 def is_index_placeholder(value: object) -> bool:

@@ -79,6 +79,7 @@ def _keep_census_extras(tsv: NaicsRecord, census: NaicsRecord) -> NaicsRecord:
         tsv,
         description=tsv.description if tsv.description is not None else census.description,
         keywords=tsv.keywords or list(census.keywords),
+        index_keywords=tsv.index_keywords or list(census.index_keywords),
         aliases=tsv.aliases or list(census.aliases),
         examples=tsv.examples if tsv.examples is not None else census.examples,
         cross_references=tsv.cross_references or list(census.cross_references),

@@ -52,6 +52,19 @@ def merge_unique(existing: Sequence[str], new: Iterable[str]) -> list[str]:
     return merged
 
 
+def replace_index_keywords(
+    keywords: Sequence[str], old_index: Sequence[str], new_index: Sequence[str]
+) -> list[str]:
+    """``keywords`` with the previous index file's items swapped for ``new_index``.
+
+    Keywords that did not come from the index file (added by hand or by a tool) stay, after
+    the new items; comparisons are case-insensitive, like ``merge_unique``.
+    """
+    previous = {" ".join(k.split()).casefold() for k in old_index}
+    kept = [k for k in keywords if " ".join(k.split()).casefold() not in previous]
+    return merge_unique(merge_unique([], new_index), kept)
+
+
 def duplicates(values: Sequence[str]) -> list[str]:
     """Values that appear more than once, compared case-insensitively (first spelling)."""
     seen: set[str] = set()

@@ -26,9 +26,15 @@ class NaicsRecord(msgspec.Struct, kw_only=True):
     industry_detail: str | None
     category: Category
     keywords: list[str] = msgspec.field(default_factory=list)
+    # The keywords that came from the Census index file (a subset of ``keywords``): an
+    # import of another index file replaces exactly these.
+    index_keywords: list[str] = msgspec.field(default_factory=list)
     aliases: list[str] = msgspec.field(default_factory=list)
     examples: str | None = None
     cross_references: list[str] = msgspec.field(default_factory=list)
+    # What a 2022 code came from: NAICS 2017 codes (Census concordance) and SIC codes.
+    naics_2017_codes: list[str] = msgspec.field(default_factory=list)
+    sic_codes: list[str] = msgspec.field(default_factory=list)
     is_active: bool = True
     year: int = 2022
     data_source: str | None = None

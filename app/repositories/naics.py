@@ -6,11 +6,11 @@ input with ``app.naics.codes.canonical_code``); nothing here knows about HTTP.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, case, delete, func, literal_column, select, tuple_, update
+from sqlalchemy import ColumnElement, bindparam, case, delete, func, literal_column, select, tuple_, update
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,7 +18,7 @@ from app.experiences.types import UNCLASSIFIED_NAICS_CODE
 from app.models import Experience, NaicsCode
 from app.naics.records import NaicsRecord
 
-# 1,000 rows x 17 columns stays far below PostgreSQL's 32,767 bind parameters.
+# 1,000 rows x 20 columns stays far below PostgreSQL's 32,767 bind parameters.
 UPSERT_CHUNK: Final = 1000
 
 _TABLE = NaicsCode.__table__
@@ -37,9 +37,12 @@ _IMPORTED: Final = (
     "industry_detail",
     "category",
     "keywords",
+    "index_keywords",
     "aliases",
     "examples",
     "cross_references",
+    "naics_2017_codes",
+    "sic_codes",
     "is_active",
     "year",
     "data_source",
@@ -47,7 +50,11 @@ _IMPORTED: Final = (
 # A file that does not provide these leaves the stored value alone: a TSV of
 # titles must not wipe the Census descriptions or keywords imported earlier.
 _KEEP_WHEN_ABSENT: Final = frozenset({"description", "examples"})
-_KEEP_WHEN_EMPTY: Final = frozenset({"keywords", "aliases", "cross_references"})
+# (When an index file replaces the index keywords, the service writes the exact lists
+# afterwards with set_keywords(), empty ones included.)
+_KEEP_WHEN_EMPTY: Final = frozenset(
+    {"keywords", "index_keywords", "aliases", "cross_references", "naics_2017_codes", "sic_codes"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +64,13 @@ class CodeFilter:
     category: str | None = None
     parent: str | None = None
     active: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KeywordSources:
+    keywords: list[str]
+    # The subset of keywords that came from the Census index file.
+    index_keywords: list[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,9 +120,12 @@ def _row(record: NaicsRecord) -> dict[str, Any]:
         "industry_detail": record.industry_detail,
         "category": str(record.category),
         "keywords": list(record.keywords),
+        "index_keywords": list(record.index_keywords),
         "aliases": list(record.aliases),
         "examples": record.examples,
         "cross_references": list(record.cross_references),
+        "naics_2017_codes": list(record.naics_2017_codes),
+        "sic_codes": list(record.sic_codes),
         "is_active": record.is_active,
         "year": record.year,
         "data_source": record.data_source,
@@ -262,6 +279,55 @@ class NaicsRepository:
             if progress is not None:
                 progress(len(chunk))
         return UpsertResult(inserted=inserted, updated=updated, unchanged=unchanged)
+
+    async def keyword_sources(self) -> dict[str, KeywordSources]:
+        """Every code's keywords and the subset that came from the index file."""
+        rows = await self.session.execute(
+            select(NaicsCode.code, NaicsCode.keywords, NaicsCode.index_keywords)
+        )
+        return {code: KeywordSources(list(keywords), list(index)) for code, keywords, index in rows.tuples()}
+
+    async def set_keywords(self, lists: Mapping[str, KeywordSources]) -> int:
+        """Write exactly these keyword lists (empty ones too); rows already equal are not touched."""
+        if not lists:
+            return 0
+        keywords_type = _TABLE.c.keywords.type
+        stmt = (
+            update(_TABLE)
+            .where(
+                _TABLE.c.code == bindparam("b_code"),
+                tuple_(_TABLE.c.keywords, _TABLE.c.index_keywords).is_distinct_from(
+                    tuple_(
+                        bindparam("b_keywords", type_=keywords_type),
+                        bindparam("b_index", type_=keywords_type),
+                    )
+                ),
+            )
+            .values(
+                keywords=bindparam("b_keywords", type_=keywords_type),
+                index_keywords=bindparam("b_index", type_=keywords_type),
+            )
+        )
+        rows = [
+            {"b_code": code, "b_keywords": lists.keywords, "b_index": lists.index_keywords}
+            for code, lists in lists.items()
+        ]
+        result = await self.session.execute(stmt, rows)
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def successors_of_2017(self, code: str) -> list[NaicsCode]:
+        """The 2022 codes a NAICS 2017 code became (itself too, when it carried over), by code."""
+        rows = await self.session.scalars(
+            select(NaicsCode).where(NaicsCode.naics_2017_codes.has_key(code)).order_by(NaicsCode.code)
+        )
+        return list(rows)
+
+    async def naics_for_sic(self, code: str) -> list[NaicsCode]:
+        """The 2022 codes a SIC code maps to, by code."""
+        rows = await self.session.scalars(
+            select(NaicsCode).where(NaicsCode.sic_codes.has_key(code)).order_by(NaicsCode.code)
+        )
+        return list(rows)
 
     async def delete_all(self) -> int:
         result = await self.session.execute(delete(NaicsCode))

@@ -14,9 +14,11 @@ title, aliases and keywords (the engine's edge n-gram fields, PREFIX_FIELDS); th
 The facet counts come from GROUP BY queries over the same matched rows, each with every
 filter applied except its own.
 
-The SQL is assembled from constant fragments at import time (hence the S608 waivers);
+The SQL is assembled from constant fragments at import time (hence the S608 waivers, for the
+whole module: every formatted piece is a constant of this module or of app.search.tiers);
 nothing from a request is ever formatted into it.
 """
+# ruff: noqa: S608
 
 from __future__ import annotations
 
@@ -30,17 +32,134 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.search.text import PreparedQuery, exact_code_candidates, fuzzy_max_edits
-from app.search.tiers import COVERAGE_WEIGHT
+from app.search.tiers import COVERAGE_WEIGHT, TIERS, Rule, Tier
+from app.search.wording import SUFFIX_RULES
 
 # Same bucket count as the OpenSearch terms aggregations (app.search.facets).
 FACET_SIZE = 50
 
 _FILTERED = "in_sector AND in_category AND in_level"
 
+# A row's NAICS 2017 and SIC source codes (jsonb lists, migration 0003) as text[]. The engine
+# document leaves out a 2017 code equal to the row's own code; that changes no tier here
+# either, since exact_code ranks first.
+SOURCE_CODE_COLUMNS: dict[str, str] = {
+    "former_codes": "ARRAY(SELECT jsonb_array_elements_text(n.naics_2017_codes))",
+    "sic_codes": "ARRAY(SELECT jsonb_array_elements_text(n.sic_codes))",
+}
+
+
+def _fold(value: str) -> str:
+    """SQL twin of app.search.wording.fold_text, driven by its SUFFIX_RULES (bind parameters)."""
+    return f"""(SELECT coalesce(string_agg(
+                CASE WHEN r.strip > 0 AND length(t.w) - r.strip >= r.shortest
+                     THEN left(t.w, length(t.w) - r.strip) ELSE t.w END, ' ' ORDER BY t.i), '')
+     FROM unnest(string_to_array({value}, ' ')) WITH ORDINALITY AS t(w, i)
+     LEFT JOIN LATERAL (
+         SELECT x.strip, x.shortest
+         FROM unnest(CAST(:fold_suffixes AS text[]), CAST(:fold_strips AS int[]),
+                     CAST(:fold_shortest AS int[])) WITH ORDINALITY AS x(s, strip, shortest, o)
+         WHERE right(t.w, length(x.s)) = x.s ORDER BY x.o LIMIT 1) AS r ON true
+     WHERE t.w <> '')"""
+
+
+def _starts_with_a_first_root(value: str) -> str:
+    # fold(value) equal to, or starting with, a form's fold means value starts with that
+    # form's first root (a root is a prefix of its word): a cheap test before folding.
+    first_roots = "unnest(CAST(:first_roots AS text[])) AS f1(r)"
+    return f"EXISTS (SELECT 1 FROM {first_roots} WHERE starts_with({value}, f1.r))"
+
+
+def _text_matches(rule: Rule, value: str) -> str:
+    """One normalised text value against the query forms: exact or prefix as typed, or the
+    folded value equal to a form's fold or (prefix) starting with it and then a space."""
+    if rule is Rule.EXACT:
+        plain = f"{value} = ANY(CAST(:form_texts AS text[]))"
+        folded = f"{_fold(value)} = ANY(CAST(:form_folds AS text[]))"
+    else:
+        plain = (
+            f"EXISTS (SELECT 1 FROM unnest(CAST(:form_texts AS text[])) AS ft(t) "
+            f"WHERE starts_with({value}, ft.t))"
+        )
+        folded = (
+            f"EXISTS (SELECT 1 FROM unnest(CAST(:form_folds AS text[])) AS ff(t), LATERAL "
+            f"(SELECT {_fold(value)} AS f) AS fv WHERE fv.f = ff.t OR starts_with(fv.f, ff.t || ' '))"
+        )
+    return f"({plain} OR CASE WHEN {_starts_with_a_first_root(value)} THEN {folded} ELSE false END)"
+
+
+# Each text field of the tiers as one normalised string (contains) and as its values (exact,
+# prefix), over the columns of the `covered` CTE.
+_FIELD_TEXT: dict[str, str] = {
+    "title": "b.title_norm",
+    "aliases": "array_to_string(b.aliases_norm, ' ')",
+    "keywords": "array_to_string(b.keywords_norm, ' ')",
+    "description": "b.description_norm",
+}
+_FIELD_VALUES: dict[str, str | None] = {
+    "title": None,
+    "aliases": "b.aliases_norm",
+    "keywords": "b.keywords_norm",
+}
+
+
+def _tier_condition(tier: Tier) -> str:
+    """The SQL condition of one tier (the twin of naics_query.tier_clause)."""
+    rule, field = tier.rule, str(tier.field)
+    if rule is Rule.EXACT_CODE:
+        return ":code <> '' AND b.code = ANY(CAST(:code_candidates AS text[]))"
+    if rule is Rule.CODE_PREFIX:
+        return ":code <> '' AND starts_with(b.code, :code)"
+    if rule is Rule.LISTED_CODE:
+        return f"length(:code) = 6 AND :code = ANY(b.{field})"
+    if rule is Rule.SIC_CODE:
+        return f":sic <> '' AND :sic = ANY(b.{field})"
+    if rule in (Rule.EXACT, Rule.PREFIX):
+        values = _FIELD_VALUES[field]
+        if values is None:
+            return f":nwords > 0 AND {_text_matches(rule, 'b.title_norm')}"
+        matches = _text_matches(rule, "v.x")
+        return f":nwords > 0 AND EXISTS (SELECT 1 FROM unnest({values}) AS v(x) WHERE {matches})"
+    if rule is Rule.CONTAINS:
+        # "Contains": for some form, every word starts a word of the field (' ' || word occurs
+        # in ' ' || field: normalised text is single-space separated) or its root is a word or
+        # a word's root there (naics_query._word_or_root). A root is a prefix of its word: the
+        # cheap strpos goes first, the fold only for rows that pass it.
+        text = _FIELD_TEXT[field]
+        words_and_roots = f"' ' || {text} || ' ' || {_fold(text)} || ' '"
+        return f""":nwords > 0 AND EXISTS (
+            SELECT 1 FROM unnest(CAST(:form_ids AS int[])) AS f(v)
+            WHERE NOT EXISTS (
+                SELECT 1 FROM form_roots AS fr
+                WHERE fr.v = f.v AND strpos(' ' || {text}, ' ' || fr.w) = 0
+                  AND NOT (fr.r <> fr.w AND strpos(' ' || {text}, ' ' || fr.r) > 0
+                           AND strpos({words_and_roots}, ' ' || fr.r || ' ') > 0)))"""
+    if rule is Rule.FUZZY:
+        # Broad (app.search.tiers.BROAD_RULES): only when asked.
+        return """:broad AND :nwords > 0 AND (SELECT count(*) FROM fuzzy_hits
+              WHERE fuzzy_hits.tokens && string_to_array(concat_ws(' ', b.title_norm,
+                        array_to_string(b.aliases_norm, ' '), array_to_string(b.keywords_norm, ' ')), ' ')
+             ) = :nwords"""
+    if rule is Rule.SOME_WORDS:
+        return ":broad AND :some_minimum > 0 AND b.coverage >= :some_minimum"
+    raise ValueError(f"no SQL for tier {tier.name}")
+
+
+# The tier as its position in TIERS (so the SQL never holds a score): -1 when browsing.
+_TIER_CASE = (
+    "CASE WHEN :browse THEN -1\n"
+    + "\n".join(
+        f"        WHEN {_tier_condition(tier)} THEN {position}" for position, tier in enumerate(TIERS)
+    )
+    + "\n    END"
+)
+
 _MATCH = f"""
 WITH base AS (
     SELECT n.code, n.title, n.level, n.sector, s.title AS sector_title, n.category,
            n.description, n.examples, n.aliases, n.keywords,
+           {SOURCE_CODE_COLUMNS["former_codes"]} AS former_codes,
+           {SOURCE_CODE_COLUMNS["sic_codes"]} AS sic_codes,
            levelith_normalise(n.title) AS title_norm,
            levelith_normalise(n.description) AS description_norm,
            ARRAY(SELECT levelith_normalise(e) FROM jsonb_array_elements_text(n.aliases) AS e) AS aliases_norm,
@@ -53,6 +172,11 @@ WITH base AS (
 words AS (
     SELECT q.w, q.k, q.i
     FROM unnest(CAST(:words AS text[]), CAST(:edits AS int[])) WITH ORDINALITY AS q(w, k, i)
+),
+-- The words of each form of the query (app.search.text.QueryForm) and their roots, by form.
+form_roots AS (
+    SELECT q.v, q.w, q.r
+    FROM unnest(CAST(:root_forms AS int[]), CAST(:form_words AS text[]), CAST(:roots AS text[])) AS q(v, w, r)
 ),
 -- The fuzzy tier's vocabulary: distinct words of titles, aliases and keywords. Only
 -- evaluated when some row reaches the fuzzy branch of the CASE below.
@@ -75,8 +199,8 @@ fuzzy_hits AS MATERIALIZED (
     )
     GROUP BY words.i
 ),
--- How many of the query's content words start a word of the row (any field): the
--- some_words tier's test and, inside every tier, the first ordering key (coverage).
+-- How many of the query's content words (their roots) start a word of the row (any field):
+-- the some_words tier's test and, inside every tier, the first ordering key (coverage).
 covered AS (
     SELECT b.*,
            (SELECT count(*) FROM unnest(CAST(:content_words AS text[])) AS c(w)
@@ -86,37 +210,11 @@ covered AS (
     FROM base AS b
 ),
 tiered AS (
-    SELECT b.*, CASE
-        WHEN :browse THEN 0
-        WHEN :code <> '' AND b.code = ANY(CAST(:code_candidates AS text[])) THEN 100
-        WHEN :code <> '' AND starts_with(b.code, :code) THEN 90
-        WHEN :nwords = 0 THEN NULL
-        WHEN b.title_norm = :text THEN 85
-        WHEN starts_with(b.title_norm, :text) THEN 80
-        WHEN :text = ANY(b.aliases_norm) THEN 75
-        WHEN :text = ANY(b.keywords_norm) THEN 70
-        -- "Contains": every word starts a word of the field, i.e. ' ' || word occurs in
-        -- ' ' || field (normalised text is single-space separated).
-        WHEN NOT EXISTS (SELECT 1 FROM words WHERE strpos(' ' || b.title_norm, ' ' || words.w) = 0) THEN 60
-        WHEN NOT EXISTS (SELECT 1 FROM words
-                         WHERE strpos(' ' || array_to_string(b.aliases_norm, ' '), ' ' || words.w) = 0)
-            THEN 55
-        WHEN NOT EXISTS (SELECT 1 FROM words
-                         WHERE strpos(' ' || array_to_string(b.keywords_norm, ' '), ' ' || words.w) = 0)
-            THEN 50
-        WHEN NOT EXISTS (SELECT 1 FROM words WHERE strpos(' ' || b.description_norm, ' ' || words.w) = 0)
-            THEN 40
-        -- BROAD_TIERS (app.search.tiers): only when asked.
-        WHEN :broad AND (SELECT count(*) FROM fuzzy_hits
-              WHERE fuzzy_hits.tokens && string_to_array(concat_ws(' ', b.title_norm,
-                        array_to_string(b.aliases_norm, ' '), array_to_string(b.keywords_norm, ' ')), ' ')
-             ) = :nwords THEN 30
-        WHEN :broad AND :some_minimum > 0 AND b.coverage >= :some_minimum THEN 20
-    END AS score
+    SELECT b.*, {_TIER_CASE} AS tier
     FROM covered AS b
 ),
 hits AS MATERIALIZED (
-    SELECT t.code, t.title, t.level, t.sector, t.sector_title, t.category, t.score,
+    SELECT t.code, t.title, t.level, t.sector, t.sector_title, t.category, t.tier,
            CASE WHEN :browse OR :nwords = 0 THEN 0.0 ELSE
                -- COVERAGE_WEIGHT per content word, for queries of two or more of them.
                CASE WHEN cardinality(CAST(:content_words AS text[])) >= 2
@@ -140,22 +238,22 @@ hits AS MATERIALIZED (
                AS in_category,
            (cardinality(CAST(:levels AS int[])) = 0 OR t.level = ANY(CAST(:levels AS int[]))) AS in_level
     FROM tiered AS t
-    WHERE t.score IS NOT NULL
+    WHERE t.tier IS NOT NULL
 )
 SELECT
     (SELECT count(*) FROM hits WHERE {_FILTERED}) AS total,
-    (SELECT coalesce(json_agg(p ORDER BY p.score DESC, p.rank DESC, p.code), '[]')
-     FROM (SELECT code, title, level, sector, sector_title, category, score, rank FROM hits
+    (SELECT coalesce(json_agg(p ORDER BY p.tier, p.rank DESC, p.code), '[]')
+     FROM (SELECT code, title, level, sector, sector_title, category, tier, rank FROM hits
            WHERE {_FILTERED}
-           ORDER BY score DESC, rank DESC, code LIMIT :limit OFFSET :offset) AS p) AS items
-"""  # noqa: S608
+           ORDER BY tier, rank DESC, code LIMIT :limit OFFSET :offset) AS p) AS items
+"""
 
 
 def _facet(column: str, label: str, where: str) -> str:
     return f"""(SELECT coalesce(json_agg(f ORDER BY f.count DESC, f.value), '[]')
      FROM (SELECT {column} AS value, {label} AS label, count(*) AS count FROM hits
            WHERE {where} AND {column} IS NOT NULL
-           GROUP BY {column} ORDER BY count(*) DESC, {column} LIMIT {FACET_SIZE}) AS f)"""  # noqa: S608
+           GROUP BY {column} ORDER BY count(*) DESC, {column} LIMIT {FACET_SIZE}) AS f)"""
 
 
 _FACETS = f""",
@@ -169,6 +267,16 @@ _PARAMS = (
     bindparam("content_words", type_=ARRAY(String)),
     bindparam("edits", type_=ARRAY(Integer)),
     bindparam("code_candidates", type_=ARRAY(String)),
+    bindparam("form_texts", type_=ARRAY(String)),
+    bindparam("form_folds", type_=ARRAY(String)),
+    bindparam("first_roots", type_=ARRAY(String)),
+    bindparam("form_ids", type_=ARRAY(Integer)),
+    bindparam("root_forms", type_=ARRAY(Integer)),
+    bindparam("roots", type_=ARRAY(String)),
+    bindparam("form_words", type_=ARRAY(String)),
+    bindparam("fold_suffixes", type_=ARRAY(String)),
+    bindparam("fold_strips", type_=ARRAY(Integer)),
+    bindparam("fold_shortest", type_=ARRAY(Integer)),
     bindparam("sectors", type_=ARRAY(String)),
     bindparam("categories", type_=ARRAY(String)),
     bindparam("levels", type_=ARRAY(Integer)),
@@ -189,7 +297,7 @@ class NaicsFilterValues:
 @dataclass(slots=True)
 class PgNaicsResult:
     total: int
-    # code, title, level, sector, sector_title, category, score (tier score; 0 when browsing)
+    # code, title, level, sector, sector_title, category, tier (position in TIERS; -1 when browsing)
     items: list[dict[str, Any]]
     # facet name -> [{"value", "label", "count"}]; label is None unless a column holds it
     facets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -238,7 +346,18 @@ async def search_naics(
         "words": words,
         "edits": [fuzzy_max_edits(w) for w in words],
         "nwords": len(words),
-        "content_words": list(prepared.content_words),
+        "content_words": list(prepared.content_roots),
+        "form_texts": [form.text for form in prepared.forms],
+        "form_folds": [form.fold for form in prepared.forms],
+        "first_roots": [form.roots[0] for form in prepared.forms],
+        "form_ids": list(range(len(prepared.forms))),
+        "root_forms": [n for n, form in enumerate(prepared.forms) for _ in form.roots],
+        "roots": [r for form in prepared.forms for r in form.roots],
+        "form_words": [w for form in prepared.forms for w in form.words],
+        "fold_suffixes": [rule[0] for rule in SUFFIX_RULES],
+        "fold_strips": [rule[1] for rule in SUFFIX_RULES],
+        "fold_shortest": [rule[2] for rule in SUFFIX_RULES],
+        "sic": prepared.sic_code or "",
         "some_minimum": prepared.some_words_minimum,
         "coverage_weight": COVERAGE_WEIGHT,
         "text": prepared.text,

@@ -43,6 +43,8 @@ def naics_source_query() -> Select[Any]:
             NaicsCode.keywords,
             NaicsCode.aliases,
             NaicsCode.examples,
+            NaicsCode.naics_2017_codes,
+            NaicsCode.sic_codes,
             NaicsCode.is_active,
             _micros(NaicsCode.updated_at, Sector.updated_at).label("version"),
         )

@@ -38,6 +38,13 @@ Query = Annotated[
 Filter = Annotated[list[str] | None, Parameter(description="Repeat to choose several values.")]
 SearchLimit = Annotated[int, Parameter(description=f"Page size, capped at {MAX_SEARCH_LIMIT}.")]
 Offset = Annotated[int, Parameter(description=f"Items to skip; offset + limit <= {MAX_WINDOW}.")]
+ExplainFlag = Annotated[
+    bool,
+    Parameter(
+        description="Add `explain` to each item: tier, field, matched words, corrections, foldings, "
+        "and the signals that ordered it inside its tier."
+    ),
+]
 
 
 def _unprocessable(field: str | None, detail: str, extra: Any = None) -> Response[dict[str, Any]]:
@@ -86,6 +93,7 @@ class NaicsSearchController(Controller):
         level: Annotated[list[str] | None, Parameter(description="Digits of the code (2-6).")] = None,
         limit: SearchLimit = 20,
         offset: Offset = 0,
+        explain: ExplainFlag = False,
     ) -> NaicsSearchResponse:
         return await naics_search.search(
             state.search,
@@ -97,6 +105,8 @@ class NaicsSearchController(Controller):
             level=level,
             limit=limit,
             offset=offset,
+            typeahead=state.typeahead,
+            explain=explain,
             classifier=state.classifier,
         )
 
@@ -116,6 +126,7 @@ class NaicsSearchController(Controller):
         request: Request[Any, Any, Any],
         q: Query = None,
         limit: Annotated[int, Parameter(description=f"Capped at {MAX_AUTOCOMPLETE_LIMIT}.")] = 8,
+        explain: ExplainFlag = False,
     ) -> NaicsAutocompleteResponse:
         # The app's own state, not an injected `State` (a copy made per request): this runs
         # on every keystroke.
@@ -127,6 +138,7 @@ class NaicsSearchController(Controller):
             q=q,
             limit=limit,
             typeahead=state.typeahead,
+            explain=explain,
             classifier=state.classifier,
         )
 

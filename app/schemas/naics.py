@@ -63,6 +63,9 @@ class NaicsDetail(msgspec.Struct):
     aliases: list[str]
     examples: str | None
     cross_references: list[str]
+    # What this 2022 code came from: NAICS 2017 codes (Census concordance) and SIC codes.
+    naics_2017_codes: list[str]
+    sic_codes: list[str]
     tags: list[str]
     sba_size_standard: str | None
     is_active: bool
@@ -90,6 +93,8 @@ class NaicsDetail(msgspec.Struct):
             aliases=list(row.aliases),
             examples=row.examples,
             cross_references=list(row.cross_references),
+            naics_2017_codes=list(row.naics_2017_codes),
+            sic_codes=list(row.sic_codes),
             tags=list(row.tags),
             sba_size_standard=row.sba_size_standard,
             is_active=row.is_active,

@@ -50,11 +50,13 @@ from app.search.text import (
 from app.search.tiers import (
     BROAD_TIERS,
     COVERAGE_WEIGHT,
-    TIER_BY_NAME,
     TIER_WEIGHT,
+    TIERS,
+    Rule,
     Tier,
     tier_for_engine_score,
 )
+from app.search.wording import fold_list, fold_text, root
 
 MAX_LIMIT = 100
 # OpenSearch refuses from + size beyond index.max_result_window (10 000 by default).
@@ -78,18 +80,16 @@ NAICS_FACETS: tuple[FacetSpec, ...] = (
     FacetSpec("level", "level", label_for=_level_label, value_type=int),
 )
 
-# Word arrays the contains and some_words tiers search, by tier.
-WORD_FIELDS: dict[str, str] = {
-    "title_contains": "title_words",
-    "alias_contains": "aliases_words",
-    "keyword_contains": "keywords_words",
-    "description_contains": "description_words",
-}
+# Word arrays the contains and some_words tiers search, by tier (from the tier table).
+WORD_FIELDS: dict[str, str] = {t.name: f"{t.field}_words" for t in TIERS if t.rule is Rule.CONTAINS}
+# Per text field, the keyword fields of the exact and prefix tiers: as normalised, and folded
+# (each word replaced by its root, app.search.wording).
+NORM_FIELDS: dict[str, str] = {"title": "title_norm", "aliases": "aliases_norm", "keywords": "keywords_norm"}
+FOLD_FIELDS: dict[str, str] = {"title": "title_fold", "aliases": "aliases_fold", "keywords": "keywords_fold"}
 # Fields computed for matching only; not part of what the API shows.
 INTERNAL_FIELDS: tuple[str, ...] = (
-    "title_norm",
-    "keywords_norm",
-    "aliases_norm",
+    *NORM_FIELDS.values(),
+    *FOLD_FIELDS.values(),
     "match_words",
     *WORD_FIELDS.values(),
 )
@@ -120,9 +120,9 @@ class NaicsHit(msgspec.Struct, frozen=True):
     score: int
     match_type: str
     source: dict[str, Any]
-    # Content words of the query the row holds (broad tiers; 0 otherwise): the first key
-    # inside a tier, before any learned signal.
-    coverage: int = 0
+    # What ordered the hit inside its tier: the engine score above the tier's base
+    # (coverage * COVERAGE_WEIGHT + BM25). Shown by explain=true.
+    relevance: float = 0.0
 
 
 class NaicsSearchResult(msgspec.Struct, frozen=True):
@@ -160,11 +160,21 @@ def build_naics_document(record: Mapping[str, Any]) -> dict[str, Any]:
     doc["title_norm"] = normalise_text(doc["title"])
     doc["keywords_norm"] = normalise_list(keywords)
     doc["aliases_norm"] = normalise_list(aliases)
+    doc["title_fold"] = fold_text(doc["title_norm"])
+    doc["keywords_fold"] = fold_list(doc["keywords_norm"])
+    doc["aliases_fold"] = fold_list(doc["aliases_norm"])
     doc["match_words"] = match_words(doc["title_norm"], doc["aliases_norm"], doc["keywords_norm"])
-    doc["title_words"] = distinct_words([doc["title_norm"]])
-    doc["aliases_words"] = distinct_words(doc["aliases_norm"])
-    doc["keywords_words"] = distinct_words(doc["keywords_norm"])
-    doc["description_words"] = distinct_words([normalise_text(doc.get("description"))])
+    # Word arrays of the contains tiers: each word and its root (app.search.wording), so a
+    # query word matches by starting a word, and its root by equalling a word's root.
+    description_norm = normalise_text(doc.get("description"))
+    doc["title_words"] = distinct_words([doc["title_norm"], doc["title_fold"]])
+    doc["aliases_words"] = distinct_words([*doc["aliases_norm"], *doc["aliases_fold"]])
+    doc["keywords_words"] = distinct_words([*doc["keywords_norm"], *doc["keywords_fold"]])
+    doc["description_words"] = distinct_words([description_norm, fold_text(description_norm)])
+    # Former and foreign codes, for the former_code and sic_code tiers. A 2017 code that
+    # carried over unchanged is the document's own code, which exact_code already finds.
+    doc["former_codes"] = [str(c) for c in (record.get("naics_2017_codes") or []) if str(c) != doc["code"]]
+    doc["sic_codes"] = [str(c) for c in (record.get("sic_codes") or [])]
     return doc
 
 
@@ -176,10 +186,19 @@ def _starts_a_word(fields: tuple[str, ...], word: str) -> dict[str, Any]:
     return clauses[0] if len(clauses) == 1 else {"bool": {"should": clauses, "minimum_should_match": 1}}
 
 
+def _word_or_root(field: str, word: str) -> dict[str, Any]:
+    # The word starts a word of the field, or its root is the root of one ("pharmacy" finds
+    # "pharmacies" but, unlike the prefix "pharmac", not "pharmaceutical").
+    clause = {"prefix": {field: {"value": word}}}
+    if (stem := root(word)) == word:
+        return clause
+    return _any([clause, {"term": {field: {"value": stem}}}])
+
+
 def _contains(field: str, words: tuple[str, ...]) -> dict[str, Any]:
     # Every word must start a word of the field, in any order. On an array field each
     # query word may sit in a different element.
-    return {"bool": {"filter": [_starts_a_word((field,), w) for w in words]}}
+    return {"bool": {"filter": [_word_or_root(field, w) for w in words]}}
 
 
 def _some_words(words: tuple[str, ...], minimum: int) -> dict[str, Any]:
@@ -220,33 +239,66 @@ def _fuzzy_word(word: str, *, last: bool) -> dict[str, Any]:
     }
 
 
+def _any(clauses: list[dict[str, Any]]) -> dict[str, Any]:
+    return clauses[0] if len(clauses) == 1 else {"bool": {"should": clauses, "minimum_should_match": 1}}
+
+
+def _text_clause(tier: Tier, prepared: PreparedQuery) -> dict[str, Any] | None:
+    """A text tier's clause: the row matches if one form of the query does."""
+    field = str(tier.field)
+    forms = prepared.forms
+    if tier.rule is Rule.EXACT:
+        kind = "term"
+    elif tier.rule is Rule.PREFIX:
+        kind = "prefix"
+    elif tier.rule is Rule.CONTAINS:
+        return _any([_contains(f"{field}_words", form.words) for form in forms])
+    else:
+        return None
+    clauses: list[dict[str, Any]] = []
+    for form in forms:
+        clauses.append({kind: {NORM_FIELDS[field]: {"value": form.text}}})
+        # Folded, whole words only: the prefix tier's partial last word is the as-typed
+        # clause's job ("pharmac" must not reach "pharmaceutical" through a fold).
+        clauses.append({"term": {FOLD_FIELDS[field]: {"value": form.fold}}})
+        if kind == "prefix":
+            clauses.append({"prefix": {FOLD_FIELDS[field]: {"value": form.fold + " "}}})
+    return _any(clauses)
+
+
+def tier_clause(tier: Tier, prepared: PreparedQuery) -> dict[str, Any] | None:
+    """The filter clause of one tier for this query, or None when the tier cannot apply."""
+    rule, code, words = tier.rule, prepared.raw_code, prepared.words
+    if rule is Rule.EXACT_CODE:
+        return {"terms": {"code": exact_code_candidates(code)}} if code else None
+    if rule is Rule.CODE_PREFIX:
+        return {"prefix": {"code": {"value": code}}} if code else None
+    if rule is Rule.LISTED_CODE:
+        return {"term": {str(tier.field): {"value": code}}} if code and len(code) == 6 else None
+    if rule is Rule.SIC_CODE:
+        return {"term": {str(tier.field): {"value": prepared.sic_code}}} if prepared.sic_code else None
+    if not words:
+        return None
+    if rule is Rule.FUZZY:
+        return {"bool": {"filter": [_fuzzy_word(w, last=i == len(words) - 1) for i, w in enumerate(words)]}}
+    if rule is Rule.SOME_WORDS:
+        minimum = prepared.some_words_minimum
+        return _some_words(prepared.content_roots, minimum) if minimum else None
+    return _text_clause(tier, prepared)
+
+
 def tier_queries(prepared: PreparedQuery, *, broad: bool = True) -> list[tuple[Tier, dict[str, Any]]]:
     """One filter clause per tier that can apply to this query, best tier first.
 
     broad=False leaves out BROAD_TIERS.
     """
     out: list[tuple[Tier, dict[str, Any]]] = []
-    t = TIER_BY_NAME
-    if prepared.raw_code:
-        out.append((t["exact_code"], {"terms": {"code": exact_code_candidates(prepared.raw_code)}}))
-        out.append((t["code_prefix"], {"prefix": {"code": {"value": prepared.raw_code}}}))
-    words = prepared.words
-    if words:
-        text = prepared.text
-        out += [
-            (t["exact_title"], {"term": {"title_norm": {"value": text}}}),
-            (t["title_prefix"], {"prefix": {"title_norm": {"value": text}}}),
-            (t["exact_alias"], {"term": {"aliases_norm": {"value": text}}}),
-            (t["exact_keyword"], {"term": {"keywords_norm": {"value": text}}}),
-            *((t[tier], _contains(field, words)) for tier, field in WORD_FIELDS.items()),
-            (
-                t["fuzzy"],
-                {"bool": {"filter": [_fuzzy_word(w, last=i == len(words) - 1) for i, w in enumerate(words)]}},
-            ),
-        ]
-        if prepared.some_words_minimum:
-            out.append((t["some_words"], _some_words(prepared.content_words, prepared.some_words_minimum)))
-    return out if broad else [(tier, clause) for tier, clause in out if tier.name not in BROAD_TIERS]
+    for tier in TIERS:
+        if not broad and tier.name in BROAD_TIERS:
+            continue
+        if (clause := tier_clause(tier, prepared)) is not None:
+            out.append((tier, clause))
+    return out
 
 
 def _coverage(prepared: PreparedQuery) -> list[dict[str, Any]]:
@@ -254,7 +306,7 @@ def _coverage(prepared: PreparedQuery) -> list[dict[str, Any]]:
     # one rare word's BM25 weight outranked rows holding three of four words (held-out
     # recall@1 0.588 -> 0.639 on a 1,500-item sample). Only the broad tiers need it: in
     # every other tier each row holds every word, so a body without them leaves it out.
-    words = prepared.content_words
+    words = prepared.content_roots
     if len(words) < 2:
         return []
     fields = tuple(WORD_FIELDS.values())
@@ -376,7 +428,7 @@ def parse_naics_response(response: Mapping[str, Any]) -> NaicsSearchResult:
                 score=tier.score,
                 match_type=tier.name,
                 source=source,
-                coverage=int((engine_score - tier.score * TIER_WEIGHT) // COVERAGE_WEIGHT),
+                relevance=round(engine_score - tier.score * TIER_WEIGHT, 4),
             )
         )
     total = hits.get("total", 0)

@@ -13,6 +13,8 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from app.search.wording import replace_symbols, rewrite, root
+
 # Raw user input is cut before any work so a 10 KB (or 10 MB) query costs nothing.
 MAX_QUERY_CHARS = 512
 # No real word is longer; a longer "word" is cut so fuzzy/wildcard automata stay small.
@@ -161,16 +163,19 @@ def fuzzy_max_edits(word: str) -> int:
     return 2
 
 
-@dataclass(frozen=True, slots=True)
-class PreparedQuery:
-    """A user query reduced to what every tier needs.
+# "SIC 7372", "sic:7372", "SIC#7372": a Standard Industrial Classification code (2-4 digits).
+_SIC_RE = re.compile(r"^\s*sic\s*[:#-]?\s*([0-9]{2,4})\s*$", re.IGNORECASE)
 
-    raw_code: the code-like form of the query, or None.
-    words: normalised words, at most MAX_QUERY_WORDS, the last one maybe partial.
-    text: the words joined by single spaces (the string the exact/prefix tiers use).
+
+@dataclass(frozen=True, slots=True)
+class QueryForm:
+    """One way of writing the query (as typed, or rewritten by app.search.wording).
+
+    words: normalised words; roots: each word's root (a prefix of it), what the word-start
+    tiers search; fold: the roots joined, what the exact and prefix tiers compare with the
+    folded fields.
     """
 
-    raw_code: str | None
     words: tuple[str, ...]
 
     @property
@@ -178,13 +183,48 @@ class PreparedQuery:
         return " ".join(self.words)
 
     @property
+    def roots(self) -> tuple[str, ...]:
+        return tuple(root(w) for w in self.words)
+
+    @property
+    def fold(self) -> str:
+        return " ".join(self.roots)
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedQuery:
+    """A user query reduced to what every tier needs.
+
+    raw_code: the code-like form of the query, or None.
+    words: normalised words, at most MAX_QUERY_WORDS, the last one maybe partial.
+    text: the words joined by single spaces (the string the exact/prefix tiers use).
+    forms: the query as typed, then (when it differs) with abbreviations, symbols and
+    compounds rewritten; a row matches a text tier if one form does.
+    sic_code: the SIC code of a "SIC 7372" query, or None.
+    """
+
+    raw_code: str | None
+    words: tuple[str, ...]
+    forms: tuple[QueryForm, ...] = ()
+    sic_code: str | None = None
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.words)
+
+    @property
     def is_empty(self) -> bool:
-        return not self.words and self.raw_code is None
+        return not self.words and self.raw_code is None and self.sic_code is None
 
     @property
     def content_words(self) -> tuple[str, ...]:
         """Distinct words that are not stop words: what the some_words tier counts."""
         return tuple(w for w in dict.fromkeys(self.words) if w not in STOP_WORDS)
+
+    @property
+    def content_roots(self) -> tuple[str, ...]:
+        """The roots of content_words (same order and count): what coverage and some_words search."""
+        return tuple(root(w) for w in self.content_words)
 
     @property
     def some_words_minimum(self) -> int:
@@ -201,5 +241,19 @@ class PreparedQuery:
 def prepare_query(query: str | None) -> PreparedQuery:
     """Cut, normalise and tokenise a user query once, for any back end."""
     raw = (query or "")[:MAX_QUERY_CHARS]
-    words = tuple(w[:MAX_WORD_CHARS] for w in tokenize(raw)[:MAX_QUERY_WORDS])
-    return PreparedQuery(raw_code=normalise_code_query(raw), words=words)
+    words = _words(raw)
+    forms = [QueryForm(words)] if words else []
+    rewritten = rewrite(_words(replace_symbols(raw)))[:MAX_QUERY_WORDS]
+    if rewritten and rewritten != words:
+        forms.append(QueryForm(rewritten))
+    sic = _SIC_RE.match(raw)
+    return PreparedQuery(
+        raw_code=normalise_code_query(raw),
+        words=words,
+        forms=tuple(forms),
+        sic_code=sic.group(1) if sic else None,
+    )
+
+
+def _words(raw: str) -> tuple[str, ...]:
+    return tuple(w[:MAX_WORD_CHARS] for w in tokenize(raw)[:MAX_QUERY_WORDS])

@@ -28,9 +28,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from app.search.naics_query import ITEM_FIELDS, RELEVANCE_FIELDS, WORD_FIELDS
+from app.search.naics_query import FOLD_FIELDS, ITEM_FIELDS, NORM_FIELDS, RELEVANCE_FIELDS, WORD_FIELDS
+from app.search.spelling import Speller
 from app.search.text import PreparedQuery, exact_code_candidates
-from app.search.tiers import TIER_BY_NAME, Tier
+from app.search.tiers import BROAD_TIERS, TIER_BY_NAME, TIERS, Rule, Tier
+from app.search.wording import root
 
 # Prefixes up to this length are precomputed: they are the most frequent keystrokes and the
 # ones whose vocabulary range is widest (every word starting with "s").
@@ -52,7 +54,7 @@ _WORD_FIELDS: tuple[tuple[Tier, str, int], ...] = tuple(
 # A query word counts once, in the heaviest field a word of it starts: fields by weight.
 _BY_WEIGHT: tuple[int, ...] = tuple(sorted(range(len(_WORD_FIELDS)), key=lambda i: -_WORD_FIELDS[i][2]))
 # Tiers in which every query word starts a title word, so every row weighs the same.
-_TITLE_TIERS = frozenset({"exact_title", "title_prefix", "title_contains"})
+_TITLE_TIERS = frozenset(t.name for t in TIERS if t.field == "title")
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,39 +125,68 @@ class TypeaheadIndex:
         docs.sort(key=lambda d: (len(str(d["title_norm"]).split()), str(d["code"])))
         self.version = version
         self.size = len(docs)
+        # Did-you-mean over the same documents (app.search.spelling).
+        self.speller = Speller(docs)
         self._items = [{f: d.get(f) for f in ITEM_FIELDS} for d in docs]
         self._codes = _postings([str(d["code"])] for d in docs)
-        self._titles = _postings([d["title_norm"]] for d in docs)
-        self._aliases = _postings(d.get("aliases_norm") or [] for d in docs)
-        self._keywords = _postings(d.get("keywords_norm") or [] for d in docs)
+        self._listed = {
+            str(t.field): _postings(d.get(str(t.field)) or [] for d in docs)
+            for t in TIERS
+            if t.rule in (Rule.LISTED_CODE, Rule.SIC_CODE)
+        }
+        # Per text field of the exact and prefix tiers: (normalised, folded) values.
+        self._texts = {
+            field: (
+                _postings(_as_list(d.get(norm)) for d in docs),
+                _postings(_as_list(d.get(fold)) for d in docs),
+            )
+            for field, norm in NORM_FIELDS.items()
+            if (fold := FOLD_FIELDS[field])
+        }
         # Per contains tier (in _WORD_FIELDS order), the vocabulary of its word field.
         self._words = [(tier, _postings(d.get(field) or [] for d in docs)) for tier, field, _ in _WORD_FIELDS]
 
     def _tiers(self, prepared: PreparedQuery, starts: list[list[int]]) -> list[tuple[Tier, int]]:
         """Each cheap tier's documents, best tier first, as in the engine's tier_queries."""
-        t = TIER_BY_NAME
         out: list[tuple[Tier, int]] = []
-        if prepared.raw_code:
-            exact = 0
-            for code in exact_code_candidates(prepared.raw_code):
-                exact |= self._codes.exact.get(code, 0)
-            out += [
-                (t["exact_code"], exact),
-                (t["code_prefix"], self._codes.starting_with(prepared.raw_code)),
-            ]
-        if prepared.words:
-            text = prepared.text
-            out += [
-                (t["exact_title"], self._titles.exact.get(text, 0)),
-                (t["title_prefix"], self._titles.starting_with(text)),
-                (t["exact_alias"], self._aliases.exact.get(text, 0)),
-                (t["exact_keyword"], self._keywords.exact.get(text, 0)),
-            ]
-            for (tier, _), per_word in zip(self._words, starts, strict=True):
-                bitmap = per_word[0]
-                for word_bitmap in per_word[1:]:
-                    bitmap &= word_bitmap
-                out.append((tier, bitmap))
+        code = prepared.raw_code
+        contains = {tier.name: i for i, (tier, _) in enumerate(self._words)}
+        for tier in TIERS:
+            if tier.name in BROAD_TIERS:
+                continue
+            rule, field = tier.rule, str(tier.field)
+            bitmap = 0
+            if rule is Rule.EXACT_CODE and code:
+                for candidate in exact_code_candidates(code):
+                    bitmap |= self._codes.exact.get(candidate, 0)
+            elif rule is Rule.CODE_PREFIX and code:
+                bitmap = self._codes.starting_with(code)
+            elif rule is Rule.LISTED_CODE and code and len(code) == 6:
+                bitmap = self._listed[field].exact.get(code, 0)
+            elif rule is Rule.SIC_CODE and prepared.sic_code:
+                bitmap = self._listed[field].exact.get(prepared.sic_code, 0)
+            elif rule in (Rule.EXACT, Rule.PREFIX):
+                norm, fold = self._texts[field]
+                for form in prepared.forms:
+                    # Folded forms compare whole words only (as in naics_query._text_clause).
+                    bitmap |= fold.exact.get(form.fold, 0)
+                    if rule is Rule.EXACT:
+                        bitmap |= norm.exact.get(form.text, 0)
+                    else:
+                        bitmap |= norm.starting_with(form.text) | fold.starting_with(form.fold + " ")
+            elif rule is Rule.CONTAINS and prepared.forms:
+                i = contains[tier.name]
+                vocabulary = self._words[i][1]
+                for n, form in enumerate(prepared.forms):
+                    # The first form is the query as typed: its per-word bitmaps are at hand.
+                    per_word = starts[i] if n == 0 else [_word_or_root(vocabulary, w) for w in form.words]
+                    form_bitmap = per_word[0]
+                    for word_bitmap in per_word[1:]:
+                        form_bitmap &= word_bitmap
+                    bitmap |= form_bitmap
+            else:
+                continue
+            out.append((tier, bitmap))
         return out
 
     def _relevance(self, starts: list[list[int]], n_words: int) -> list[int]:
@@ -176,7 +207,8 @@ class TypeaheadIndex:
     def search(self, prepared: PreparedQuery, limit: int) -> TypeaheadResult:
         """The first ``limit`` codes of the cheap tiers, and how many codes they hold in all."""
         words = prepared.words
-        starts = [[vocabulary.starting_with(w) for w in words] for _, vocabulary in self._words]
+        typed = prepared.forms[0].words if prepared.forms else ()
+        starts = [[_word_or_root(vocabulary, w) for w in typed] for _, vocabulary in self._words]
         taken = 0
         tiers: list[tuple[Tier, int]] = []
         for tier, bitmap in self._tiers(prepared, starts):
@@ -200,6 +232,21 @@ class TypeaheadIndex:
             if len(hits) >= limit:
                 break
         return TypeaheadResult(items=hits, total=taken.bit_count())
+
+
+def _word_or_root(vocabulary: _Vocabulary, word: str) -> int:
+    """Documents with a word the query word starts, or with the query word's root as a word's
+    root (the word arrays hold both: naics_query.build_naics_document)."""
+    bitmap = vocabulary.starting_with(word)
+    if (stem := root(word)) != word:
+        bitmap |= vocabulary.exact.get(stem, 0)
+    return bitmap
+
+
+def _as_list(value: Any) -> list[str]:
+    if not value:
+        return []
+    return [value] if isinstance(value, str) else list(value)
 
 
 def _levels(planes: list[int], within: int) -> Iterator[int]:

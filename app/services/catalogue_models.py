@@ -51,21 +51,26 @@ class CatalogueModel(Generic[M]):
         self._build_lock = asyncio.Lock()
         self._check_at = 0.0
         self._refresh: asyncio.Task[None] | None = None
+        self._first: asyncio.Task[None] | None = None
 
     @property
     def enabled(self) -> bool:
         return self.refresh_seconds > 0
 
-    async def current(self) -> M | None:
+    async def current(self, *, wait: bool = True) -> M | None:
         """The current model; None when disabled or PostgreSQL could not be read yet.
 
-        Only the very first call waits (for the first build); later ones get what is there
-        and, when it is due, start a check in the background.
+        Only the very first call waits (for the first build), and only with ``wait``: without,
+        the first build starts in the background and the caller goes without meanwhile. Later
+        calls get what is there and, when it is due, start a check in the background.
         """
         if not self.enabled:
             return None
         if self._model is None:
-            await self._first_build()
+            if wait:
+                await self._first_build()
+            elif self._first is None or self._first.done():
+                self._first = asyncio.create_task(self._first_build(), name=f"levelith-{self.name}-first")
         elif time.monotonic() >= self._check_at and (self._refresh is None or self._refresh.done()):
             self._check_at = time.monotonic() + self.refresh_seconds
             self._refresh = asyncio.create_task(self._refresh_if_changed(), name=f"levelith-{self.name}")
@@ -104,10 +109,11 @@ class CatalogueModel(Generic[M]):
         return model
 
     async def close(self) -> None:
-        if self._refresh is not None and not self._refresh.done():
-            self._refresh.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._refresh
+        for task in (self._refresh, self._first):
+            if task is not None and not task.done():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
 
     def warm(self) -> contextlib.AbstractAsyncContextManager[None]:
         """A background task for create_app(background=...): build at start-up, so the first

@@ -8,16 +8,17 @@ order inside each tier and classify answers no suggestions.
 
 How it ranks (docs/search-ranking.md): the tiers stay the first key, so a hit of a higher tier
 never ranks below a hit of a lower one; inside a tier (and, for the broad tiers, among hits
-holding as many of the query's words) the code the classifier finds likelier goes first.
-When the tiers find fewer hits than asked for, the likeliest codes not already listed fill the
-first page as the ``classifier`` tier, below every rule tier.
+holding as many of the query's words) the code the classifier finds likelier goes first
+(:func:`learned_signal`, plugged into app.search.explain's within-tier hook). When the tiers
+find fewer hits than asked for, the likeliest codes not already listed fill the first page as
+the ``classifier`` tier, below every rule tier (:func:`learned_fill`).
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -26,8 +27,8 @@ from app.naics.classifier import CLASSIFIED_LEVEL, MIN_GUESS_SCORE, NaicsClassif
 from app.naics.codes import sector_of
 from app.schemas.experiences import ExperienceResponse
 from app.schemas.naics import NaicsSuggestion
+from app.search.explain import WithinTierSignal
 from app.search.text import PreparedQuery
-from app.search.tiers import CLASSIFIER_TIER
 from app.services.catalogue_models import CatalogueModel
 from app.services.search_input import InvalidSearchInput
 
@@ -80,7 +81,7 @@ async def suggestions_for(classifier: Classifier | None, *texts: str | None) -> 
     """Suggestions for an experience's own words (title, organization, description); [] when
     there is nothing to go on or no model yet."""
     text = " ".join(t.strip() for t in texts if t and t.strip())[:MAX_CLASSIFY_TEXT]
-    model = await classifier.current() if classifier is not None and text else None
+    model = await classifier.current(wait=False) if classifier is not None and text else None
     return _suggestions(model.suggest(text, SUGGESTIONS)) if model else []
 
 
@@ -92,29 +93,19 @@ async def with_suggestions(classifier: Classifier | None, response: ExperienceRe
     return msgspec.structs.replace(response, naics_suggestions=found)
 
 
-T = TypeVar("T")
+def learned_signal(
+    model: NaicsClassifier, text: str, coverage: Mapping[str, int] | None = None
+) -> WithinTierSignal:
+    """The signal that orders hits inside a tier (app.search.explain's hook): the words of the
+    query a row holds (``coverage``, the broad tiers' first key), then the classifier's
+    confidence in the code for the query (0..1, so it never outweighs one word)."""
+    assessment = model.assess(text)
+    held = coverage or {}
 
+    def signal(code: str) -> float:
+        return held.get(code, 0) + assessment.confidence(code)
 
-def order_within_tiers(
-    model: NaicsClassifier,
-    query: str,
-    hits: Sequence[T],
-    *,
-    code: Callable[[T], str],
-    score: Callable[[T], int],
-    coverage: Callable[[T], int] = lambda _: 0,
-) -> list[T]:
-    """The first RERANK_WINDOW hits by (tier score, coverage, learned signal), the rest as given.
-
-    ``hits`` arrive best tier first; the sort keys keep that order between tiers, and a stable
-    sort keeps the given order among equal signals.
-    """
-    window = list(hits[:RERANK_WINDOW])
-    if len(window) < 2:
-        return list(hits)
-    signal = model.signal(query, [code(h) for h in window])
-    keyed = sorted(range(len(window)), key=lambda i: (-score(window[i]), -coverage(window[i]), -signal[i]))
-    return [window[i] for i in keyed] + list(hits[RERANK_WINDOW:])
+    return signal
 
 
 def learned_fill(
@@ -126,9 +117,9 @@ def learned_fill(
     sectors: Sequence[str] = (),
     levels: Sequence[int] = (),
     categories: Sequence[str] = (),
-) -> list[dict[str, Any]]:
-    """Up to ``wanted`` likeliest codes not in ``listed`` that pass the filters, as item fields
-    with the classifier tier's score and name.
+) -> list[tuple[dict[str, Any], float]]:
+    """Up to ``wanted`` likeliest codes not in ``listed`` that pass the filters: (item fields,
+    confidence), for the classifier tier.
 
     Guessed from the query's content words only, like the some_words tier: "zzzz of the" must
     not list whatever "of the" resembles.
@@ -136,18 +127,18 @@ def learned_fill(
     text = " ".join(query.content_words)
     if wanted <= 0 or not text or (levels and CLASSIFIED_LEVEL not in levels):
         return []
-    out: list[dict[str, Any]] = []
+    out: list[tuple[dict[str, Any], float]] = []
     # A generous pool: filters may drop most of the likeliest codes.
     pool = wanted + len(listed) + (200 if sectors or categories else 0)
     for found in model.suggest(text, pool, min_score=MIN_GUESS_SCORE):
         if len(out) >= wanted:
             break
         fields = model.item_fields(found.code)
-        if found.code in listed or found.confidence <= 0:
+        if found.code in listed:
             continue
         if sectors and sector_of(found.code) not in sectors:
             continue
         if categories and str(fields.get("category") or "") not in categories:
             continue
-        out.append(fields | {"score": CLASSIFIER_TIER.score, "match_type": CLASSIFIER_TIER.name})
+        out.append((fields, found.confidence))
     return out

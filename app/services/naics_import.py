@@ -19,15 +19,17 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
 
+import msgspec
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.naics.builtin import DATA_SOURCE as BUILTIN_SOURCE
-from app.naics.builtin import builtin_records
+from app.naics.builtin import builtin_data, builtin_records
 from app.naics.codes import VALID_LEVELS
 from app.naics.importing import ImportBundle, read_import_files
+from app.naics.keywords import merge_unique, replace_index_keywords
 from app.naics.records import NaicsRecord
-from app.repositories.naics import NaicsRepository
+from app.repositories.naics import KeywordSources, NaicsRepository
 
 # (done, total) after each chunk: what a progress bar needs.
 Progress = Callable[[int, int], None]
@@ -93,6 +95,48 @@ def summary_for_bundle(bundle: ImportBundle) -> ImportSummary:
     return summary
 
 
+def with_crosswalks(records: Sequence[NaicsRecord]) -> list[NaicsRecord]:
+    """Records lacking former and SIC codes get the shipped ones: no import file carries them."""
+    shipped = {entry.code: entry for entry in builtin_data().codes}
+    filled: list[NaicsRecord] = []
+    for record in records:
+        entry = shipped.get(record.code)
+        if entry is not None and not record.naics_2017_codes and not record.sic_codes:
+            record = msgspec.structs.replace(
+                record, naics_2017_codes=list(entry.naics_2017_codes), sic_codes=list(entry.sic_codes)
+            )
+        filled.append(record)
+    return filled
+
+
+def _replace_index(
+    records: Sequence[NaicsRecord], stored: dict[str, KeywordSources]
+) -> tuple[list[NaicsRecord], dict[str, KeywordSources]]:
+    """Swap every code's previous index keywords for this import's; keep hand-added ones.
+
+    Returns the records with their final keyword lists, and the lists the upsert alone
+    would not write (empty lists, which it reads as "not given", and codes the import
+    does not name): the caller writes those with ``set_keywords``.
+    """
+    final: list[NaicsRecord] = []
+    exact: dict[str, KeywordSources] = {}
+    for record in records:
+        before = stored.get(record.code)
+        if before is not None:
+            by_hand = replace_index_keywords(before.keywords, before.index_keywords, [])
+            record = msgspec.structs.replace(record, keywords=merge_unique(record.keywords, by_hand))
+        if not record.keywords or not record.index_keywords:
+            exact[record.code] = KeywordSources(list(record.keywords), list(record.index_keywords))
+        final.append(record)
+    named = {record.code for record in records}
+    for code, before in stored.items():
+        if code not in named and before.index_keywords:
+            exact[code] = KeywordSources(
+                replace_index_keywords(before.keywords, before.index_keywords, []), []
+            )
+    return final, exact
+
+
 async def load_records(
     session: AsyncSession,
     records: Sequence[NaicsRecord],
@@ -101,13 +145,19 @@ async def load_records(
     clear: bool = False,
     dry_run: bool = False,
     progress: Progress | None = None,
+    replaces_index: bool = False,
 ) -> ImportSummary:
     """Write ``records`` in the session's transaction; commit it unless ``dry_run``.
+
+    ``replaces_index``: the records carry a complete Census index file (or the shipped
+    catalogue's), so the keywords that came from the previous one are replaced on every
+    code, including codes the records do not name; keywords added by hand stay.
 
     On any error (and for a dry run) the transaction is rolled back and the
     database is as before. Give it a session with no pending work of its own.
     """
     repo = NaicsRepository(session)
+    records = with_crosswalks(records)
     summary.dry_run = dry_run
     summary.records = len(records)
     counts = Counter(r.level for r in records)
@@ -121,9 +171,15 @@ async def load_records(
             progress(done, len(records))
 
     try:
+        exact: dict[str, KeywordSources] = {}
+        if replaces_index:
+            # After --clear nothing stored survives to keep.
+            stored = {} if clear else await repo.keyword_sources()
+            records, exact = _replace_index(records, stored)
         if clear:
             summary.deleted = await repo.delete_all()
         result = await repo.upsert_many(records, progress=advance)
+        await repo.set_keywords(exact)
         summary.inserted = len(result.inserted)
         summary.updated = len(result.updated)
         summary.unchanged = len(result.unchanged)
@@ -159,21 +215,36 @@ async def import_files(
     bundle = read_import_files(paths)
     summary = summary_for_bundle(bundle)
     return await load_records(
-        session, bundle.records, summary, clear=clear, dry_run=dry_run, progress=progress
+        session,
+        bundle.records,
+        summary,
+        clear=clear,
+        dry_run=dry_run,
+        progress=progress,
+        replaces_index=replaces_index(bundle),
     )
+
+
+def replaces_index(bundle: ImportBundle) -> bool:
+    """An import that brings a Census index file replaces the previous index keywords."""
+    return bundle.census is not None and bundle.census.has_index
 
 
 async def seed_builtin(
     session: AsyncSession, *, clear: bool = False, dry_run: bool = False, progress: Progress | None = None
 ) -> ImportSummary:
-    """Load the built-in NAICS 2022 catalogue (1,436 codes, titles only)."""
+    """Load the catalogue shipped in the package (1,436 codes with descriptions, index items, aliases)."""
+    records = builtin_records()
     return await load_records(
         session,
-        builtin_records(),
-        ImportSummary(source=BUILTIN_SOURCE),
+        records,
+        ImportSummary(
+            source=BUILTIN_SOURCE, index_items_attached=sum(len(r.index_keywords) for r in records)
+        ),
         clear=clear,
         dry_run=dry_run,
         progress=progress,
+        replaces_index=True,
     )
 
 

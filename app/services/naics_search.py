@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 from opensearchpy import AsyncOpenSearch
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.naics.classifier import NaicsClassifier
 from app.repositories.naics_search_pg import NaicsFilterValues, PgNaicsResult, search_naics
 from app.search.definitions import alias_name
+from app.search.explain import Explain, WithinTierSignal, explain_hit, order_within_tiers
 from app.search.facets import FacetBucket, FacetSpec
 from app.search.naics_query import (
     BROWSE,
@@ -29,9 +31,10 @@ from app.search.naics_query import (
     parse_naics_browse_response,
     parse_naics_response,
 )
+from app.search.spelling import CorrectedQuery
 from app.search.text import PreparedQuery, prepare_query
-from app.search.tiers import TIERS
-from app.services.naics_classifier import RERANK_WINDOW, Classifier, learned_fill, order_within_tiers
+from app.search.tiers import BROAD_TIERS, CLASSIFIER_TIER, COVERAGE_WEIGHT, TIER_BY_NAME, TIERS, Rule, Tier
+from app.services.naics_classifier import RERANK_WINDOW, Classifier, learned_fill, learned_signal
 from app.services.naics_typeahead import Typeahead
 from app.services.search_fallback import engine_unavailable
 from app.services.search_input import (
@@ -49,10 +52,18 @@ log = logging.getLogger(__name__)
 ENGINE_OPENSEARCH = "opensearch"
 ENGINE_POSTGRES = "postgres"
 ENGINE_MEMORY = "memory"
-_TIER_NAME_BY_SCORE: dict[int, str] = {t.score: t.name for t in TIERS} | {BROWSE.score: BROWSE.name}
 
 
-class NaicsItem(msgspec.Struct, frozen=True):
+class SourceCode(msgspec.Struct, frozen=True):
+    """The former (NAICS 2017) or foreign (SIC) code a hit answered."""
+
+    scheme: str
+    code: str
+
+
+class NaicsItem(msgspec.Struct, frozen=True, omit_defaults=True):
+    """One hit; `source_code` only on former_code and sic_code hits."""
+
     code: str
     title: str
     level: int
@@ -61,6 +72,15 @@ class NaicsItem(msgspec.Struct, frozen=True):
     category: str
     score: int
     match_type: str
+    source_code: SourceCode | None = None
+    explain: Explain | None = None
+
+
+def _source_code(tier: Tier, prepared: PreparedQuery) -> SourceCode | None:
+    if tier.source_scheme is None:
+        return None
+    code = prepared.sic_code if tier.rule is Rule.SIC_CODE else prepared.raw_code
+    return SourceCode(tier.source_scheme, code) if code else None
 
 
 class NaicsSearchResponse(msgspec.Struct, frozen=True):
@@ -68,15 +88,18 @@ class NaicsSearchResponse(msgspec.Struct, frozen=True):
     total: int
     facets: dict[str, list[FacetBucket]]
     engine: str
+    # Set when the items answer a spelling correction of q (did-you-mean).
+    corrected_query: str | None = None
 
 
 class NaicsAutocompleteResponse(msgspec.Struct, frozen=True):
     items: list[NaicsItem]
     total: int
     engine: str
+    corrected_query: str | None = None
 
 
-def _item(fields: dict[str, Any], score: int, match_type: str) -> NaicsItem:
+def _item(fields: dict[str, Any], tier: Tier, prepared: PreparedQuery, relevance: float = 0.0) -> NaicsItem:
     return NaicsItem(
         code=str(fields["code"]),
         title=str(fields.get("title") or ""),
@@ -84,18 +107,30 @@ def _item(fields: dict[str, Any], score: int, match_type: str) -> NaicsItem:
         sector=fields.get("sector"),
         sector_title=fields.get("sector_title"),
         category=str(fields.get("category") or ""),
-        score=score,
-        match_type=match_type,
+        score=tier.score,
+        match_type=tier.name,
+        source_code=_source_code(tier, prepared),
+        # The back end's own tie-break inside the tier, kept for explain=true (dropped otherwise).
+        explain=Explain(tier.name, tier.field, [], [], [], {"relevance": relevance}) if relevance else None,
     )
 
 
-def _from_engine(result: NaicsSearchResult) -> tuple[list[NaicsItem], int]:
-    items = [_item(hit.source | {"code": hit.code}, hit.score, hit.match_type) for hit in result.items]
+def _from_engine(result: NaicsSearchResult, prepared: PreparedQuery) -> tuple[list[NaicsItem], int]:
+    items = [
+        _item(
+            hit.source | {"code": hit.code}, TIER_BY_NAME.get(hit.match_type, BROWSE), prepared, hit.relevance
+        )
+        for hit in result.items
+    ]
     return items, result.total
 
 
-def _from_postgres(result: PgNaicsResult) -> list[NaicsItem]:
-    return [_item(row, int(row["score"]), _TIER_NAME_BY_SCORE[int(row["score"])]) for row in result.items]
+def _from_postgres(result: PgNaicsResult, prepared: PreparedQuery) -> list[NaicsItem]:
+    # The SQL names a row's tier by its position in TIERS (-1 when browsing), never by a score.
+    return [
+        _item(row, TIERS[row["tier"]] if row["tier"] >= 0 else BROWSE, prepared, float(row.get("rank") or 0))
+        for row in result.items
+    ]
 
 
 def _bucket(spec: FacetSpec, row: dict[str, Any]) -> FacetBucket:
@@ -116,7 +151,7 @@ def _facets_from_postgres(result: PgNaicsResult) -> dict[str, list[FacetBucket]]
     }
 
 
-async def search(
+async def _search(
     client: AsyncOpenSearch,
     session: AsyncSession,
     *,
@@ -127,89 +162,41 @@ async def search(
     level: Sequence[str] | None = None,
     limit: int = 20,
     offset: int = 0,
-    classifier: Classifier | None = None,
 ) -> NaicsSearchResponse:
-    """Tiered search; a blank query lists every code in code order (score 0, "browse").
-
-    With a trained classifier, the first RERANK_WINDOW hits are ordered inside their tiers by
-    the learned signal, and a first page the tiers cannot fill is topped up with the
-    classifier's likeliest codes (services.naics_classifier).
-    """
+    """Tiered search; a blank query lists every code in code order (score 0, "browse")."""
     q = check_query(q)
     limit, offset = page(limit, offset, MAX_SEARCH_LIMIT)
     browse = not q.strip()
+    prepared = prepare_query(q)
     filters = NaicsFilterValues(sector_values(sector), clean_values(category), level_values(level))
     engine_filters: dict[str, Any] = {
         "sector": list(filters.sectors),
         "category": list(filters.categories),
         "level": list(filters.levels),
     }
-    model = await classifier.current() if classifier is not None and not browse else None
-    # Pages that overlap the reranked window are cut from it: fetched from 0, then sliced.
-    windowed = model is not None and offset < RERANK_WINDOW
-    spans = _spans(offset, limit) if windowed else [(offset, limit)]
-    engine = ENGINE_OPENSEARCH
-    items: list[NaicsItem] = []
-    coverage: dict[str, int] = {}
+    if browse:
+        body = build_naics_browse(engine_filters, limit=limit, offset=offset)
+    else:
+        body = build_naics_search(q, engine_filters, limit=limit, offset=offset)
     try:
-        for i, (span_offset, span_limit) in enumerate(spans):
-            if browse:
-                body = build_naics_browse(engine_filters, limit=span_limit, offset=span_offset)
-            else:
-                body = build_naics_search(q, engine_filters, limit=span_limit, offset=span_offset)
-            response = await client.search(index=alias_name("naics", index_prefix), body=body)
-            parsed = parse_naics_browse_response(response) if browse else parse_naics_response(response)
-            found, found_total = _from_engine(parsed)
-            items += found
-            coverage |= {hit.code: hit.coverage for hit in parsed.items}
-            if i == 0:
-                total, facets = found_total, parsed.facets
+        response = await client.search(index=alias_name("naics", index_prefix), body=body)
     except Exception as exc:
         if not engine_unavailable(exc):
             raise
         log.warning("NAICS search answered by PostgreSQL: search engine unavailable (%s)", exc)
-        engine, items = ENGINE_POSTGRES, []
-        for i, (span_offset, span_limit) in enumerate(spans):
-            pg = await search_naics(
-                session, prepare_query(q), filters, limit=span_limit, offset=span_offset, browse=browse
-            )
-            items += _from_postgres(pg)
-            if i == 0:
-                total, facets = pg.total, _facets_from_postgres(pg)
-    if windowed and model is not None:
-        items = order_within_tiers(
-            model,
-            q,
-            items,
-            code=lambda it: it.code,
-            score=lambda it: it.score,
-            coverage=lambda it: coverage.get(it.code, 0),
-        )[offset : offset + limit]
-        if offset == 0 and len(items) < limit:
-            filled = learned_fill(
-                model,
-                prepare_query(q),
-                {it.code for it in items},
-                limit - len(items),
-                sectors=filters.sectors,
-                levels=filters.levels,
-                categories=filters.categories,
-            )
-            items += [_item(f, int(f["score"]), str(f["match_type"])) for f in filled]
-            total += len(filled)
-    return NaicsSearchResponse(items=items, total=total, facets=facets, engine=engine)
+        pg = await search_naics(session, prepared, filters, limit=limit, offset=offset, browse=browse)
+        return NaicsSearchResponse(
+            items=_from_postgres(pg, prepared),
+            total=pg.total,
+            facets=_facets_from_postgres(pg),
+            engine=ENGINE_POSTGRES,
+        )
+    parsed = parse_naics_browse_response(response) if browse else parse_naics_response(response)
+    items, total = _from_engine(parsed, prepared)
+    return NaicsSearchResponse(items=items, total=total, facets=parsed.facets, engine=ENGINE_OPENSEARCH)
 
 
-def _spans(offset: int, limit: int) -> list[tuple[int, int]]:
-    """(offset, limit) requests covering the reranked window and the asked page."""
-    end = max(offset + limit, RERANK_WINDOW)
-    spans = [(0, min(end, MAX_SEARCH_LIMIT))]
-    if end > MAX_SEARCH_LIMIT:
-        spans.append((MAX_SEARCH_LIMIT, end - MAX_SEARCH_LIMIT))
-    return spans
-
-
-async def autocomplete(
+async def _autocomplete(
     client: AsyncOpenSearch,
     sessions: async_sessionmaker[AsyncSession],
     *,
@@ -217,7 +204,6 @@ async def autocomplete(
     q: str | None,
     limit: int = 8,
     typeahead: Typeahead | None = None,
-    classifier: Classifier | None = None,
 ) -> NaicsAutocompleteResponse:
     """The best few codes for what has been typed so far; nothing for a blank query.
 
@@ -225,56 +211,39 @@ async def autocomplete(
     (``engine`` "memory"), else on the engine. The broad ones (typos, some words) cost
     several times more and only run, on the engine, when the cheap ones find nothing, so
     ``total`` counts the matches of the tiers searched. Either way the items are what a full
-    search lists first: broad tiers rank below every other. With a trained classifier the
-    first MAX_AUTOCOMPLETE_LIMIT matches are ordered inside their tiers by the learned signal,
-    and a short list is topped up with the classifier's likeliest codes.
+    search lists first: broad tiers rank below every other.
     """
     q = check_query(q)
     limit, _ = page(limit, 0, MAX_AUTOCOMPLETE_LIMIT)
     prepared = prepare_query(q)
     if prepared.is_empty:
         return NaicsAutocompleteResponse(items=[], total=0, engine=ENGINE_OPENSEARCH)
-    model = await classifier.current() if classifier is not None else None
-    window = MAX_AUTOCOMPLETE_LIMIT if model is not None else limit
-    response = await _autocomplete_matches(client, sessions, index_prefix, q, prepared, window, typeahead)
-    if model is None:
-        return response
-    items = order_within_tiers(model, q, response.items, code=lambda it: it.code, score=lambda it: it.score)
-    items = items[:limit]
-    total = response.total
-    if len(items) < limit:
-        filled = learned_fill(model, prepared, {it.code for it in items}, limit - len(items))
-        items += [_item(f, int(f["score"]), str(f["match_type"])) for f in filled]
-        total += len(filled)
-    return NaicsAutocompleteResponse(items=items, total=total, engine=response.engine)
-
-
-async def _autocomplete_matches(
-    client: AsyncOpenSearch,
-    sessions: async_sessionmaker[AsyncSession],
-    index_prefix: str,
-    q: str,
-    prepared: PreparedQuery,
-    limit: int,
-    typeahead: Typeahead | None,
-) -> NaicsAutocompleteResponse:
-    """The rule tiers' first ``limit`` matches, from memory, the engine or PostgreSQL."""
     attempts: tuple[bool, ...] = (False, True)
     index = await typeahead.index() if typeahead is not None else None
     if index is not None:
         found = index.search(prepared, limit)
+        corrected = None if found.items else index.speller.correct(prepared.words)
+        if corrected is not None:
+            # A typo: the corrected words through the cheap tiers, still in memory.
+            corrected_prepared = prepare_query(corrected.text)
+            found = index.search(corrected_prepared, limit)
+            if found.items:
+                items = [_item(hit.fields, hit.tier, corrected_prepared) for hit in found.items]
+                return NaicsAutocompleteResponse(
+                    items=items, total=found.total, engine=ENGINE_MEMORY, corrected_query=corrected.text
+                )
         if found.items:
             # The index holds exactly the item's other fields, already typed.
-            items = [
-                NaicsItem(**hit.fields, score=hit.tier.score, match_type=hit.tier.name) for hit in found.items
-            ]
+            items = [_item(hit.fields, hit.tier, prepared) for hit in found.items]
             return NaicsAutocompleteResponse(items=items, total=found.total, engine=ENGINE_MEMORY)
         attempts = (True,)  # the cheap tiers are known to be empty
     alias = alias_name("naics", index_prefix)
     try:
         for broad in attempts:
             body = build_naics_autocomplete(q, limit=limit, broad=broad)
-            items, total = _from_engine(parse_naics_response(await client.search(index=alias, body=body)))
+            items, total = _from_engine(
+                parse_naics_response(await client.search(index=alias, body=body)), prepared
+            )
             if items:
                 break
     except Exception as exc:
@@ -296,5 +265,232 @@ async def _autocomplete_matches(
                 )
                 if pg.items:
                     break
-        return NaicsAutocompleteResponse(items=_from_postgres(pg), total=pg.total, engine=ENGINE_POSTGRES)
+        return NaicsAutocompleteResponse(
+            items=_from_postgres(pg, prepared), total=pg.total, engine=ENGINE_POSTGRES
+        )
     return NaicsAutocompleteResponse(items=items, total=total, engine=ENGINE_OPENSEARCH)
+
+
+# --------------------------------------------------------------------------- corrections, explain
+
+
+def _found_nothing_strong(items: Sequence[NaicsItem]) -> bool:
+    # Only the broad tiers (or nothing) answered: the query as typed is likely misspelt.
+    return not items or items[0].match_type in BROAD_TIERS
+
+
+async def _correction(typeahead: Typeahead | None, q: str) -> CorrectedQuery | None:
+    """A one-typo-per-word correction of q from the catalogue's vocabulary (the autocomplete
+    index's), or None (no index in this process, or nothing to correct)."""
+    index = await typeahead.index() if typeahead is not None else None
+    if index is None:
+        return None
+    return index.speller.correct(prepare_query(q).words)
+
+
+Response = TypeVar("Response", NaicsSearchResponse, NaicsAutocompleteResponse)
+
+
+def _finish(
+    response: Response,
+    q: str,
+    corrected: CorrectedQuery | None,
+    *,
+    explain: bool,
+    within_tier_signal: WithinTierSignal | None,
+) -> Response:
+    plain = not explain and within_tier_signal is None and corrected is None
+    if plain and all(item.explain is None for item in response.items):
+        return response  # the per-keystroke common case: nothing to add or drop
+    items = order_within_tiers(response.items, within_tier_signal)
+    if explain:
+        prepared = prepare_query(corrected.text if corrected else q)
+        explained = []
+        for item in items:
+            signals = dict(item.explain.signals) if item.explain else {}
+            signals["learned"] = within_tier_signal(item.code) if within_tier_signal else None
+            tier = TIER_BY_NAME.get(item.match_type, BROWSE)
+            explained.append(
+                msgspec.structs.replace(item, explain=explain_hit(tier, prepared, corrected, signals))
+            )
+        items = explained
+    else:
+        items = [
+            item if item.explain is None else msgspec.structs.replace(item, explain=None) for item in items
+        ]
+    return msgspec.structs.replace(
+        response, items=items, corrected_query=corrected.text if corrected else None
+    )
+
+
+def _coverage(items: Sequence[NaicsItem]) -> dict[str, int]:
+    """Words of the query each broad-tier hit holds, read back from the engine's relevance."""
+    return {
+        item.code: int(item.explain.signals.get("relevance", 0) // COVERAGE_WEIGHT)
+        for item in items
+        if item.explain is not None and item.match_type in BROAD_TIERS
+    }
+
+
+def _guesses(
+    model: NaicsClassifier,
+    prepared: PreparedQuery,
+    items: Sequence[NaicsItem],
+    wanted: int,
+    *,
+    explain: bool,
+    filters: NaicsFilterValues | None = None,
+) -> list[NaicsItem]:
+    """The classifier tier: likely codes the rule tiers did not list (services.naics_classifier)."""
+    f = filters or NaicsFilterValues()
+    found = learned_fill(
+        model,
+        prepared,
+        {item.code for item in items},
+        wanted,
+        sectors=f.sectors,
+        levels=f.levels,
+        categories=f.categories,
+    )
+    out = []
+    for fields, confidence in found:
+        item = _item(fields, CLASSIFIER_TIER, prepared)
+        if explain:
+            guess = Explain(
+                CLASSIFIER_TIER.name, None, list(prepared.content_words), [], [], {"learned": confidence}
+            )
+            item = msgspec.structs.replace(item, explain=guess)
+        out.append(item)
+    return out
+
+
+def _spans(offset: int, limit: int) -> list[tuple[int, int]]:
+    """(offset, limit) requests covering the reranked window and the asked page."""
+    end = max(offset + limit, RERANK_WINDOW)
+    spans = [(0, min(end, MAX_SEARCH_LIMIT))]
+    if end > MAX_SEARCH_LIMIT:
+        spans.append((MAX_SEARCH_LIMIT, end - MAX_SEARCH_LIMIT))
+    return spans
+
+
+async def _search_spans(
+    client: AsyncOpenSearch,
+    session: AsyncSession,
+    spans: Sequence[tuple[int, int]],
+    *,
+    index_prefix: str,
+    q: str | None,
+    **filters: Any,
+) -> NaicsSearchResponse:
+    """One response holding the hits of consecutive pages (total and facets of the first)."""
+    first: NaicsSearchResponse | None = None
+    items: list[NaicsItem] = []
+    for offset, limit in spans:
+        page_response = await _search(
+            client, session, index_prefix=index_prefix, q=q, limit=limit, offset=offset, **filters
+        )
+        first = first or page_response
+        items += page_response.items
+    assert first is not None
+    return msgspec.structs.replace(first, items=items)
+
+
+async def search(
+    client: AsyncOpenSearch,
+    session: AsyncSession,
+    *,
+    index_prefix: str,
+    q: str | None,
+    sector: Sequence[str] | None = None,
+    category: Sequence[str] | None = None,
+    level: Sequence[str] | None = None,
+    limit: int = 20,
+    offset: int = 0,
+    typeahead: Typeahead | None = None,
+    explain: bool = False,
+    classifier: Classifier | None = None,
+) -> NaicsSearchResponse:
+    """Tiered search; a blank query lists every code in code order (score 0, "browse").
+
+    When only the broad tiers answer q and a spelling correction exists, the corrected query
+    answers instead if any stronger tier has it (``corrected_query`` says so).
+
+    With a trained classifier, the first RERANK_WINDOW hits are ordered inside their tiers by
+    the learned signal (pages overlapping them are cut from the reordered window), and a first
+    page the tiers cannot fill is topped up with the ``classifier`` tier.
+    """
+    check_query(q)
+    limit, offset = page(limit, offset, MAX_SEARCH_LIMIT)
+    # Never waits for the first training: until then the back end's order stands.
+    model = await classifier.current(wait=False) if classifier is not None and q and q.strip() else None
+    windowed = model is not None and offset < RERANK_WINDOW
+    spans = _spans(offset, limit) if windowed else [(offset, limit)]
+    filters = {"sector": sector, "category": category, "level": level}
+    response = await _search_spans(client, session, spans, index_prefix=index_prefix, q=q, **filters)
+    corrected = None
+    if q and q.strip() and _found_nothing_strong(response.items):
+        corrected = await _correction(typeahead, q)
+        if corrected is not None:
+            retry = await _search_spans(
+                client, session, spans, index_prefix=index_prefix, q=corrected.text, **filters
+            )
+            if _found_nothing_strong(retry.items):
+                corrected = None
+            else:
+                response = retry
+    text = corrected.text if corrected else (q or "")
+    signal = learned_signal(model, text, _coverage(response.items)) if model is not None else None
+    response = _finish(response, q or "", corrected, explain=explain, within_tier_signal=signal)
+    if not windowed or model is None:
+        return response
+    items = response.items[offset : offset + limit]
+    total = response.total
+    if offset == 0 and len(items) < limit:
+        wanted = NaicsFilterValues(sector_values(sector), clean_values(category), level_values(level))
+        items += _guesses(
+            model, prepare_query(text), items, limit - len(items), explain=explain, filters=wanted
+        )
+        total += len(items) - len(response.items[offset : offset + limit])
+    return msgspec.structs.replace(response, items=items, total=total)
+
+
+async def autocomplete(
+    client: AsyncOpenSearch,
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    index_prefix: str,
+    q: str | None,
+    limit: int = 8,
+    typeahead: Typeahead | None = None,
+    explain: bool = False,
+    classifier: Classifier | None = None,
+) -> NaicsAutocompleteResponse:
+    """The best few codes for what has been typed so far; nothing for a blank query.
+
+    A misspelt word (one typo, the last word included) is corrected in memory before the
+    broad tiers run on the engine, so a typo costs a keystroke no more than a correct word.
+    With a trained classifier, the first MAX_AUTOCOMPLETE_LIMIT matches are ordered inside
+    their tiers by the learned signal and a short list is topped up with the classifier tier.
+    """
+    check_query(q)
+    limit, _ = page(limit, 0, MAX_AUTOCOMPLETE_LIMIT)
+    # Never waits for the first training: until then the back end's order stands.
+    model = await classifier.current(wait=False) if classifier is not None and q and q.strip() else None
+    window = MAX_AUTOCOMPLETE_LIMIT if model is not None else limit
+    response = await _autocomplete(
+        client, sessions, index_prefix=index_prefix, q=q, limit=window, typeahead=typeahead
+    )
+    corrected = None
+    if response.corrected_query is not None:
+        corrected = CorrectedQuery(tuple(response.corrected_query.split()), ())
+        # The corrections themselves, for explain (cheap: only on typo queries).
+        if explain and typeahead is not None and (index := await typeahead.index()) is not None:
+            corrected = index.speller.correct(prepare_query(q).words) or corrected
+    text = corrected.text if corrected else (q or "")
+    signal = learned_signal(model, text, _coverage(response.items)) if model is not None else None
+    response = _finish(response, q or "", corrected, explain=explain, within_tier_signal=signal)
+    if model is None:
+        return response
+    items = response.items[:limit]
+    guesses = _guesses(model, prepare_query(text), items, limit - len(items), explain=explain)
+    return msgspec.structs.replace(response, items=items + guesses, total=response.total + len(guesses))

@@ -214,6 +214,11 @@ async def search_world(
             world = SearchWorld(settings, search, fallback, typeahead, sessions, ids)
             await world.reindex("naics")
             await world.reindex("experiences")
+            for client in (search, fallback, typeahead):
+                # Searches never wait for a process's first classifier training, and a training
+                # started in one test's event loop would not outlive it: classify waits for it.
+                trained = await client.post("/api/v1/naics/classify", json={"text": "software"})
+                assert trained.json()["suggestions"], trained.text
             yield world
     finally:
         await engine.dispose()

@@ -128,6 +128,8 @@ def test_some_words_counts_half_the_content_words(query, content, minimum):
 def test_tier_table():
     assert [(t.name, t.score) for t in TIERS] == [
         ("exact_code", 100),
+        ("former_code", 95),
+        ("sic_code", 93),
         ("code_prefix", 90),
         ("exact_title", 85),
         ("title_prefix", 80),

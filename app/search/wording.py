@@ -1,0 +1,174 @@
+"""Words as people write them: abbreviations, symbols, compounds and inflections, as data.
+
+Everything here works on text already normalised by :func:`app.search.text.normalise_text`
+and is pure Python: the OpenSearch documents and queries, the in-memory autocomplete index
+and the PostgreSQL fallback (which receives the rules below as bind parameters) all fold
+words with these tables and functions, so they cannot disagree on what "pharmacy" matches.
+
+- Inflections: :func:`root` strips one inflection suffix (``pharmacies`` and ``pharmacy`` ->
+  ``pharmac``, ``warehousing`` and ``warehouse`` -> ``warehous``). A root is always a prefix
+  of its word, so the word-start ("contains") tiers can search the root of a query word and
+  stay a superset of what the word itself found; the exact and prefix tiers compare the
+  folded forms of both sides (:func:`fold_text`).
+- Abbreviations and symbols (``mfg``, ``svc``, ``&``): :data:`ABBREVIATIONS`, :data:`SYMBOLS`.
+- Compounds (``daycare`` / ``day care``): :data:`COMPOUNDS`, derived from the catalogue's own
+  vocabulary by ``python -m app.search.compounds`` into ``data/compounds.txt``.
+
+A query is then searched in at most two forms (:func:`rewrite`): as typed, and with its
+abbreviations expanded and its compounds split or joined. A row matches a tier if either
+form does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import cache
+from importlib.resources import files
+from types import MappingProxyType
+from typing import Final
+
+# What people abbreviate on a resume or in a search box, and the word the catalogue uses.
+ABBREVIATIONS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "mfg": "manufacturing",
+        "mfr": "manufacturer",
+        "mfrs": "manufacturers",
+        "manuf": "manufacturing",
+        "svc": "services",
+        "svcs": "services",
+        "srvc": "services",
+        "assn": "association",
+        "assoc": "association",
+        "dept": "department",
+        "auto": "automotive",
+        "autos": "automobiles",
+        "tech": "technology",
+        "mgmt": "management",
+        "mgt": "management",
+        "govt": "government",
+        "gov": "government",
+        "intl": "international",
+        "natl": "national",
+        "dist": "distribution",
+        "distr": "distribution",
+        "whse": "warehouse",
+        "whsl": "wholesale",
+        "equip": "equipment",
+        "elec": "electric",
+        "constr": "construction",
+        "bldg": "building",
+        "hosp": "hospital",
+        "med": "medical",
+        "ins": "insurance",
+        "prof": "professional",
+        "admin": "administration",
+        "ctr": "center",
+        "ctrs": "centers",
+        "co": "company",
+        "corp": "corporation",
+        "univ": "university",
+        "edu": "education",
+        "it": "information technology",
+        "hr": "human resources",
+        "pr": "public relations",
+        "vet": "veterinary",
+    }
+)
+# Symbols that carry a word; replaced before normalisation turns them into spaces.
+SYMBOLS: Final[Mapping[str, str]] = MappingProxyType({"&": " and ", "+": " and ", "@": " at "})
+
+# Inflection suffixes, tried in order; the first that ends the word decides. (suffix, letters
+# to strip, shortest root kept). Strip 0 protects endings that are not plurals ("business",
+# "glass", "census"). The minimum root keeps short words whole ("care" is not "car", "store"
+# is not "stor" and "storage").
+SUFFIX_RULES: Final[tuple[tuple[str, int, int], ...]] = (
+    ("ss", 0, 0),
+    ("us", 0, 0),
+    ("is", 0, 0),
+    ("ies", 3, 4),
+    ("ing", 3, 4),
+    ("ied", 3, 4),
+    ("ed", 2, 4),
+    ("es", 1, 4),
+    ("s", 1, 3),
+    ("e", 1, 5),
+    ("y", 1, 5),
+)
+
+
+def root(word: str) -> str:
+    """The word without its inflection suffix; always a prefix of the word."""
+    for suffix, strip, shortest in SUFFIX_RULES:
+        if word.endswith(suffix):
+            return word[: len(word) - strip] if strip and len(word) - strip >= shortest else word
+    return word
+
+
+def fold_text(text: str) -> str:
+    """Each word of normalised text replaced by its root: what the exact and prefix tiers compare."""
+    return " ".join(root(w) for w in text.split())
+
+
+def fold_list(values: Sequence[str]) -> list[str]:
+    """fold_text of each normalised value, distinct, in order."""
+    return list(dict.fromkeys(f for f in (fold_text(v) for v in values) if f))
+
+
+def replace_symbols(text: str) -> str:
+    for symbol, word in SYMBOLS.items():
+        text = text.replace(symbol, word)
+    return text
+
+
+@cache
+def _compounds() -> tuple[Mapping[str, tuple[str, str]], Mapping[tuple[str, str], str]]:
+    splits: dict[str, tuple[str, str]] = {}
+    joins: dict[tuple[str, str], str] = {}
+    source = files("app.search").joinpath("data/compounds.txt").read_text(encoding="utf-8")
+    for line in source.splitlines():
+        fields = line.split("#", 1)[0].split()
+        if len(fields) < 2:
+            continue
+        first, second = fields[0], fields[1]
+        # "book stores" also answers "bookstore": the second word's root joined too.
+        for joined in (first + second, first + root(second)):
+            splits.setdefault(joined, (first, second))
+        if fields[2:] == ["+"]:
+            joins[first, second] = first + second
+    return MappingProxyType(splits), MappingProxyType(joins)
+
+
+def compound_parts(word: str) -> tuple[str, str] | None:
+    """The two words a compound is also written as ("bookstores" -> ("book", "stores"))."""
+    splits, _ = _compounds()
+    return splits.get(word)
+
+
+def compound_of(first: str, second: str) -> str | None:
+    """The compound two words are also written as ("day", "care" -> "daycare")."""
+    _, joins = _compounds()
+    return joins.get((first, second))
+
+
+def rewrite(words: Sequence[str]) -> tuple[str, ...]:
+    """The query's other form: abbreviations expanded, compounds split or joined.
+
+    Equal to ``tuple(words)`` when nothing applies. The last word counts only when it is
+    complete as typed (an abbreviation or a compound is a whole word).
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if i + 1 < len(words) and (joined := compound_of(word, words[i + 1])):
+            out.append(joined)
+            i += 2
+            continue
+        if expansion := ABBREVIATIONS.get(word):
+            out += expansion.split()
+        elif parts := compound_parts(word):
+            out += parts
+        else:
+            out.append(word)
+        i += 1
+    return tuple(out)
