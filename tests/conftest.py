@@ -68,11 +68,43 @@ async def prepare_template(url: str) -> None:
 
 
 @pytest.fixture(scope="session")
-async def template_database(engines: EngineSet) -> str:
+async def full_template_database(engines: EngineSet) -> str:
     await _admin(engines, f"DROP DATABASE IF EXISTS {TEMPLATE_DB} WITH (FORCE)")
     await _admin(engines, f"CREATE DATABASE {TEMPLATE_DB}")
     await prepare_template(database_url(engines.database_url, TEMPLATE_DB))
     return TEMPLATE_DB
+
+
+@pytest.fixture(scope="session")
+def template_database(full_template_database: str) -> str:
+    """What each test database is copied from (a folder's conftest may choose the titles-only one)."""
+    return full_template_database
+
+
+@pytest.fixture(scope="session")
+async def titles_only_template_database(engines: EngineSet, full_template_database: str) -> str:
+    """The template with the catalogue's codes and titles only, as the former built-in catalogue.
+
+    For tests of the indexing machinery (tests/sync, tests/faults), which build the NAICS index
+    again and again: the shipped texts (descriptions, 20,373 index items) make each build
+    about twenty times slower on osmem and are not what those tests are about.
+    """
+    name = f"{TEMPLATE_DB}_titles"
+    await _admin(engines, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    await _admin(engines, f"CREATE DATABASE {name} TEMPLATE {full_template_database}")
+    engine = create_async_engine(async_url(database_url(engines.database_url, name)), poolclass=NullPool)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "UPDATE naics_codes SET description = NULL, examples = NULL, keywords = '[]', "
+                    "index_keywords = '[]', aliases = '[]', cross_references = '[]'"
+                )
+            )
+            await connection.execute(text("DELETE FROM search_outbox"))
+    finally:
+        await engine.dispose()
+    return name
 
 
 @pytest.fixture

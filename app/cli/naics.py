@@ -105,7 +105,7 @@ def naics() -> None:
 @click.option("--verbose", is_flag=True, help="Print details after the summary.")
 @click.option("--dry-run", is_flag=True, help="Compute the summary, write nothing.")
 def seed(clear: bool, verbose: bool, dry_run: bool) -> None:
-    """Load the built-in NAICS 2022 catalogue (1,436 codes at levels 2, 3, 4 and 6)."""
+    """Load the catalogue shipped in the package (1,436 codes with descriptions, index items, aliases)."""
     from app.services.naics_import import seed_builtin
 
     async def work(session: AsyncSession) -> ImportSummary:

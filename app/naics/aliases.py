@@ -2,7 +2,9 @@
 
 Data, reviewed like data: each entry is a code and the everyday names a user
 might type for it ("SaaS", "Dentist") that the official title does not contain.
-``levelith naics keywords aliases`` merges them into ``naics_codes.aliases``.
+They ship in the catalogue data file (rebuild it with ``levelith naics build-data`` after an
+edit), so a fresh database has them; ``levelith naics keywords aliases`` merges them into an
+older database's ``naics_codes.aliases``.
 """
 
 from __future__ import annotations

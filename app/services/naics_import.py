@@ -95,16 +95,22 @@ def summary_for_bundle(bundle: ImportBundle) -> ImportSummary:
     return summary
 
 
-def with_crosswalks(records: Sequence[NaicsRecord]) -> list[NaicsRecord]:
-    """Records lacking former and SIC codes get the shipped ones: no import file carries them."""
+def with_shipped_data(records: Sequence[NaicsRecord], stored: set[str]) -> list[NaicsRecord]:
+    """Add what no import file carries but the package ships: former and SIC codes, and the
+    built-in aliases of codes not stored yet (a stored code keeps the aliases it has, which
+    admins may have edited; after ``--clear`` every code is new)."""
     shipped = {entry.code: entry for entry in builtin_data().codes}
     filled: list[NaicsRecord] = []
     for record in records:
         entry = shipped.get(record.code)
-        if entry is not None and not record.naics_2017_codes and not record.sic_codes:
-            record = msgspec.structs.replace(
-                record, naics_2017_codes=list(entry.naics_2017_codes), sic_codes=list(entry.sic_codes)
-            )
+        if entry is not None:
+            changes: dict[str, list[str]] = {}
+            if not record.naics_2017_codes and not record.sic_codes:
+                changes.update(naics_2017_codes=list(entry.naics_2017_codes), sic_codes=list(entry.sic_codes))
+            if not record.aliases and record.code not in stored:
+                changes["aliases"] = list(entry.aliases)
+            if changes:
+                record = msgspec.structs.replace(record, **changes)
         filled.append(record)
     return filled
 
@@ -157,7 +163,6 @@ async def load_records(
     database is as before. Give it a session with no pending work of its own.
     """
     repo = NaicsRepository(session)
-    records = with_crosswalks(records)
     summary.dry_run = dry_run
     summary.records = len(records)
     counts = Counter(r.level for r in records)
@@ -171,6 +176,7 @@ async def load_records(
             progress(done, len(records))
 
     try:
+        records = with_shipped_data(records, set() if clear else await repo.existing_codes())
         exact: dict[str, KeywordSources] = {}
         if replaces_index:
             # After --clear nothing stored survives to keep.

@@ -55,6 +55,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 # ---------------------------------------------------------------- data the pages need
 
 
+@pytest.fixture(scope="session")
+def template_database(titles_only_template_database: str) -> str:
+    # The pages' behaviour, not the catalogue's texts: building the NAICS index from titles
+    # keeps each test's start-up step short on osmem.
+    return titles_only_template_database
+
+
 @pytest.fixture
 async def catalogue(settings: Settings) -> None:
     """The built-in NAICS catalogue, unless the template database already carries it."""

@@ -130,13 +130,22 @@ async def test_former_and_sic_codes_lead_to_their_2022_codes(db_session: AsyncSe
     assert await repo.naics_for_sic("0000") == []
 
 
-async def test_an_import_with_clear_keeps_the_former_and_sic_codes(
+async def test_an_import_with_clear_keeps_the_shipped_aliases_former_and_sic_codes(
     db_session: AsyncSession, tmp_path: Path
 ) -> None:
-    # No import file carries the crosswalks; the shipped ones are attached to the imported codes.
+    # No import file carries them; the shipped ones are attached to the imported codes.
     await import_files(db_session, [write_xlsx(tmp_path / "codes.xlsx", CODES)], clear=True)
-    assert (await row(db_session, "541511")).naics_2017_codes == ["541511"]
-    assert "7371" in (await row(db_session, "541511")).sic_codes
+    programming = await row(db_session, "541511")
+    assert programming.naics_2017_codes == ["541511"] and "7371" in programming.sic_codes
+    assert programming.aliases == ["App Development", "Software Development", "Software Engineering",
+                                   "Web Development"]  # fmt: skip
+
+
+async def test_an_import_keeps_the_aliases_admins_edited(db_session: AsyncSession, tmp_path: Path) -> None:
+    await db_session.execute(text("UPDATE naics_codes SET aliases = '[\"Coders\"]' WHERE code = '541511'"))
+    await db_session.commit()
+    await import_files(db_session, [write_xlsx(tmp_path / "codes.xlsx", CODES)])
+    assert (await row(db_session, "541511")).aliases == ["Coders"]
 
 
 async def test_the_detail_lists_the_codes_a_code_came_from(client: AsyncTestClient[Any]) -> None:

@@ -26,6 +26,12 @@ from tests.sync.conftest import drop_indexes
 PASSWORD = "correct horse battery staple"
 
 
+@pytest.fixture(scope="session")
+def template_database(titles_only_template_database: str) -> str:
+    # These tests rebuild the NAICS index many times; the catalogue's titles are all they need.
+    return titles_only_template_database
+
+
 @pytest.fixture
 def sessions(db_engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(db_engine, expire_on_commit=False)

@@ -48,6 +48,15 @@ async def test_reindex_builds_a_new_index_and_swaps_the_alias(
             text("SELECT levelith_micros(updated_at) FROM naics_codes WHERE code = '541511'")
         )
         assert doc["_version"] >= version
+        # The shipped former and SIC codes are searchable keyword fields.
+        await client.indices.refresh(index=alias)
+
+        async def codes_where(field: str, value: str) -> list[str]:
+            found = await client.search(index=alias, body={"query": {"term": {field: value}}, "size": 10})
+            return sorted(hit["_id"] for hit in found["hits"]["hits"])
+
+        assert await codes_where("former_codes", "511210") == ["513210"]
+        assert await codes_where("sic_codes", "7372") == ["334610", "513210"]
     finally:
         await client.close()
 

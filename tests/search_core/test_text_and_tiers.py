@@ -199,6 +199,24 @@ def test_naics_document_fields_match_the_mapping():
     assert doc["match_words"] == ["snack", "bars", "cafe"]
 
 
+def test_naics_document_carries_former_and_sic_codes():
+    software = build_naics_document(
+        {"code": "513210", "title": "Software Publishers", "level": 6, "category": "technology",
+         "naics_2017_codes": ["511210"], "sic_codes": ["7372"]}
+    )  # fmt: skip
+    assert software["former_codes"] == ["511210"] and software["sic_codes"] == ["7372"]
+    # A 2017 code that carried over unchanged is the code itself: exact_code finds it, not former_code.
+    farming = build_naics_document(
+        {"code": "111110", "title": "Soybean Farming", "level": 6, "category": "agriculture",
+         "naics_2017_codes": ["111110"], "sic_codes": ["0116"]}
+    )  # fmt: skip
+    assert farming["former_codes"] == []
+    sector = build_naics_document(
+        {"code": "54", "title": "Professional Services", "level": 2, "category": "x"}
+    )
+    assert sector["former_codes"] == [] and sector["sic_codes"] == []
+
+
 LEAF_QUERIES = {"term", "terms", "prefix", "wildcard", "fuzzy", "match", "multi_match", "match_all"}
 
 

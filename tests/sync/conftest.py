@@ -29,6 +29,12 @@ from indexer.listener import asyncpg_dsn
 from indexer.worker import OutboxWorker
 
 
+@pytest.fixture(scope="session")
+def template_database(titles_only_template_database: str) -> str:
+    # These tests rebuild the NAICS index many times; the catalogue's titles are all they need.
+    return titles_only_template_database
+
+
 @pytest.fixture
 def sessions(db_engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(db_engine, expire_on_commit=False)
