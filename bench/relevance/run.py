@@ -80,7 +80,8 @@ async def wait_for_classifier(http: httpx.AsyncClient, within: float = 300) -> f
     """Until the service's classifier is trained (it trains in the background at start-up)."""
     started = time.monotonic()
     while time.monotonic() - started < within:
-        response = await http.post(CLASSIFY_PATH, json={"text": "software publishers"})
+        # Classify waits for the process's first training: allow it the whole budget.
+        response = await http.post(CLASSIFY_PATH, json={"text": "software publishers"}, timeout=within)
         if response.status_code == 200 and response.json()["suggestions"]:
             return round(time.monotonic() - started, 2)
         await asyncio.sleep(0.5)
