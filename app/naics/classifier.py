@@ -109,6 +109,23 @@ class _Features:
         return np.concatenate(indices), joined / np.linalg.norm(joined)
 
 
+def _weighted_rows(matrix: sp.csr_matrix, rows: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """sum(weights[k] * matrix[rows[k]]) as a dense vector: a text's few dozen n-gram rows.
+
+    One gather and one bincount: slicing and transposing a sparse matrix per keystroke cost
+    ten times more (about 5 ms against 0.5 ms under load).
+    """
+    starts = matrix.indptr[rows]
+    lengths = matrix.indptr[rows + 1] - starts
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(matrix.shape[1], dtype=np.float64)
+    # Positions of every stored value of the chosen rows, row after row.
+    offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
+    values = matrix.data[offsets] * np.repeat(weights, lengths)
+    return np.bincount(matrix.indices[offsets], weights=values, minlength=matrix.shape[1])
+
+
 class NaicsClassifier:
     """Scores every active 6-digit code for a text; immutable once trained."""
 
@@ -170,25 +187,34 @@ class NaicsClassifier:
         arrays = (self._centroids, self._samples)
         return sum(m.data.nbytes + m.indices.nbytes + m.indptr.nbytes for m in arrays)
 
-    def scores(self, text: str) -> np.ndarray:
-        """Similarity of the text to every code (self.codes order); zeros when untrained."""
+    def scores(self, text: str, *, nearest: bool = True) -> np.ndarray:
+        """Similarity of the text to every code (self.codes order); zeros when untrained.
+
+        nearest=False: the centroids alone, for per-keystroke use: the best-sample part touches
+        every sample holding one of the text's n-grams (about 1.3 ms a keystroke against
+        0.05 ms for the centroids, measured on a loaded 2-core machine).
+        """
         if self._features is None:
             return np.zeros(0, dtype=np.float32)
         indices, weights = self._features.vector(text)
         if not indices.size:
             return np.zeros(len(self.codes), dtype=np.float32)
-        centroid = self._centroids[indices].T @ weights
-        per_sample = self._samples[indices].T @ weights
+        centroid = _weighted_rows(self._centroids, indices, weights)
+        if not nearest:
+            return np.asarray(centroid, dtype=np.float32)
+        per_sample = _weighted_rows(self._samples, indices, weights)
         nearest = np.maximum.reduceat(per_sample, self._starts)
         return np.asarray(centroid + NEAREST_SAMPLE_WEIGHT * nearest, dtype=np.float32)
 
-    def assess(self, text: str) -> Assessment:
+    def assess(self, text: str, *, nearest: bool = True) -> Assessment:
         """Every code's score and confidence for the text, computed once for many look-ups."""
-        return Assessment(self, self.scores(text))
+        return Assessment(self, self.scores(text, nearest=nearest))
 
-    def suggest(self, text: str, limit: int = 5, *, min_score: float = 0.0) -> list[Suggestion]:
+    def suggest(
+        self, text: str, limit: int = 5, *, min_score: float = 0.0, nearest: bool = True
+    ) -> list[Suggestion]:
         """The ``limit`` likeliest codes, best first; only those scoring ``min_score`` or more."""
-        return self.assess(text).suggest(limit, min_score=min_score)
+        return self.assess(text, nearest=nearest).suggest(limit, min_score=min_score)
 
     def item_fields(self, code: str) -> dict[str, Any]:
         """What an API item shows of a classified code."""

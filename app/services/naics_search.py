@@ -340,6 +340,7 @@ def _guesses(
     *,
     explain: bool,
     filters: NaicsFilterValues | None = None,
+    per_keystroke: bool = False,
 ) -> list[NaicsItem]:
     """The classifier tier: likely codes the rule tiers did not list (services.naics_classifier)."""
     f = filters or NaicsFilterValues()
@@ -351,6 +352,7 @@ def _guesses(
         sectors=f.sectors,
         levels=f.levels,
         categories=f.categories,
+        per_keystroke=per_keystroke,
     )
     out = []
     for fields, confidence in found:
@@ -487,10 +489,16 @@ async def autocomplete(
         if explain and typeahead is not None and (index := await typeahead.index()) is not None:
             corrected = index.speller.correct(prepare_query(q).words) or corrected
     text = corrected.text if corrected else (q or "")
-    signal = learned_signal(model, text, _coverage(response.items)) if model is not None else None
+    signal = (
+        learned_signal(model, text, _coverage(response.items), per_keystroke=True)
+        if model is not None
+        else None
+    )
     response = _finish(response, q or "", corrected, explain=explain, within_tier_signal=signal)
     if model is None:
         return response
     items = response.items[:limit]
-    guesses = _guesses(model, prepare_query(text), items, limit - len(items), explain=explain)
+    guesses = _guesses(
+        model, prepare_query(text), items, limit - len(items), explain=explain, per_keystroke=True
+    )
     return msgspec.structs.replace(response, items=items + guesses, total=response.total + len(guesses))
