@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from typing import Any, Protocol
 
 import asyncpg
@@ -42,6 +42,22 @@ class Ranker(Protocol):
     async def top_codes(self, query: str) -> list[str]: ...
 
 
+async def answered(errors: Counter[str], request: Awaitable[httpx.Response]) -> httpx.Response | None:
+    """The 200 response of a request to the service, or None with the failure counted by kind."""
+    try:
+        response = await request
+    except httpx.TimeoutException:
+        errors["timeout"] += 1
+        return None
+    except httpx.HTTPError as exc:
+        errors[type(exc).__name__] += 1
+        return None
+    if response.status_code != 200:
+        errors[f"http_{response.status_code}"] += 1
+        return None
+    return response
+
+
 class ApiRanker:
     """One of the service's endpoints, asked over HTTP like any client would."""
 
@@ -55,16 +71,8 @@ class ApiRanker:
         self.engines: Counter[str] = Counter()
 
     async def top_codes(self, query: str) -> list[str]:
-        try:
-            response = await self.client.get(self.path, params={"q": query, **self.params})
-        except httpx.TimeoutException:
-            self.errors["timeout"] += 1
-            return []
-        except httpx.HTTPError as exc:
-            self.errors[type(exc).__name__] += 1
-            return []
-        if response.status_code != 200:
-            self.errors[f"http_{response.status_code}"] += 1
+        response = await answered(self.errors, self.client.get(self.path, params={"q": query, **self.params}))
+        if response is None:
             return []
         body = response.json()
         self.engines[str(body.get("engine"))] += 1
@@ -147,13 +155,8 @@ class ClassifyRanker:
         self.errors: Counter[str] = Counter()
 
     async def top_codes(self, query: str) -> list[str]:
-        try:
-            response = await self.client.post(CLASSIFY_PATH, json={"text": query})
-        except httpx.HTTPError as exc:
-            self.errors[type(exc).__name__] += 1
-            return []
-        if response.status_code != 200:
-            self.errors[f"http_{response.status_code}"] += 1
+        response = await answered(self.errors, self.client.post(CLASSIFY_PATH, json={"text": query}))
+        if response is None:
             return []
         return [str(s["code"]) for s in response.json()["suggestions"]]
 
