@@ -83,7 +83,7 @@ class _Features:
         self._lookups: list[tuple[Any, dict[str, int], np.ndarray, int]] = []
         offset = 0
         for part in self.parts:
-            vocabulary = dict(part.vocabulary_)
+            vocabulary: dict[str, int] = part.vocabulary_
             self._lookups.append((part.build_analyzer(), vocabulary, part.idf_.astype(np.float32), offset))
             offset += len(vocabulary)
         self.size = offset
