@@ -30,6 +30,8 @@ from sklearn.preprocessing import normalize
 
 from app.naics.codes import sector_of
 from app.search.naics_query import ITEM_FIELDS
+from app.search.text import normalise_text
+from app.search.wording import fold_text
 
 # Weight of the best single sample beside the centroid (see the module docstring).
 NEAREST_SAMPLE_WEIGHT = 0.5
@@ -59,9 +61,14 @@ def training_texts(document: Mapping[str, Any]) -> list[str]:
     return [t for t in (" ".join(t.split()) for t in texts) if t]
 
 
+def _folded(text: str) -> str:
+    return fold_text(normalise_text(text))
+
+
 def _vectorisers() -> tuple[TfidfVectorizer, ...]:
     return (
-        TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, dtype=np.float32),
+        # Words by their roots, as the search tiers compare them ("pharmacy" and "Pharmacies").
+        TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, dtype=np.float32, preprocessor=_folded),
         TfidfVectorizer(
             analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True, dtype=np.float32
         ),

@@ -33,7 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.search.text import PreparedQuery, exact_code_candidates, fuzzy_max_edits
 from app.search.tiers import COVERAGE_WEIGHT, TIERS, Rule, Tier
-from app.search.wording import SUFFIX_RULES
+from app.search.wording import SUFFIX_RULES, root
 
 # Same bucket count as the OpenSearch terms aggregations (app.search.facets).
 FACET_SIZE = 50
@@ -52,14 +52,15 @@ SOURCE_CODE_COLUMNS: dict[str, str] = {
 def _fold(value: str) -> str:
     """SQL twin of app.search.wording.fold_text, driven by its SUFFIX_RULES (bind parameters)."""
     return f"""(SELECT coalesce(string_agg(
-                CASE WHEN r.strip > 0 AND length(t.w) - r.strip >= r.shortest
-                     THEN left(t.w, length(t.w) - r.strip) ELSE t.w END, ' ' ORDER BY t.i), '')
+                CASE WHEN r.strip > 0 THEN left(t.w, length(t.w) - r.strip) ELSE t.w END,
+                ' ' ORDER BY t.i), '')
      FROM unnest(string_to_array({value}, ' ')) WITH ORDINALITY AS t(w, i)
      LEFT JOIN LATERAL (
          SELECT x.strip, x.shortest
          FROM unnest(CAST(:fold_suffixes AS text[]), CAST(:fold_strips AS int[]),
                      CAST(:fold_shortest AS int[])) WITH ORDINALITY AS x(s, strip, shortest, o)
-         WHERE right(t.w, length(x.s)) = x.s ORDER BY x.o LIMIT 1) AS r ON true
+         WHERE right(t.w, length(x.s)) = x.s AND (x.strip = 0 OR length(t.w) - x.strip >= x.shortest)
+         ORDER BY x.o LIMIT 1) AS r ON true
      WHERE t.w <> '')"""
 
 
@@ -313,8 +314,8 @@ def words_tsquery(words: Sequence[str]) -> str:
 
 
 def prefix_tsquery(words: Sequence[str]) -> str:
-    """The last word as a prefix, 'b':*, like the engine's edge n-gram fields (unstemmed)."""
-    return f"'{words[-1]}':*" if words else ""
+    """The last word's root as a prefix, 'b':*, like the engine's edge n-gram fields (unstemmed)."""
+    return f"'{root(words[-1])}':*" if words else ""
 
 
 def _json(value: Any) -> Any:

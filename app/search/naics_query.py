@@ -50,6 +50,7 @@ from app.search.text import (
 from app.search.tiers import (
     BROAD_TIERS,
     COVERAGE_WEIGHT,
+    TEXT_FIELDS,
     TIER_WEIGHT,
     TIERS,
     Rule,
@@ -96,6 +97,10 @@ INTERNAL_FIELDS: tuple[str, ...] = (
 
 # BM25 tie-break inside a tier: English-analysed text fields, title weighted most.
 RELEVANCE_FIELDS: tuple[str, ...] = ("title^3", "aliases^2", "keywords^2", "examples", "description")
+# The relevance fields' weights per text field (RELEVANCE_FIELDS: "title^3" -> title: 3).
+_FIELD_BOOSTS: dict[str, float] = {
+    name: float(boost or 1) for name, _, boost in (field.partition("^") for field in RELEVANCE_FIELDS)
+}
 # Search-as-you-type: the last (maybe partial) word also scores on edge n-gram fields.
 PREFIX_FIELDS: tuple[str, ...] = ("title.prefix^3", "aliases.prefix^2", "keywords.prefix^2")
 
@@ -327,8 +332,57 @@ def _relevance(prepared: PreparedQuery, *, broad: bool) -> list[dict[str, Any]]:
                 "tie_breaker": 0.3,
             }
         },
-        {"multi_match": {"query": prepared.words[-1], "fields": list(PREFIX_FIELDS), "type": "best_fields"}},
+        # The last word's root: "pharmacy" scores "Pharmacies" as it scores "Pharmacy".
+        {
+            "multi_match": {
+                "query": root(prepared.words[-1]),
+                "fields": list(PREFIX_FIELDS),
+                "type": "best_fields",
+            }
+        },
     ]
+
+
+def _tier_score(tier: Tier, clause: dict[str, Any], prepared: PreparedQuery) -> dict[str, Any]:
+    """A tier's entry in the dis_max: its band, and for the typo tier an order inside it.
+
+    Typo hits have no exact words for BM25 to weigh, so without more they came in code order.
+    Inside the fuzzy band, a fuzzy multi_match over the relevance fields orders them by where
+    the corrected word sits (title^3 ...), how close it is (Lucene scales a fuzzy term's weight
+    by its similarity) and how rare it is; it lives in this tier's entry only, so it never
+    reorders another tier.
+    """
+    band = {"constant_score": {"filter": clause, "boost": tier.score * TIER_WEIGHT}}
+    if tier.rule is not Rule.FUZZY:
+        return band
+    order = [_typo_order(w) for w in prepared.words if fuzzy_max_edits(w)]
+    return {"bool": {"must": [band], "should": order}}
+
+
+def _typo_order(word: str) -> dict[str, Any]:
+    # Per query word, its best field: the same words and edit budget as the fuzzy tier, but
+    # scored (Lucene's default fuzzy rewrite weighs each near word by its similarity and its
+    # frequency), with the relevance fields' weights. Summed over words: more words, higher.
+    edits = fuzzy_max_edits(word)
+    return {
+        "dis_max": {
+            "queries": [
+                {
+                    "fuzzy": {
+                        f"{field}_words": {
+                            "value": word,
+                            "fuzziness": edits,
+                            "prefix_length": 0,
+                            "transpositions": False,
+                            "boost": _FIELD_BOOSTS[field],
+                        }
+                    }
+                }
+                for field in TEXT_FIELDS
+                if field in NORM_FIELDS  # the fuzzy tier's words: title, aliases, keywords
+            ]
+        }
+    }
 
 
 def _check_page(limit: int, offset: int) -> None:
@@ -372,10 +426,7 @@ def build_naics_search(
                 "must": [
                     {
                         "dis_max": {
-                            "queries": [
-                                {"constant_score": {"filter": c, "boost": tier.score * TIER_WEIGHT}}
-                                for tier, c in tiers
-                            ],
+                            "queries": [_tier_score(tier, c, prepared) for tier, c in tiers],
                             "tie_breaker": 0.0,
                         }
                     }

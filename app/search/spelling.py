@@ -5,8 +5,9 @@ not use (for the last word, that no catalogue word starts with, since it may sti
 typed) is replaced by the catalogue word one typo away from it: a letter dropped, doubled
 (inserted), swapped with its neighbour or wrong. Among several, the correction chosen is the
 one that sits in the best field (title above aliases and keywords above description, the
-weights of the engine's RELEVANCE_FIELDS), then the most common in that field, then the
-alphabetically first, so the answer never depends on code order. The corrected query is then
+weights of the engine's RELEVANCE_FIELDS), then a whole word before the start of one (for
+the last word), then the most common in that field, then the alphabetically first, so the
+answer never depends on code order. The corrected query is then
 searched through the ordinary tiers, so its hits rank by where they matched and by how many
 of its words they hold, and the response says which query answered (``corrected_query``).
 
@@ -111,14 +112,17 @@ class Speller:
         ranked: list[tuple[int, int, str]] = []
         for candidate in one_typo_away(word):
             rank = self.words.get(candidate)
-            if last and candidate in self.prefixes:
-                rank = max(rank or (0, 0), self.prefixes[candidate])
             if rank is not None:
-                ranked.append((-rank[0], -rank[1], candidate))
+                ranked.append((-rank[0], 0, -rank[1], candidate))
+            elif last and candidate in self.prefixes:
+                rank = self.prefixes[candidate]
+                ranked.append((-rank[0], 1, -rank[1], candidate))
         if not ranked:
             return None
-        # Highest weight, then frequency; then alphabetical for a stable answer.
-        weight, frequency, corrected = min(ranked)
+        # Highest weight; then a whole word before a prefix of one ("denist" is "dentist", not
+        # the start of "density"; "softwarr" is "software", not "softwar"); then frequency; then
+        # alphabetical for a stable answer.
+        weight, _, frequency, corrected = min(ranked)
         return Correction(word, corrected, -weight, -frequency)
 
     def correct(self, words: tuple[str, ...]) -> CorrectedQuery | None:

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from app.search.wording import replace_symbols, rewrite, root
+from app.search.wording import SYMBOLS, replace_symbols, rewrite, root
 
 # Raw user input is cut before any work so a 10 KB (or 10 MB) query costs nothing.
 MAX_QUERY_CHARS = 512
@@ -172,23 +172,22 @@ class QueryForm:
     """One way of writing the query (as typed, or rewritten by app.search.wording).
 
     words: normalised words; roots: each word's root (a prefix of it), what the word-start
-    tiers search; fold: the roots joined, what the exact and prefix tiers compare with the
-    folded fields.
+    tiers also accept; fold: the roots joined, what the exact and prefix tiers compare with
+    the folded fields. Build with :meth:`of` (roots and fold are computed once).
     """
 
     words: tuple[str, ...]
+    roots: tuple[str, ...]
+    fold: str
+
+    @classmethod
+    def of(cls, words: tuple[str, ...]) -> QueryForm:
+        roots = tuple(root(w) for w in words)
+        return cls(words, roots, " ".join(roots))
 
     @property
     def text(self) -> str:
         return " ".join(self.words)
-
-    @property
-    def roots(self) -> tuple[str, ...]:
-        return tuple(root(w) for w in self.words)
-
-    @property
-    def fold(self) -> str:
-        return " ".join(self.roots)
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,11 +241,13 @@ def prepare_query(query: str | None) -> PreparedQuery:
     """Cut, normalise and tokenise a user query once, for any back end."""
     raw = (query or "")[:MAX_QUERY_CHARS]
     words = _words(raw)
-    forms = [QueryForm(words)] if words else []
-    rewritten = rewrite(_words(replace_symbols(raw)))[:MAX_QUERY_WORDS]
+    forms = [QueryForm.of(words)] if words else []
+    # Symbols only matter when present; most keystrokes have none.
+    symbols = _words(replace_symbols(raw)) if any(symbol in raw for symbol in SYMBOLS) else words
+    rewritten = rewrite(symbols)[:MAX_QUERY_WORDS]
     if rewritten and rewritten != words:
-        forms.append(QueryForm(rewritten))
-    sic = _SIC_RE.match(raw)
+        forms.append(QueryForm.of(rewritten))
+    sic = _SIC_RE.match(raw) if "sic" in raw.lower() else None
     return PreparedQuery(
         raw_code=normalise_code_query(raw),
         words=words,

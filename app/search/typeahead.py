@@ -31,7 +31,7 @@ from typing import Any
 from app.search.naics_query import FOLD_FIELDS, ITEM_FIELDS, NORM_FIELDS, RELEVANCE_FIELDS, WORD_FIELDS
 from app.search.spelling import Speller
 from app.search.text import PreparedQuery, exact_code_candidates
-from app.search.tiers import BROAD_TIERS, TIER_BY_NAME, TIERS, Rule, Tier
+from app.search.tiers import BROAD_TIERS, CODE_RULES, TIER_BY_NAME, TIERS, Rule, Tier
 from app.search.wording import root
 
 # Prefixes up to this length are precomputed: they are the most frequent keystrokes and the
@@ -53,6 +53,20 @@ _WORD_FIELDS: tuple[tuple[Tier, str, int], ...] = tuple(
 )
 # A query word counts once, in the heaviest field a word of it starts: fields by weight.
 _BY_WEIGHT: tuple[int, ...] = tuple(sorted(range(len(_WORD_FIELDS)), key=lambda i: -_WORD_FIELDS[i][2]))
+# The tiers evaluated here (all but the broad ones), with their rule and field, once.
+_CHEAP_TIERS: tuple[tuple[Tier, Rule, str], ...] = tuple(
+    (t, t.rule, str(t.field)) for t in TIERS if t.name not in BROAD_TIERS and t.rule is not None
+)
+_CODE_RULES = CODE_RULES
+_EXACT_CODE, _CODE_PREFIX, _LISTED_CODE, _SIC_CODE = (
+    Rule.EXACT_CODE,
+    Rule.CODE_PREFIX,
+    Rule.LISTED_CODE,
+    Rule.SIC_CODE,
+)
+_EXACT, _CONTAINS = Rule.EXACT, Rule.CONTAINS
+# Each contains tier's position in _WORD_FIELDS (and in the index's word vocabularies).
+_CONTAINS_POSITION: dict[str, int] = {tier.name: i for i, (tier, _, _) in enumerate(_WORD_FIELDS)}
 # Tiers in which every query word starts a title word, so every row weighs the same.
 _TITLE_TIERS = frozenset(t.name for t in TIERS if t.field == "title")
 
@@ -149,43 +163,42 @@ class TypeaheadIndex:
     def _tiers(self, prepared: PreparedQuery, starts: list[list[int]]) -> list[tuple[Tier, int]]:
         """Each cheap tier's documents, best tier first, as in the engine's tier_queries."""
         out: list[tuple[Tier, int]] = []
-        code = prepared.raw_code
-        contains = {tier.name: i for i, (tier, _) in enumerate(self._words)}
-        for tier in TIERS:
-            if tier.name in BROAD_TIERS:
-                continue
-            rule, field = tier.rule, str(tier.field)
+        code, sic, forms = prepared.raw_code, prepared.sic_code, prepared.forms
+        for tier, rule, field in _CHEAP_TIERS:
             bitmap = 0
-            if rule is Rule.EXACT_CODE and code:
-                for candidate in exact_code_candidates(code):
-                    bitmap |= self._codes.exact.get(candidate, 0)
-            elif rule is Rule.CODE_PREFIX and code:
-                bitmap = self._codes.starting_with(code)
-            elif rule is Rule.LISTED_CODE and code and len(code) == 6:
-                bitmap = self._listed[field].exact.get(code, 0)
-            elif rule is Rule.SIC_CODE and prepared.sic_code:
-                bitmap = self._listed[field].exact.get(prepared.sic_code, 0)
-            elif rule in (Rule.EXACT, Rule.PREFIX):
-                norm, fold = self._texts[field]
-                for form in prepared.forms:
-                    # Folded forms compare whole words only (as in naics_query._text_clause).
-                    bitmap |= fold.exact.get(form.fold, 0)
-                    if rule is Rule.EXACT:
-                        bitmap |= norm.exact.get(form.text, 0)
-                    else:
-                        bitmap |= norm.starting_with(form.text) | fold.starting_with(form.fold + " ")
-            elif rule is Rule.CONTAINS and prepared.forms:
-                i = contains[tier.name]
+            if rule in _CODE_RULES:
+                if rule is _EXACT_CODE and code:
+                    for candidate in exact_code_candidates(code):
+                        bitmap |= self._codes.exact.get(candidate, 0)
+                elif rule is _CODE_PREFIX and code:
+                    bitmap = self._codes.starting_with(code)
+                elif rule is _LISTED_CODE and code and len(code) == 6:
+                    bitmap = self._listed[field].exact.get(code, 0)
+                elif rule is _SIC_CODE and sic:
+                    bitmap = self._listed[field].exact.get(sic, 0)
+                else:
+                    continue
+            elif not forms:
+                continue
+            elif rule is _CONTAINS:
+                i = _CONTAINS_POSITION[tier.name]
                 vocabulary = self._words[i][1]
-                for n, form in enumerate(prepared.forms):
+                for n, form in enumerate(forms):
                     # The first form is the query as typed: its per-word bitmaps are at hand.
                     per_word = starts[i] if n == 0 else [_word_or_root(vocabulary, w) for w in form.words]
                     form_bitmap = per_word[0]
                     for word_bitmap in per_word[1:]:
                         form_bitmap &= word_bitmap
                     bitmap |= form_bitmap
-            else:
-                continue
+            else:  # exact or prefix
+                norm, fold = self._texts[field]
+                for form in forms:
+                    # Folded forms compare whole words only (as in naics_query._text_clause).
+                    bitmap |= fold.exact.get(form.fold, 0)
+                    if rule is _EXACT:
+                        bitmap |= norm.exact.get(form.text, 0)
+                    else:
+                        bitmap |= norm.starting_with(form.text) | fold.starting_with(form.fold + " ")
             out.append((tier, bitmap))
         return out
 

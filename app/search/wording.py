@@ -22,7 +22,7 @@ form does.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from types import MappingProxyType
 from typing import Final
@@ -77,30 +77,43 @@ ABBREVIATIONS: Final[Mapping[str, str]] = MappingProxyType(
 # Symbols that carry a word; replaced before normalisation turns them into spaces.
 SYMBOLS: Final[Mapping[str, str]] = MappingProxyType({"&": " and ", "+": " and ", "@": " at "})
 
-# Inflection suffixes, tried in order; the first that ends the word decides. (suffix, letters
-# to strip, shortest root kept). Strip 0 protects endings that are not plurals ("business",
-# "glass", "census"). The minimum root keeps short words whole ("care" is not "car", "store"
-# is not "stor" and "storage").
+# Inflection suffixes, tried in order: (suffix, letters to strip, shortest root kept). The first
+# rule whose suffix ends the word and whose root is long enough decides; strip 0 protects
+# endings that are not plurals ("business", "glass", "census"). One pass, no repeat, so the
+# PostgreSQL fallback applies the same table the same way. The shortest-root limits keep short
+# words whole ("care" is not "car", "store" is not "stor" like "storage"), and the plural
+# rules agree with the singular ones ("warehouses", "warehouse" and "warehousing" all give
+# "warehous"; "boxes" and "box" give "box"; "holidays" and "holiday" give "holida").
 SUFFIX_RULES: Final[tuple[tuple[str, int, int], ...]] = (
     ("ss", 0, 0),
     ("us", 0, 0),
     ("is", 0, 0),
     ("ies", 3, 4),
-    ("ing", 3, 4),
     ("ied", 3, 4),
-    ("ed", 2, 4),
-    ("es", 1, 4),
+    ("ing", 3, 4),
+    ("ings", 4, 4),
+    ("xes", 2, 2),
+    ("ches", 2, 3),
+    ("shes", 2, 3),
+    ("zes", 2, 3),
+    ("es", 2, 5),
+    ("ys", 2, 5),
+    ("ed", 2, 5),
     ("s", 1, 3),
     ("e", 1, 5),
     ("y", 1, 5),
 )
 
 
+@lru_cache(maxsize=65536)
 def root(word: str) -> str:
-    """The word without its inflection suffix; always a prefix of the word."""
+    """The word without its inflection suffix; always a prefix of the word.
+
+    Cached: per keystroke the same few words are folded several times, by every back end.
+    """
     for suffix, strip, shortest in SUFFIX_RULES:
-        if word.endswith(suffix):
-            return word[: len(word) - strip] if strip and len(word) - strip >= shortest else word
+        if word.endswith(suffix) and (not strip or len(word) - strip >= shortest):
+            return word[: len(word) - strip]
     return word
 
 
@@ -156,17 +169,18 @@ def rewrite(words: Sequence[str]) -> tuple[str, ...]:
     Equal to ``tuple(words)`` when nothing applies. The last word counts only when it is
     complete as typed (an abbreviation or a compound is a whole word).
     """
+    splits, joins = _compounds()
     out: list[str] = []
-    i = 0
-    while i < len(words):
+    i, n = 0, len(words)
+    while i < n:
         word = words[i]
-        if i + 1 < len(words) and (joined := compound_of(word, words[i + 1])):
+        if i + 1 < n and (joined := joins.get((word, words[i + 1]))):
             out.append(joined)
             i += 2
             continue
         if expansion := ABBREVIATIONS.get(word):
             out += expansion.split()
-        elif parts := compound_parts(word):
+        elif parts := splits.get(word):
             out += parts
         else:
             out.append(word)

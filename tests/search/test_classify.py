@@ -80,14 +80,18 @@ async def test_the_classifier_retrains_when_the_catalogue_changes(
         await session.execute(update(NaicsCode).values(keywords=[]))
     quick = replace(settings, classifier_refresh_seconds=0.05, typeahead_refresh_seconds=0)
     async with AsyncTestClient(app=create_app(quick)) as client:
-        assert (await classify(client, "zorbing apps"))[0]["code"] != "541511"
+        assert (await classify(client, "zorbulating quuxwidgets"))[0]["code"] != "541511"
         async with AsyncSession(db_engine) as session, session.begin():
             await session.execute(
-                update(NaicsCode).where(NaicsCode.code == "541511").values(keywords=["zorbing apps"])
+                update(NaicsCode)
+                .where(NaicsCode.code == "541511")
+                .values(
+                    keywords=["zorbulating quuxwidgets"],
+                )
             )
 
         async def learned() -> bool:
-            return (await classify(client, "zorbing apps"))[0]["code"] == "541511"
+            return (await classify(client, "zorbulating quuxwidgets"))[0]["code"] == "541511"
 
         await eventually(learned, within=60, step=0.5)
 

@@ -45,6 +45,19 @@ QUERIES = [
     "zzzz qqqq",
     "grinding machines metalworking",
     "software or",
+    # Issue 12: former and SIC codes, inflections, compounds, abbreviations and symbols.
+    "511210",
+    "SIC 7372",
+    "pharmacy",
+    "pharmacies benefit",
+    "warehouse",
+    "storage warehouses",
+    "shipbuilding",
+    "boat building",
+    "mfg",
+    "auto repair",
+    "food & beverage",
+    "child day care",
 ]
 
 

@@ -1,0 +1,178 @@
+"""Words as people write them (app.search.wording), did-you-mean (app.search.spelling) and the
+tier table every back end reads (pure parts)."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.repositories.naics_search_pg import SEARCH_STATEMENT, _tier_condition
+from app.search.compounds import derive_compounds
+from app.search.naics_query import build_naics_document, tier_clause
+from app.search.spelling import Speller, one_typo_away
+from app.search.text import prepare_query
+from app.search.tiers import BROAD_TIERS, TIERS, Rule
+from app.search.wording import fold_text, rewrite, root
+
+
+@pytest.mark.parametrize(
+    ("words", "same_root"),
+    [
+        (("pharmacy", "pharmacies"), True),
+        (("warehouse", "warehousing", "warehouses"), True),
+        (("restaurant", "restaurants"), True),
+        (("grocery", "groceries"), True),
+        (("store", "stores"), True),
+        (("building", "buildings"), True),
+        (("box", "boxes"), True),
+        (("car", "care"), False),  # short words stay whole
+        (("store", "storage"), False),
+        (("pharmacy", "pharmaceutical"), False),
+    ],
+)
+def test_inflections_share_a_root_and_others_do_not(words, same_root):
+    roots = {root(w) for w in words}
+    assert (len(roots) == 1) is same_root
+    for word in words:
+        assert word.startswith(root(word))  # a root is always a prefix: contains stays a superset
+    assert root("business") == "business" and root("glass") == "glass"
+
+
+def test_fold_text_folds_every_word():
+    assert fold_text("pharmacies and drug retailers") == fold_text("pharmacy and drug retailer")
+
+
+@pytest.mark.parametrize(
+    ("query", "rewritten"),
+    [
+        ("daycare", ("day", "care")),
+        ("day care", ("daycare",)),  # the catalogue writes it both ways
+        ("bookstore", ("book", "stores")),
+        ("shipbuilding", ("ship", "building")),
+        ("mfg", ("manufacturing",)),
+        ("auto svc", ("automotive", "services")),
+        ("tech dept", ("technology", "department")),
+        ("software publishers", ("software", "publishers")),
+    ],
+)
+def test_rewrite_expands_abbreviations_and_splits_or_joins_compounds(query, rewritten):
+    assert rewrite(query.split()) == rewritten
+
+
+def test_symbols_become_words_in_the_second_form():
+    prepared = prepare_query("Food & Beverage")
+    assert [form.text for form in prepared.forms] == ["food beverage", "food and beverage"]
+    assert len(prepare_query("restaurant").forms) == 1
+
+
+def test_compounds_need_the_phrase_in_the_catalogue():
+    pairs = derive_compounds(
+        ["Carpet stores", "Child day care", "Daycare centers", "Adult day care", "pet car"]
+    )
+    assert ("day", "care", True) in pairs  # joined and split both written
+    assert not [p for p in pairs if p[0] == "car"]  # "pet car" once: not a compound
+
+
+def test_one_typo_of_each_kind():
+    near = one_typo_away("software")
+    assert {"sofware", "sofftware", "sfotware", "softwarr"} <= near  # dropped, doubled, swapped, wrong
+    assert "software" not in near
+
+
+def _doc(code: str, title: str, keywords: list[str] | None = None, description: str | None = None):
+    return build_naics_document(
+        {"code": code, "title": title, "level": 6, "keywords": keywords or [], "description": description}
+    )
+
+
+def test_speller_prefers_title_words_then_common_ones_never_code_order():
+    speller = Speller(
+        [
+            _doc("100001", "Cart Makers", description="bart"),
+            _doc("100002", "Dart Boards", keywords=["mart"]),
+            _doc("100003", "Dart Leagues"),
+            _doc("100004", "Hart Farms"),
+        ]
+    )
+    # "xart" is one letter from cart, dart, hart (titles) and bart, mart: dart is in two titles.
+    fix = speller.correct(("xart",))
+    assert fix is not None and fix.text == "dart" and fix.corrections[0].weight == 3
+    assert speller.correct(("dart",)) is None  # nothing to correct
+    assert speller.correct(("da",)) is None  # too short to guess
+    # The last word may be partial: "leagu" is a prefix, "laegu" one swap from one.
+    assert speller.correct(("dart", "leagu")) is None
+    assert speller.correct(("dart", "laegu")).text == "dart leagu"
+    # A whole word one typo away beats the start of a more common word.
+    dentist = Speller([_doc("1", "Dentist Offices"), _doc("2", "Density Meters"), _doc("3", "Densitometers")])
+    assert dentist.correct(("denist",)).text == "dentist"
+
+
+@pytest.mark.parametrize("tier", TIERS, ids=lambda t: t.name)
+def test_every_tier_has_a_clause_on_each_back_end(tier):
+    # One definition: the engine builder and the SQL fallback translate every tier of the
+    # table (a new tier without a translation fails here, not at query time).
+    assert _tier_condition(tier)
+    query = {
+        Rule.EXACT_CODE: "541511",
+        Rule.CODE_PREFIX: "5415",
+        Rule.LISTED_CODE: "511210",
+        Rule.SIC_CODE: "SIC 7372",
+        Rule.SOME_WORDS: "software sellers",
+    }.get(tier.rule, "software")
+    assert tier_clause(tier, prepare_query(query)) is not None
+    # The SQL never holds a score (it names a tier by its position in TIERS), so a score
+    # changed in the table alone changes every back end.
+    assert f"THEN {tier.score}\n" not in str(SEARCH_STATEMENT)
+
+
+def test_broad_tiers_come_from_the_rules():
+    assert {"fuzzy", "some_words"} == BROAD_TIERS
+    scores = [t.score for t in TIERS]
+    assert scores == sorted(scores, reverse=True) and len(set(scores)) == len(scores)
+
+
+def test_shipped_compound_table_is_derived_from_the_shipped_catalogue():
+    from importlib.resources import files
+
+    from app.search.compounds import catalogue_texts
+
+    shipped = files("app.search").joinpath("data/compounds.txt").read_text(encoding="utf-8")
+    entries = [line.split() for line in shipped.splitlines() if line and not line.startswith("#")]
+    derived = derive_compounds(catalogue_texts())
+    expected = [(a, b, ["+"] if joined else []) for a, b, joined in derived]
+    assert [(a, b, rest) for a, b, *rest in entries] == expected
+
+
+@pytest.fixture(scope="module")
+def shipped_index():
+    from app.naics.catalogue_data import read_catalogue_data
+    from app.search.typeahead import TypeaheadIndex
+
+    rows = ({f: getattr(r, f) for f in r.__struct_fields__} for r in read_catalogue_data().records())
+    return TypeaheadIndex(build_naics_document(row) for row in rows)
+
+
+@pytest.mark.parametrize(
+    ("query", "code", "corrected"),
+    [
+        ("daycare", "624410", None),
+        ("resturant", "7225", "restaurant"),
+        ("sofware", "5132", "software"),
+        ("coffee shop", "722515", None),
+        ("511210", "513210", None),
+        ("pharmacy", "456110", None),
+        ("hosptal", "622", "hospital"),
+        ("denist", "621210", "dentist"),
+        ("bookstore", "459210", None),
+        ("shipbuilding", "336611", None),
+    ],
+)
+def test_fresh_catalogue_answers_everyday_queries_first(shipped_index, query, code, corrected):
+    # The shipped catalogue, as a fresh install seeds it, through the in-memory index and its
+    # speller (the engine and the fallback give the same tiers: tests/search agreement tests).
+    prepared = prepare_query(query)
+    found = shipped_index.search(prepared, 5)
+    fix = None if found.items else shipped_index.speller.correct(prepared.words)
+    if fix is not None:
+        found = shipped_index.search(prepare_query(fix.text), 5)
+    assert (fix.text if fix else None) == corrected
+    assert found.items[0].fields["code"] == code
