@@ -37,6 +37,7 @@ from app.routes.users import UsersController
 from app.schemas.experience_variants import EXPERIENCE_SCHEMA_PLUGINS
 from app.search.client import create_search_client
 from app.services.facet_cache import FacetCache
+from app.services.naics_classifier import Classifier
 from app.services.naics_typeahead import Typeahead
 from app.services.search_fallback import SearchHedge
 from app.services.search_insights import InsightsPolicy, InsightsRecorder, insights_flusher
@@ -78,6 +79,7 @@ def create_app(settings: Settings, *, background: Sequence[BackgroundTask] = ())
     # Sessions outside a request's own (the in-memory autocomplete, which mostly needs none).
     sessions = session_factory(engine)
     typeahead = Typeahead(sessions, settings.typeahead_refresh_seconds, settings.autocomplete_cache_size)
+    classifier = Classifier(sessions, settings.classifier_refresh_seconds)
     hedge = SearchHedge.from_settings(settings)
     db_config = SQLAlchemyAsyncConfig(
         engine_instance=engine,
@@ -108,6 +110,7 @@ def create_app(settings: Settings, *, background: Sequence[BackgroundTask] = ())
             finally:
                 await typeahead.close()
                 await hedge.close()
+                await classifier.close()
                 await search.close()
 
     app = Litestar(
@@ -143,4 +146,5 @@ def create_app(settings: Settings, *, background: Sequence[BackgroundTask] = ())
     app.state.hedge = hedge
     app.state.facet_cache = FacetCache()
     app.state.insights = InsightsRecorder()
+    app.state.classifier = classifier
     return app

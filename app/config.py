@@ -94,6 +94,10 @@ class Settings:
     typeahead_refresh_seconds: float = 2.0
     # Encoded autocomplete answers each process keeps for the current catalogue; 0 = none.
     autocomplete_cache_size: int = 20_000
+    # How often each API process checks whether the catalogue changed and retrains its NAICS
+    # classifier (app/naics/classifier.py) in the background; 0 = no classifier (searches keep
+    # the engine's order inside a tier, classify suggests nothing).
+    classifier_refresh_seconds: float = 5.0
     # Lets tests (and blue/green deploys) keep several sets of indexes in one cluster.
     index_prefix: str = ""
     cors_origins: list[str] = field(default_factory=lambda: ["http://localhost:8000"])
@@ -143,6 +147,7 @@ class Settings:
             search_breaker_probe_seconds=_float("SEARCH_BREAKER_PROBE_SECONDS", 5.0),
             typeahead_refresh_seconds=_float("TYPEAHEAD_REFRESH_SECONDS", 2.0),
             autocomplete_cache_size=_int("AUTOCOMPLETE_CACHE_SIZE", 20_000),
+            classifier_refresh_seconds=_float("CLASSIFIER_REFRESH_SECONDS", 5.0),
             index_prefix=os.environ.get("OPENSEARCH_INDEX_PREFIX", ""),
             cors_origins=_list("CORS_ORIGINS", ["http://localhost:8000"]),
             smtp_url=os.environ.get("SMTP_URL") or None,

@@ -23,6 +23,7 @@ from app.config import Settings
 from app.logs import configure_logging
 from app.runtime import engines
 from app.server import server_options
+from app.services.naics_classifier import warm_classifier
 from app.services.naics_typeahead import warm_typeahead
 from indexer.election import elected_indexer
 from indexer.health import ensure_search_indexes
@@ -38,7 +39,11 @@ def worker_app() -> Litestar:
     configure_logging(settings.log_level)
     # Each process keeps its own autocomplete index fresh; one of them (elected by a file lock)
     # consumes the outbox unless RUN_INDEXER=false, when `levelith indexer run` does it elsewhere.
-    background = [warm_typeahead, *([elected_indexer(settings)] if settings.run_indexer else [])]
+    background = [
+        warm_typeahead,
+        warm_classifier,
+        *([elected_indexer(settings)] if settings.run_indexer else []),
+    ]
     app = create_app(settings, background=background)
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # Its live gauges (requests in progress) must stop counting this process once it exits.

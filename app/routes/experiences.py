@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from litestar import Controller, delete, get, patch, post
+from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
@@ -11,6 +12,7 @@ from app.models import User
 from app.routes.users import provide_experience_service
 from app.schemas.experiences import ExperienceCreate, ExperienceResponse, ExperienceUpdate
 from app.services.experiences import ExperienceService
+from app.services.naics_classifier import with_suggestions
 
 # The rule a client most often meets that the schema alone cannot say: a GPA above its scale.
 _GPA_REFUSED = ErrorExample(
@@ -32,10 +34,15 @@ class ExperiencesController(Controller):
         responses=errors(422, e422=_GPA_REFUSED),
     )
     async def create(
-        self, data: ExperienceCreate, current_user: User, experience_service: ExperienceService
+        self,
+        state: State,
+        data: ExperienceCreate,
+        current_user: User,
+        experience_service: ExperienceService,
     ) -> ExperienceResponse:
         experience = await experience_service.create(current_user, data)
-        return (await experience_service.responses([experience]))[0]
+        response = (await experience_service.responses([experience]))[0]
+        return await with_suggestions(state.classifier, response)
 
     @get("/{experience_id:str}", summary="One experience (hidden while its owner is inactive)")
     async def read(
@@ -49,13 +56,15 @@ class ExperiencesController(Controller):
     )
     async def update(
         self,
+        state: State,
         experience_id: str,
         data: ExperienceUpdate,
         current_user: User,
         experience_service: ExperienceService,
     ) -> ExperienceResponse:
         experience = await experience_service.update(experience_id, current_user, data)
-        return (await experience_service.responses([experience]))[0]
+        response = (await experience_service.responses([experience]))[0]
+        return await with_suggestions(state.classifier, response)
 
     @delete(
         "/{experience_id:str}",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, MediaType, Request, Response, get
+from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.datastructures import State
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,9 +18,9 @@ from app.limits import MAX_QUERY_LENGTH
 from app.metrics import SEARCH_ANSWERS
 from app.rate_limits import RATE_LIMITED_SEARCH
 from app.routes.paging import AutocompleteLimit, Limit, Offset
-from app.search.explain import WITHIN_TIER_SIGNAL
-from app.services import experience_search, naics_search
+from app.services import experience_search, naics_classifier, naics_search
 from app.services.experience_search import ExperienceSearchResponse
+from app.services.naics_classifier import ClassifyResponse
 from app.services.naics_search import ENGINE_MEMORY, NaicsAutocompleteResponse, NaicsSearchResponse
 
 Query = Annotated[
@@ -38,6 +38,11 @@ ExplainFlag = Annotated[
         "and the signals that ordered it inside its tier."
     ),
 ]
+
+
+class ClassifyRequest(msgspec.Struct, forbid_unknown_fields=True):
+    # Blank and oversized text are refused by the service (422 naming "text").
+    text: str
 
 
 class NaicsSearchController(Controller):
@@ -71,12 +76,16 @@ class NaicsSearchController(Controller):
             offset=offset,
             typeahead=state.typeahead,
             explain=explain,
-            within_tier_signal=state.get(WITHIN_TIER_SIGNAL),
+            classifier=state.classifier,
         )
         SEARCH_ANSWERS.labels("naics_search", result.engine).inc()
         if offset == 0:  # later pages are the same query read further
             state.insights.searched(q, result.total)
         return result
+
+    @post("/classify", summary="The 5 likeliest 6-digit codes for free text", status_code=200)
+    async def classify(self, state: State, data: ClassifyRequest) -> ClassifyResponse:
+        return await naics_classifier.classify(state.classifier, data.text)
 
     @get(
         "/autocomplete",
@@ -97,8 +106,9 @@ class NaicsSearchController(Controller):
         # on every keystroke.
         state = request.app.state
         typeahead = state.typeahead
-        # Case and spacing never change an answer; the cache empties when the catalogue does.
-        key = (" ".join(q.lower().split()) if q else "", limit)
+        # Case and spacing never change an answer; the cache empties when the catalogue does,
+        # and the learned order inside tiers depends on the classifier the process holds.
+        key = (" ".join(q.lower().split()) if q else "", limit, state.classifier.built_version)
         # explain=true answers are never cached: they carry per-request detail.
         cached = None if explain else typeahead.answer(key)
         if cached is not None:
@@ -115,7 +125,7 @@ class NaicsSearchController(Controller):
             limit=limit,
             typeahead=typeahead,
             explain=explain,
-            within_tier_signal=state.get(WITHIN_TIER_SIGNAL),
+            classifier=state.classifier,
         )
         SEARCH_ANSWERS.labels("naics_autocomplete", result.engine).inc()
         codes = [item.code for item in result.items]

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import msgspec
 
 from app.experiences.types import ExperienceCategory, ExperienceType
+from app.schemas.naics import NaicsSuggestion
 from app.validation import NOT_BLANK_PATTERN
 
 Title = Annotated[str, msgspec.Meta(min_length=1, max_length=255, pattern=NOT_BLANK_PATTERN)]
@@ -96,6 +97,9 @@ class ExperienceResponse(msgspec.Struct):
     experience_metadata: dict[str, Any]
     created_at: datetime
     updated_at: datetime
+    # Only in create and update responses of an experience without a (known) code: the codes
+    # the classifier finds likeliest for its title, organization and description.
+    naics_suggestions: list[NaicsSuggestion] | msgspec.UnsetType = msgspec.UNSET
 
 
 class ExperiencePage(msgspec.Struct):

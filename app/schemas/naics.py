@@ -195,3 +195,11 @@ class NaicsAdminPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=
 
     def changes(self) -> dict[str, object]:
         return {name: value for name in self.__struct_fields__ if (value := getattr(self, name)) is not UNSET}
+
+
+class NaicsSuggestion(msgspec.Struct, frozen=True):
+    """A code the learned classifier finds likely for a text; confidence 0..1."""
+
+    code: str
+    title: str
+    confidence: float

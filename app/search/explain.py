@@ -3,8 +3,9 @@
 A hit's explanation names its tier and field, the query words that tier compared (the roots
 for the word-start tiers), every correction, folding and rewrite applied to the query, and
 the signals that ordered it inside its tier. The ``learned`` signal is filled by a
-:data:`WithinTierSignal` when the service has one (issue 12c's per-code model plugs in
-there); the back ends' own tie-breaks (engine relevance, PostgreSQL rank) come first.
+:data:`WithinTierSignal` when the service has one (services.naics_classifier builds one per
+query from the learned classifier); the back ends' own tie-breaks (engine relevance,
+PostgreSQL rank) are shown beside it.
 """
 
 from __future__ import annotations
@@ -18,10 +19,9 @@ from app.search.spelling import CorrectedQuery
 from app.search.text import PreparedQuery
 from app.search.tiers import BROAD_RULES, CODE_RULES, Rule, Tier
 
-# code -> a score; higher first. Orders hits that share a tier, never across tiers.
+# code -> a score for the query at hand; higher first. Orders hits that share a tier, never
+# across tiers.
 WithinTierSignal = Callable[[str], float]
-# The app.state key under which a WithinTierSignal is found (set it at start-up to plug one in).
-WITHIN_TIER_SIGNAL = "within_tier_signal"
 
 
 class Folding(msgspec.Struct, frozen=True):

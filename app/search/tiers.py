@@ -62,6 +62,11 @@ TIERS: tuple[Tier, ...] = (
     Tier("some_words", 20, Rule.SOME_WORDS),
 )
 
+# Not a rule any back end evaluates: codes the learned classifier (app.naics.classifier) finds
+# likely, listed after every rule tier's hits when those are fewer than asked for. Below
+# some_words, so the tier contract holds: a rule match always ranks above a guess.
+CLASSIFIER_TIER = Tier("classifier", 10)
+
 TIER_BY_NAME: dict[str, Tier] = {t.name: t for t in TIERS}
 # The loosest tiers, and the costliest to evaluate (edit-distance automata, prefixes of
 # every content word over every field). Autocomplete searches them only when the

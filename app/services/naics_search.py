@@ -16,8 +16,9 @@ import msgspec
 from opensearchpy import AsyncOpenSearch
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.limits import MAX_AUTOCOMPLETE_LIMIT, check_page
+from app.limits import MAX_AUTOCOMPLETE_LIMIT, MAX_PAGE_SIZE, check_page
 from app.naics.categories import Category
+from app.naics.classifier import NaicsClassifier
 from app.naics.codes import display_code
 from app.repositories.naics_search_pg import NaicsFilterValues, PgNaicsResult, search_naics
 from app.search.definitions import alias_name
@@ -35,7 +36,8 @@ from app.search.naics_query import (
 )
 from app.search.spelling import CorrectedQuery
 from app.search.text import PreparedQuery, prepare_query
-from app.search.tiers import BROAD_TIERS, TIER_BY_NAME, TIERS, Rule, Tier
+from app.search.tiers import BROAD_TIERS, CLASSIFIER_TIER, COVERAGE_WEIGHT, TIER_BY_NAME, TIERS, Rule, Tier
+from app.services.naics_classifier import RERANK_WINDOW, Classifier, learned_fill, learned_signal
 from app.services.naics_typeahead import Typeahead
 from app.services.search_fallback import (
     ENGINE_OPENSEARCH,
@@ -337,6 +339,81 @@ def _finish(
     )
 
 
+def _coverage(items: Sequence[NaicsItem]) -> dict[str, int]:
+    """Words of the query each broad-tier hit holds, read back from the engine's relevance."""
+    return {
+        item.code: int(item.explain.signals.get("relevance", 0) // COVERAGE_WEIGHT)
+        for item in items
+        if item.explain is not None and item.match_type in BROAD_TIERS
+    }
+
+
+def _guesses(
+    model: NaicsClassifier,
+    prepared: PreparedQuery,
+    items: Sequence[NaicsItem],
+    wanted: int,
+    *,
+    explain: bool,
+    filters: NaicsFilterValues | None = None,
+    per_keystroke: bool = False,
+) -> list[NaicsItem]:
+    """The classifier tier: likely codes the rule tiers did not list (services.naics_classifier)."""
+    f = filters or NaicsFilterValues()
+    found = learned_fill(
+        model,
+        prepared,
+        {item.code for item in items},
+        wanted,
+        sectors=f.sectors,
+        levels=f.levels,
+        categories=f.categories,
+        per_keystroke=per_keystroke,
+    )
+    out = []
+    for fields, confidence in found:
+        item = _item(fields, CLASSIFIER_TIER, prepared)
+        if explain:
+            guess = Explain(
+                CLASSIFIER_TIER.name, None, list(prepared.content_words), [], [], {"learned": confidence}
+            )
+            item = msgspec.structs.replace(item, explain=guess)
+        out.append(item)
+    return out
+
+
+def _spans(offset: int, limit: int) -> list[tuple[int, int]]:
+    """(offset, limit) requests covering the reranked window and the asked page."""
+    end = max(offset + limit, RERANK_WINDOW)
+    spans = [(0, min(end, MAX_PAGE_SIZE))]
+    if end > MAX_PAGE_SIZE:
+        spans.append((MAX_PAGE_SIZE, end - MAX_PAGE_SIZE))
+    return spans
+
+
+async def _search_spans(
+    client: AsyncOpenSearch,
+    sessions: async_sessionmaker[AsyncSession],
+    hedge: SearchHedge,
+    spans: Sequence[tuple[int, int]],
+    *,
+    index_prefix: str,
+    q: str | None,
+    **filters: Any,
+) -> NaicsSearchResponse:
+    """One response holding the hits of consecutive pages (total and facets of the first)."""
+    first: NaicsSearchResponse | None = None
+    items: list[NaicsItem] = []
+    for offset, limit in spans:
+        page_response = await _search(
+            client, sessions, hedge, index_prefix=index_prefix, q=q, limit=limit, offset=offset, **filters
+        )
+        first = first or page_response
+        items += page_response.items
+    assert first is not None
+    return msgspec.structs.replace(first, items=items)
+
+
 async def search(
     client: AsyncOpenSearch,
     sessions: async_sessionmaker[AsyncSession],
@@ -351,27 +428,52 @@ async def search(
     offset: int = 0,
     typeahead: Typeahead | None = None,
     explain: bool = False,
-    within_tier_signal: WithinTierSignal | None = None,
+    classifier: Classifier | None = None,
 ) -> NaicsSearchResponse:
     """Tiered search; a blank query lists every code in code order (score 0, "browse").
 
     When only the broad tiers answer q and a spelling correction exists, the corrected query
     answers instead if any stronger tier has it (``corrected_query`` says so).
+
+    With a trained classifier, the first RERANK_WINDOW hits are ordered inside their tiers by
+    the learned signal (pages overlapping them are cut from the reordered window), and a first
+    page the tiers cannot fill is topped up with the ``classifier`` tier.
     """
-    filters = {"sector": sector, "category": category, "level": level, "limit": limit, "offset": offset}
-    response = await _search(client, sessions, hedge, index_prefix=index_prefix, q=q, **filters)
+    q = check_query(q)
+    check_page(limit, offset)
+    # Never waits for the first training: until then the back end's order stands.
+    model = await classifier.current(wait=False) if classifier is not None and q.strip() else None
+    windowed = model is not None and offset < RERANK_WINDOW
+    spans = _spans(offset, limit) if windowed else [(offset, limit)]
+    filters = {"sector": sector, "category": category, "level": level}
+    response = await _search_spans(client, sessions, hedge, spans, index_prefix=index_prefix, q=q, **filters)
     corrected = None
     if q and q.strip() and _found_nothing_strong(response.items):
         corrected = await _correction(typeahead, q)
         if corrected is not None:
-            retry = await _search(
-                client, sessions, hedge, index_prefix=index_prefix, q=corrected.text, **filters
+            retry = await _search_spans(
+                client, sessions, hedge, spans, index_prefix=index_prefix, q=corrected.text, **filters
             )
             if _found_nothing_strong(retry.items):
                 corrected = None
             else:
                 response = retry
-    return _finish(response, q or "", corrected, explain=explain, within_tier_signal=within_tier_signal)
+    text = corrected.text if corrected else (q or "")
+    signal = learned_signal(model, text, _coverage(response.items)) if model is not None else None
+    response = _finish(response, q or "", corrected, explain=explain, within_tier_signal=signal)
+    if not windowed or model is None:
+        return response
+    items = response.items[offset : offset + limit]
+    total = response.total
+    if offset == 0 and len(items) < limit:
+        wanted = NaicsFilterValues(
+            sector_values(sector), category_values("category", category, Category), level_values(level)
+        )
+        items += _guesses(
+            model, prepare_query(text), items, limit - len(items), explain=explain, filters=wanted
+        )
+        total += len(items) - len(response.items[offset : offset + limit])
+    return msgspec.structs.replace(response, items=items, total=total)
 
 
 async def autocomplete(
@@ -384,15 +486,22 @@ async def autocomplete(
     limit: int = 8,
     typeahead: Typeahead | None = None,
     explain: bool = False,
-    within_tier_signal: WithinTierSignal | None = None,
+    classifier: Classifier | None = None,
 ) -> NaicsAutocompleteResponse:
     """The best few codes for what has been typed so far; nothing for a blank query.
 
     A misspelt word (one typo, the last word included) is corrected in memory before the
     broad tiers run on the engine, so a typo costs a keystroke no more than a correct word.
+    With a trained classifier, the first MAX_AUTOCOMPLETE_LIMIT matches are ordered inside
+    their tiers by the learned signal and a short list is topped up with the classifier tier.
     """
+    q = check_query(q)
+    check_page(limit, 0, MAX_AUTOCOMPLETE_LIMIT)
+    # Never waits for the first training: until then the back end's order stands.
+    model = await classifier.current(wait=False) if classifier is not None and q and q.strip() else None
+    window = MAX_AUTOCOMPLETE_LIMIT if model is not None else limit
     response = await _autocomplete(
-        client, sessions, hedge, index_prefix=index_prefix, q=q, limit=limit, typeahead=typeahead
+        client, sessions, hedge, index_prefix=index_prefix, q=q, limit=window, typeahead=typeahead
     )
     corrected = None
     if response.corrected_query is not None:
@@ -400,4 +509,17 @@ async def autocomplete(
         # The corrections themselves, for explain (cheap: only on typo queries).
         if explain and typeahead is not None and (index := await typeahead.index()) is not None:
             corrected = index.speller.correct(prepare_query(q).words) or corrected
-    return _finish(response, q or "", corrected, explain=explain, within_tier_signal=within_tier_signal)
+    text = corrected.text if corrected else (q or "")
+    signal = (
+        learned_signal(model, text, _coverage(response.items), per_keystroke=True)
+        if model is not None
+        else None
+    )
+    response = _finish(response, q or "", corrected, explain=explain, within_tier_signal=signal)
+    if model is None:
+        return response
+    items = response.items[:limit]
+    guesses = _guesses(
+        model, prepare_query(text), items, limit - len(items), explain=explain, per_keystroke=True
+    )
+    return msgspec.structs.replace(response, items=items + guesses, total=response.total + len(guesses))

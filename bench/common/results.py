@@ -40,6 +40,8 @@ def target(name: str, value: float | None, op: str, threshold: float) -> dict[st
         passed = value >= threshold
     elif op == "<":
         passed = value < threshold
+    elif op == "<=":
+        passed = value <= threshold
     else:
         raise ValueError(f"unknown comparison {op!r}")
     return {

@@ -40,6 +40,11 @@ def main(argv: list[str] | None = None) -> int:
     write_png(args.output.with_suffix(".png"), chart(report["results"], title))
 
     print(table(report["results"]))
+    print("\nfresh install (before any import):")
+    print(table(report["fresh_install"]))
+    print(f"\nclassify (held-out): {report['classify']}")
+    for phase, summary in report["keystrokes"].items():
+        print(f"autocomplete keystroke share ({phase}): {summary['mean_share']}")
     print()
     for t in report["targets"]:
         print(f"  {'PASS' if t['pass'] else 'FAIL'}  {t['name']}: {t['value']} (target {t['target']})")

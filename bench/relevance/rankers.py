@@ -5,21 +5,26 @@
                 person sees, any level (a six-digit code's four-digit parent may come first).
 - ilike:        the seed document's own search (substring match in PostgreSQL, ordered by code).
 - bm25:         a plain multi_match sent straight to the same search index, no tiers, no tricks.
+- beacon_style: the Census Bureau's BEACON as published (bench.relevance.beacon), trained on
+                the same indexed items and titles the service was given.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from typing import Any, Protocol
 
 import asyncpg
 import httpx
 from opensearchpy import AsyncOpenSearch
 
+from bench.relevance.beacon import BeaconStyle
+
 DEPTH = 10
 SEARCH_PATH = "/api/v1/naics/search"
+CLASSIFY_PATH = "/api/v1/naics/classify"
 AUTOCOMPLETE_PATH = "/api/v1/naics/autocomplete"
 BM25_FIELDS = ["title", "description", "keywords", "aliases", "examples"]
 ILIKE_SQL = (
@@ -37,6 +42,22 @@ class Ranker(Protocol):
     async def top_codes(self, query: str) -> list[str]: ...
 
 
+async def answered(errors: Counter[str], request: Awaitable[httpx.Response]) -> httpx.Response | None:
+    """The 200 response of a request to the service, or None with the failure counted by kind."""
+    try:
+        response = await request
+    except httpx.TimeoutException:
+        errors["timeout"] += 1
+        return None
+    except httpx.HTTPError as exc:
+        errors[type(exc).__name__] += 1
+        return None
+    if response.status_code != 200:
+        errors[f"http_{response.status_code}"] += 1
+        return None
+    return response
+
+
 class ApiRanker:
     """One of the service's endpoints, asked over HTTP like any client would."""
 
@@ -50,16 +71,8 @@ class ApiRanker:
         self.engines: Counter[str] = Counter()
 
     async def top_codes(self, query: str) -> list[str]:
-        try:
-            response = await self.client.get(self.path, params={"q": query, **self.params})
-        except httpx.TimeoutException:
-            self.errors["timeout"] += 1
-            return []
-        except httpx.HTTPError as exc:
-            self.errors[type(exc).__name__] += 1
-            return []
-        if response.status_code != 200:
-            self.errors[f"http_{response.status_code}"] += 1
+        response = await answered(self.errors, self.client.get(self.path, params={"q": query, **self.params}))
+        if response is None:
             return []
         body = response.json()
         self.engines[str(body.get("engine"))] += 1
@@ -119,6 +132,43 @@ class Bm25Ranker:
             self.errors[type(exc).__name__] += 1
             return []
         return [str(hit["_source"]["code"]) for hit in response["hits"]["hits"]]
+
+
+class BeaconRanker:
+    name = "beacon_style"
+
+    def __init__(self, model: BeaconStyle) -> None:
+        self.model = model
+        self.errors: Counter[str] = Counter()
+
+    async def top_codes(self, query: str) -> list[str]:
+        return self.model.top_codes(query, DEPTH)
+
+
+class ClassifyRanker:
+    """POST /api/v1/naics/classify: the service's five suggestions for a free text."""
+
+    name = "classify"
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.client = client
+        self.errors: Counter[str] = Counter()
+
+    async def top_codes(self, query: str) -> list[str]:
+        response = await answered(self.errors, self.client.post(CLASSIFY_PATH, json={"text": query}))
+        if response is None:
+            return []
+        return [str(s["code"]) for s in response.json()["suggestions"]]
+
+
+async def keystrokes_needed(ranker: Ranker, query: str, code: str, within: int = 5) -> int | None:
+    """How many characters of the query are typed before the code shows in the top ``within``."""
+    for n in range(1, len(query) + 1):
+        if query[n - 1].isspace():
+            continue  # a space alone changes nothing a person would wait for
+        if code in (await ranker.top_codes(query[:n]))[:within]:
+            return n
+    return None
 
 
 async def rank_all(ranker: Ranker, queries: Sequence[str], concurrency: int) -> list[list[str]]:

@@ -5,25 +5,39 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from bench.common.results import target
 from bench.common.stats import ratio
 from bench.relevance.metrics import CUTOFFS, rank_of, summarise
 from bench.relevance.split import IndexItem, text_hash
 
-SYSTEMS = ("service", "autocomplete", "bm25", "ilike")
+SYSTEMS = ("service", "autocomplete", "beacon_style", "bm25", "ilike")
 SYSTEM_LABELS = {
     "service": "service",
     "autocomplete": "autocomplete",
+    "beacon_style": "BEACON-style",
     "bm25": "plain BM25",
     "ilike": "seed ILIKE",
 }
 METRICS = (*(f"recall@{k}" for k in CUTOFFS), "mrr")
 
-TARGET_RECALL_1 = 0.50
-TARGET_RECALL_10 = 0.85
+# Issue 12's targets.
+TARGET_RECALL_1 = 0.75
+TARGET_RECALL_10 = 0.95
 TARGET_VS_BM25 = 1.5
+TARGET_VS_BEACON = 1.15
+TARGET_TYPO_GAP = 0.05  # one-typo recall@5 at most this far below the clean queries'
+TARGET_AS_TYPED_10 = 0.80
+TARGET_EVERYDAY_1 = 0.85
+TARGET_EVERYDAY_5 = 0.97
+TARGET_KEYSTROKES = 0.30
+TARGET_CLASSIFY_1 = 0.70
+TARGET_CLASSIFY_5 = 0.90
+
+
+class Expected(Protocol):
+    code: str
 
 
 @dataclass(frozen=True)
@@ -35,7 +49,7 @@ class SetOutcome:
 
 
 def system_results(
-    items: Sequence[IndexItem], outcome: SetOutcome, errors: Mapping[str, Mapping[str, int]]
+    items: Sequence[Expected], outcome: SetOutcome, errors: Mapping[str, Mapping[str, int]]
 ) -> dict[str, dict[str, Any]]:
     results: dict[str, dict[str, Any]] = {}
     for system, answers in outcome.answers.items():
@@ -47,10 +61,30 @@ def system_results(
     return results
 
 
-def targets(held_out: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
+def _get(results: Mapping[str, Any], *path: str) -> Any:
+    node: Any = results
+    for key in path:
+        if not isinstance(node, Mapping) or key not in node:
+            return None
+        node = node[key]
+    return node
+
+
+def _gap(clean: float | None, typo: float | None) -> float | None:
+    return None if clean is None or typo is None else round(clean - typo, 4)
+
+
+def targets(
+    results: Mapping[str, Any],
+    fresh: Mapping[str, Any],
+    classify: Mapping[str, Any],
+    keystrokes: Mapping[str, Any],
+) -> list[dict[str, Any]]:
+    held_out = results.get("held_out", {})
     service = held_out.get("service", {})
     bm25 = held_out.get("bm25", {})
-    return [
+    beacon = held_out.get("beacon_style", {})
+    out = [
         target("service recall@1 (held-out)", service.get("recall@1"), ">=", TARGET_RECALL_1),
         target("service recall@10 (held-out)", service.get("recall@10"), ">=", TARGET_RECALL_10),
         target(
@@ -59,7 +93,76 @@ def targets(held_out: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
             ">=",
             TARGET_VS_BM25,
         ),
+        target(
+            "service recall@1 / BEACON-style recall@1 (held-out)",
+            ratio(service.get("recall@1"), beacon.get("recall@1")),
+            ">=",
+            TARGET_VS_BEACON,
+        ),
+        target(
+            "held-out recall@5, clean minus one typo (service)",
+            _gap(service.get("recall@5"), _get(results, "typo", "service", "recall@5")),
+            "<=",
+            TARGET_TYPO_GAP,
+        ),
+        target(
+            "as typed recall@10 (service)",
+            _get(results, "as_typed", "service", "recall@10"),
+            ">=",
+            TARGET_AS_TYPED_10,
+        ),
     ]
+    for phase, sets in (("fresh install", fresh), ("after import", results)):
+        out += [
+            target(
+                f"everyday success@1 (service, {phase})",
+                _get(sets, "everyday", "service", "recall@1"),
+                ">=",
+                TARGET_EVERYDAY_1,
+            ),
+            target(
+                f"everyday success@5 (service, {phase})",
+                _get(sets, "everyday", "service", "recall@5"),
+                ">=",
+                TARGET_EVERYDAY_5,
+            ),
+            target(
+                f"everyday recall@5, clean minus one typo (service, {phase})",
+                _gap(
+                    _get(sets, "everyday", "service", "recall@5"),
+                    _get(sets, "everyday_typo", "service", "recall@5"),
+                ),
+                "<=",
+                TARGET_TYPO_GAP,
+            ),
+            target(
+                f"autocomplete keystroke share, everyday ({phase})",
+                _get(
+                    keystrokes, "fresh_install" if phase == "fresh install" else "after_import", "mean_share"
+                ),
+                "<=",
+                TARGET_KEYSTROKES,
+            ),
+        ]
+    out += [
+        target("classify top-1 (held-out)", classify.get("top1"), ">=", TARGET_CLASSIFY_1),
+        target("classify top-5 (held-out)", classify.get("top5"), ">=", TARGET_CLASSIFY_5),
+    ]
+    return out
+
+
+def keystroke_summary(
+    queries: Sequence[Expected], typed: Sequence[int | None], texts: Sequence[str]
+) -> dict[str, Any]:
+    """Mean share of each query's characters typed before its code is in the top 5 (1 if never)."""
+    shares = [(n if n is not None else len(t)) / len(t) for n, t in zip(typed, texts, strict=True)]
+    worst = sorted(zip(shares, texts, (q.code for q in queries), strict=True), key=lambda r: -r[0])[:15]
+    return {
+        "queries": len(shares),
+        "mean_share": round(sum(shares) / len(shares), 4) if shares else None,
+        "never_in_top5": sum(1 for n in typed if n is None),
+        "worst": [{"query": t, "code": c, "share": round(s, 3)} for s, t, c in worst],
+    }
 
 
 def worst_queries(

@@ -97,12 +97,22 @@ def test_bench_pure_parts_on_tiny_input(tmp_path: Path) -> None:
     results = {"held_out": relevance_report.system_results(items, outcome, {"service": {"timeout": 1}})}
     assert results["held_out"]["service"]["recall@1"] == 0.5 and results["held_out"]["service"]["empty"] == 1
     assert results["held_out"]["bm25"]["recall@1"] == 0.5 and results["held_out"]["bm25"]["mrr"] == 0.75
-    verdicts = {t["name"]: t["pass"] for t in relevance_report.targets(results["held_out"])}
-    assert verdicts == {
-        "service recall@1 (held-out)": True,
+    classify = {"top1": 0.8, "top5": 0.85}
+    typed = relevance_report.keystroke_summary(items, [2, None], ["abcd", "abcdefgh"])
+    assert (typed["mean_share"], typed["never_in_top5"]) == (0.75, 1)
+    verdicts = {
+        t["name"]: t["pass"] for t in relevance_report.targets(results, {}, classify, {"after_import": typed})
+    }
+    assert {name: verdicts[name] for name in list(verdicts)[:3]} == {
+        "service recall@1 (held-out)": False,  # 0.5 < 0.75
         "service recall@10 (held-out)": False,
         "service recall@1 / plain BM25 recall@1 (held-out)": False,
     }
+    assert verdicts["classify top-1 (held-out)"] and not verdicts["classify top-5 (held-out)"]
+    # What was not measured (no BEACON-style run, no fresh install) fails.
+    assert not verdicts["service recall@1 / BEACON-style recall@1 (held-out)"]
+    assert not verdicts["everyday success@1 (service, fresh install)"]
+    assert not verdicts["autocomplete keystroke share, everyday (after import)"]
     worst = relevance_report.worst_queries(items, outcome, {items[1].code: "Some title"})
     assert [w["expected"] for w in worst] == [items[1].code] and worst[0]["bm25_rank"] == 1
     assert "plain BM25" in relevance_report.table(results)

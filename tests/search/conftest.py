@@ -32,6 +32,12 @@ from indexer.reindex import reindex
 from tests.conftest import _admin, database_url
 from tests.engines import EngineSet
 
+
+def rule_items(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """The hits of the rule tiers: without the classifier's guesses listed after them."""
+    return [i for i in body["items"] if i["match_type"] != "classifier"]
+
+
 # Nothing listens here: connections are refused at once.
 DEAD_SEARCH_URL = "http://127.0.0.1:9"
 
@@ -212,6 +218,11 @@ async def search_world(
             world = SearchWorld(settings, search, fallback, typeahead, sessions, ids)
             await world.reindex("naics")
             await world.reindex("experiences")
+            for client in (search, fallback, typeahead):
+                # Searches never wait for a process's first classifier training, and a training
+                # started in one test's event loop would not outlive it: classify waits for it.
+                trained = await client.post("/api/v1/naics/classify", json={"text": "software"})
+                assert trained.json()["suggestions"], trained.text
             yield world
     finally:
         await engine.dispose()

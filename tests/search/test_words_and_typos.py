@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from tests.search.conftest import SearchWorld
+from tests.search.conftest import SearchWorld, rule_items
 
 SEARCH = "/api/v1/naics/search"
 AUTOCOMPLETE = "/api/v1/naics/autocomplete"
@@ -72,8 +72,9 @@ async def test_singular_and_plural_meet_in_the_title_tiers(search_world: SearchW
     # Management, and first because the title says little else.
     assert codes.index("456110") < codes.index("524292")
     assert pharmacy["items"][0]["match_type"] == "title_prefix"
-    # "pharmacy" is not a prefix of "pharmaceutical" through its root.
-    assert "325412" not in codes[:5]
+    # "pharmacy" is not a prefix of "pharmaceutical" through its root (no rule tier has it; the
+    # classifier may still guess it after them).
+    assert "325412" not in [i["code"] for i in rule_items(pharmacy)][:5]
     warehouse = await _get(client, SEARCH, q="warehouse")
     warehousing = {i["code"]: i["match_type"] for i in warehouse["items"]}
     assert warehousing["493110"] in {"title_prefix", "title_contains"}  # General Warehousing and Storage
@@ -112,7 +113,9 @@ async def test_any_one_typo_is_corrected_and_ranks_as_the_corrected_words(
 async def test_a_typo_in_the_word_being_typed_and_in_an_earlier_word(search_world: SearchWorld) -> None:
     typing = await _get(search_world.typeahead, AUTOCOMPLETE, q="custom compt")
     assert typing["corrected_query"] == "custom comp"
-    assert typing["items"][0]["code"] == "541511"  # Custom Computer Programming Services
+    # Custom Computer Programming Services, beside Custom Compounding (the prefix fits both;
+    # the learned signal orders the two).
+    assert "541511" in [i["code"] for i in typing["items"][:2]]
     earlier = await _get(search_world.typeahead, SEARCH, q="resturant")
     assert earlier["corrected_query"] == "restaurant"
     assert earlier["items"][0]["title"].startswith("Restaurants")
@@ -156,5 +159,7 @@ async def test_engine_typo_tier_ranks_by_where_and_how_close(search_world: Searc
     body = await _get(search_world.search, SEARCH, q="sftwre", explain="true")
     assert {i["match_type"] for i in body["items"]} == {"fuzzy"}
     assert body["items"][0]["title"] == "Software Publishers"
-    relevance = [i["explain"]["signals"]["relevance"] for i in body["items"]]
-    assert relevance == sorted(relevance, reverse=True)
+    # Inside the tier the learned signal orders the hits; the engine's relevance is shown beside.
+    learned = [i["explain"]["signals"]["learned"] for i in body["items"]]
+    assert learned == sorted(learned, reverse=True)
+    assert all("relevance" in i["explain"]["signals"] for i in body["items"])
