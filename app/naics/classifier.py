@@ -187,13 +187,6 @@ class NaicsClassifier:
     def ready(self) -> bool:
         return self._features is not None
 
-    def memory_bytes(self) -> int:
-        """The model's arrays (vocabulary dicts excluded), to report its size."""
-        if self._features is None:
-            return 0
-        arrays = (self._centroids, self._samples)
-        return sum(m.data.nbytes + m.indices.nbytes + m.indptr.nbytes for m in arrays)
-
     def scores(self, text: str, *, nearest: bool = True) -> np.ndarray:
         """Similarity of the text to every code (self.codes order); zeros when untrained.
 
