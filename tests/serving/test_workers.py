@@ -3,6 +3,7 @@ process's autocomplete kept fresh, and a clean stop on SIGTERM."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -44,6 +45,15 @@ def start_serve(settings: Settings, log: Path, port: int, *extra: str) -> subpro
         )
 
 
+def worker_processes(parent: int) -> int:
+    """uvicorn's worker processes under `levelith serve`: spawned interpreters (Linux /proc)."""
+    count = 0
+    for pid in Path(f"/proc/{parent}/task/{parent}/children").read_text().split():
+        with contextlib.suppress(FileNotFoundError):  # exited since it was listed
+            count += "spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    return count
+
+
 def wait_ready(base: str, process: subprocess.Popen[bytes], log: Path, within: float = 180) -> None:
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
@@ -77,7 +87,9 @@ async def test_two_workers_one_indexer_fresh_autocomplete_clean_stop(
     search = AsyncOpenSearch(hosts=[settings.opensearch_url])
     try:
         wait_ready(base, process, log)
-        await eventually(lambda: _async(log.read_text().count("Started server process") == 2), within=120)
+        # Two API processes under serve (uvicorn's own "Started server process" lines are
+        # DEBUG-only since the quiet start log, app/logs.py).
+        await eventually(lambda: _async(worker_processes(process.pid) == 2), within=120)
 
         # A write PostgreSQL accepted reaches the index: some worker runs the indexer.
         user = await add_user(db_session)
