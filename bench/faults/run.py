@@ -11,7 +11,7 @@ import signal
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -257,13 +257,18 @@ async def _run(config: Config, engines: Engines, workdir: Path) -> dict[str, Any
     return report
 
 
-def run(config: Config) -> dict[str, Any]:
+def run_with_engines(main: Callable[[Engines, Path], Awaitable[dict[str, Any]]]) -> dict[str, Any]:
+    """Run a benchmark's main coroutine with its own engines in a temporary folder, stopped after."""
     with _workdir() as workdir:
         engines = Engines(workdir)
         try:
-            body = asyncio.run(_run(config, engines, workdir))
+            return asyncio.run(main(engines, workdir))
         finally:
             engines.close()
+
+
+def run(config: Config) -> dict[str, Any]:
+    body = run_with_engines(lambda engines, workdir: _run(config, engines, workdir))
     return {
         "generated_at": utc_now(),
         "config": {

@@ -25,7 +25,7 @@ from bench.common.results import utc_now
 from bench.common.service import Service
 from bench.common.stats import percentile
 from bench.faults.consistency import indexed, wait_until_equal
-from bench.faults.run import Engines, Indexer, _workdir
+from bench.faults.run import Engines, Indexer, run_with_engines
 from bench.faults.traffic import register_users
 from bench.soak.probes import database_connections, open_fds, rss_kib
 from bench.soak.traffic import MIX, Lane, Tally
@@ -273,12 +273,7 @@ async def _run(config: Config, engines: Engines, workdir: Path) -> dict[str, Any
 
 
 def run(config: Config) -> dict[str, Any]:
-    with _workdir() as workdir:
-        engines = Engines(workdir)
-        try:
-            body = asyncio.run(_run(config, engines, workdir))
-        finally:
-            engines.close()
+    body = run_with_engines(lambda engines, workdir: _run(config, engines, workdir))
     return {
         "generated_at": utc_now(),
         "config": {
