@@ -19,9 +19,10 @@ from sqlalchemy.exc import DBAPIError
 from app.config import Settings
 from app.db.engine import create_engine, session_factory
 from app.runtime import engines
+from app.schemas.admin_search import SearchStatus
 from app.search.client import create_bulk_client
 from app.search.definitions import INDEX_KINDS
-from app.services.search_status import SearchStatus, indexer_status
+from app.services.search_status import indexer_status
 from indexer.reindex import ReindexError, ReindexSummary, reindex
 from indexer.worker import running_worker
 

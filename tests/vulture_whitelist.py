@@ -20,15 +20,9 @@ _.admin_user
 _.target  # app/search/explain.py Folding and WordCorrection ("to")
 _.field_weight  # app/search/explain.py WordCorrection
 _.foldings  # app/search/explain.py Explain
-_.naics_title  # app/services/experience_search.py ExperienceItem
-_.source_code  # app/services/naics_search.py NaicsItem
+_.naics_title  # app/repositories/experience_search_pg.py CubeRow, read by name (_LABEL_COLUMN)
 _.input  # app/services/naics_catalogue.py Validation (POST /naics/validate)
 _.level_name  # app/services/naics_catalogue.py Validation
-_.breaker_open  # app/services/search_fallback.py KindStatus (GET /admin/search/hedging)
-_.losses_in_a_row
-_.budget_ms
-_.engine_mean_ms
-_.postgres_mean_ms
 _.stale  # indexer/bulk.py WriteSummary, logged per batch and read by tests
 _.absent
 _.five_digit_industries  # app/naics/census.py StructureSummary, checked against the Census

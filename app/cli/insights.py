@@ -11,14 +11,8 @@ from rich.table import Table
 from app.config import Settings
 from app.db.engine import create_engine, session_factory
 from app.runtime import engines
-from app.services.search_insights import (
-    MAX_INSIGHT_DAYS,
-    MAX_INSIGHT_ITEMS,
-    QueryCount,
-    SearchInsights,
-    search_insights,
-    utc_today,
-)
+from app.schemas.admin_search import QueryCount, SearchInsights
+from app.services.search_insights import MAX_INSIGHT_DAYS, MAX_INSIGHT_ITEMS, search_insights, utc_today
 
 
 @click.group("search")

@@ -11,10 +11,10 @@ from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import User
-from app.services.search_fallback import KindStatus
-from app.services.search_insights import MAX_INSIGHT_DAYS, MAX_INSIGHT_ITEMS, SearchInsights, utc_today
+from app.schemas.admin_search import KindStatus, SearchInsights, SearchStatus
+from app.services.search_insights import MAX_INSIGHT_DAYS, MAX_INSIGHT_ITEMS, utc_today
 from app.services.search_insights import search_insights as insights_report
-from app.services.search_status import SearchStatus, indexer_status
+from app.services.search_status import indexer_status
 
 
 @get(

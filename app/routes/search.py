@@ -18,10 +18,15 @@ from app.limits import MAX_QUERY_LENGTH
 from app.metrics import SEARCH_ANSWERS
 from app.rate_limits import RATE_LIMITED_SEARCH
 from app.routes.paging import AutocompleteLimit, Limit, Offset
+from app.schemas.experience_search import ExperienceSearchResponse
+from app.schemas.naics_search import (
+    ClassifyRequest,
+    ClassifyResponse,
+    NaicsAutocompleteResponse,
+    NaicsSearchResponse,
+)
 from app.services import experience_search, naics_classifier, naics_search
-from app.services.experience_search import ExperienceSearchResponse
-from app.services.naics_classifier import ClassifyResponse
-from app.services.naics_search import ENGINE_MEMORY, NaicsAutocompleteResponse, NaicsSearchResponse
+from app.services.naics_search import ENGINE_MEMORY
 
 Query = Annotated[
     str | None,
@@ -38,11 +43,6 @@ ExplainFlag = Annotated[
         "and the signals that ordered it inside its tier."
     ),
 ]
-
-
-class ClassifyRequest(msgspec.Struct, forbid_unknown_fields=True):
-    # Blank and oversized text are refused by the service (422 naming "text").
-    text: str
 
 
 class NaicsSearchController(Controller):

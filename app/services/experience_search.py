@@ -31,10 +31,10 @@ from app.repositories.experience_search_pg import (
     search_experiences,
 )
 from app.repositories.search_sources import experience_rows
+from app.schemas.experience_search import ExperienceItem, ExperienceSearchResponse
 from app.search.definitions import alias_name
 from app.search.experience_query import (
     EXPERIENCE_FACETS,
-    TOTAL_EXACT,
     ExperienceSearchResult,
     build_experience_facets,
     build_experience_search,
@@ -51,35 +51,6 @@ from app.services.facet_cache import (
 )
 from app.services.search_fallback import ENGINE_OPENSEARCH, ENGINE_POSTGRES, SearchHedge, fallback_session
 from app.services.search_input import category_values, check_query, naics_code_values, sector_values
-
-
-class ExperienceItem(msgspec.Struct, frozen=True):
-    id: str
-    title: str
-    description: str | None
-    organization: str | None
-    location: str | None
-    experience_type: str
-    category: str
-    start_date: date | None
-    end_date: date | None
-    is_current: bool
-    tags: list[str]
-    naics_code: str
-    naics_title: str | None
-    sector: str | None
-    sector_title: str | None
-    username: str
-
-
-class ExperienceSearchResponse(msgspec.Struct, frozen=True):
-    items: list[ExperienceItem]
-    # Exact when total_relation is "eq"; a lower bound ("gte") past TRACK_TOTAL_HITS.
-    total: int
-    # Empty when the request said facets=false.
-    facets: dict[str, list[FacetBucket]]
-    engine: str
-    total_relation: str = TOTAL_EXACT
 
 
 def _day(value: datetime | date | None) -> date | None:

@@ -27,6 +27,7 @@ from app.naics.classifier import CLASSIFIED_LEVEL, MIN_GUESS_SCORE, NaicsClassif
 from app.naics.codes import sector_of
 from app.schemas.experiences import ExperienceResponse
 from app.schemas.naics import NaicsSuggestion
+from app.schemas.naics_search import ClassifyResponse
 from app.search.explain import WithinTierSignal
 from app.search.text import PreparedQuery
 from app.services.catalogue_models import CatalogueModel
@@ -38,10 +39,6 @@ SUGGESTIONS = 5
 # Hits reordered by the learned signal: the first this many in tier order. Beyond them the
 # engine's order stands (the signal is for the first pages a person reads).
 RERANK_WINDOW = 50
-
-
-class ClassifyResponse(msgspec.Struct, frozen=True):
-    suggestions: list[NaicsSuggestion]
 
 
 class Classifier(CatalogueModel[NaicsClassifier]):

@@ -21,6 +21,7 @@ from app.naics.categories import Category
 from app.naics.classifier import NaicsClassifier
 from app.naics.codes import display_code
 from app.repositories.naics_search_pg import NaicsFilterValues, PgNaicsResult, search_naics
+from app.schemas.naics_search import NaicsAutocompleteResponse, NaicsItem, NaicsSearchResponse, SourceCode
 from app.search.definitions import alias_name
 from app.search.explain import Explain, WithinTierSignal, explain_hit, order_within_tiers
 from app.search.facets import FacetBucket, FacetSpec
@@ -57,51 +58,11 @@ log = logging.getLogger(__name__)
 ENGINE_MEMORY = "memory"
 
 
-class SourceCode(msgspec.Struct, frozen=True):
-    """The former (NAICS 2017) or foreign (SIC) code a hit answered."""
-
-    scheme: str
-    code: str
-
-
-class NaicsItem(msgspec.Struct, frozen=True, omit_defaults=True):
-    """One hit; `source_code` only on former_code and sic_code hits."""
-
-    code: str
-    # "31-33" where the catalogue stores the range under its first number ("31").
-    display_code: str
-    title: str
-    level: int
-    sector: str | None
-    sector_title: str | None
-    category: str
-    score: int
-    match_type: str
-    source_code: SourceCode | None = None
-    explain: Explain | None = None
-
-
 def _source_code(tier: Tier, prepared: PreparedQuery) -> SourceCode | None:
     if tier.source_scheme is None:
         return None
     code = prepared.sic_code if tier.rule is Rule.SIC_CODE else prepared.raw_code
     return SourceCode(tier.source_scheme, code) if code else None
-
-
-class NaicsSearchResponse(msgspec.Struct, frozen=True):
-    items: list[NaicsItem]
-    total: int
-    facets: dict[str, list[FacetBucket]]
-    engine: str
-    # Set when the items answer a spelling correction of q (did-you-mean).
-    corrected_query: str | None = None
-
-
-class NaicsAutocompleteResponse(msgspec.Struct, frozen=True):
-    items: list[NaicsItem]
-    total: int
-    engine: str
-    corrected_query: str | None = None
 
 
 def _item(fields: dict[str, Any], tier: Tier, prepared: PreparedQuery, relevance: float = 0.0) -> NaicsItem:

@@ -29,12 +29,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-import msgspec
 from opensearchpy import ConnectionError as EngineConnectionError
 from opensearchpy import NotFoundError, TransportError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import Settings
+from app.schemas.admin_search import KindStatus
 
 log = logging.getLogger(__name__)
 
@@ -104,16 +104,6 @@ class KindState:
 
     def count(self, engine: str) -> None:
         self.answered[engine] = self.answered.get(engine, 0) + 1
-
-
-class KindStatus(msgspec.Struct, frozen=True):
-    kind: str
-    breaker_open: bool
-    losses_in_a_row: int
-    budget_ms: float
-    engine_mean_ms: float | None
-    postgres_mean_ms: float | None
-    answered: dict[str, int]
 
 
 def _ms(seconds: float | None) -> float | None:

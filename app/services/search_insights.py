@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.models.search_insight import INSIGHT_QUERY_LENGTH
@@ -39,6 +38,7 @@ from app.repositories.search_insights import (
     top_queries,
     top_queries_per_day,
 )
+from app.schemas.admin_search import DayInsights, QueryCount, SearchInsights
 from app.search.text import normalise_text
 
 log = logging.getLogger(__name__)
@@ -199,31 +199,6 @@ def insights_flusher(policy: InsightsPolicy) -> Any:
                 await flush(recorder, sessions, policy, everything=True)
 
     return background
-
-
-class QueryCount(msgspec.Struct, frozen=True):
-    query: str
-    count: int
-
-
-class DayInsights(msgspec.Struct, frozen=True):
-    day: date
-    queries: int
-    zero_result_queries: int
-    abandoned_queries: int
-    top_queries: list[QueryCount]
-    top_zero_result_queries: list[QueryCount]
-    top_abandoned_queries: list[QueryCount]
-
-
-class SearchInsights(msgspec.Struct, frozen=True):
-    days: int
-    since: date
-    until: date
-    top_queries: list[QueryCount]
-    top_zero_result_queries: list[QueryCount]
-    top_abandoned_queries: list[QueryCount]
-    per_day: list[DayInsights]
 
 
 def _items(pairs: Sequence[tuple[str, int]]) -> list[QueryCount]:

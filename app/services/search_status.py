@@ -2,33 +2,15 @@
 
 from __future__ import annotations
 
-import msgspec
 from opensearchpy import AsyncOpenSearch, NotFoundError
 from opensearchpy import ConnectionError as EngineConnectionError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.repositories.search_outbox import pending_by_kind
 from app.repositories.search_sources import count_documents
+from app.schemas.admin_search import IndexStatus, SearchStatus
 from app.search.definitions import INDEX_KINDS
 from app.search.indexes import IndexManager
-
-
-class IndexStatus(msgspec.Struct):
-    kind: str
-    alias: str
-    index: str | None  # the physical index behind the alias; None if the engine lacks it
-    documents_postgres: int
-    documents_index: int | None  # None when the index or the engine is missing
-    pending_outbox_rows: int
-    oldest_pending_seconds: float | None
-    rebuilding: bool  # a reindex is filling a new index next to this one
-
-
-class SearchStatus(msgspec.Struct):
-    engine_reachable: bool
-    # Nothing pending and every index holds as many documents as PostgreSQL says it should.
-    in_sync: bool
-    indexes: list[IndexStatus]
 
 
 async def _engine_side(manager: IndexManager, kind: str) -> tuple[str | None, int | None, bool]:
