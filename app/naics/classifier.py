@@ -29,7 +29,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from app.naics.codes import sector_of
-from app.search.naics_query import ITEM_FIELDS
+from app.search.naics_document import ITEM_FIELDS
 from app.search.text import normalise_text
 from app.search.wording import fold_text
 

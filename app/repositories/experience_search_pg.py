@@ -23,7 +23,7 @@ from sqlalchemy import String, TextClause, bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.search.experience_query import EXPERIENCE_FACETS
+from app.search.facets import EXPERIENCE_FACETS
 from app.search.text import MAX_QUERY_WORDS, PreparedQuery
 
 # The engine's bucket counts per facet, so both back ends list as many values.

@@ -103,7 +103,7 @@ _FIELD_VALUES: dict[str, str | None] = {
 
 
 def _tier_condition(tier: Tier) -> str:
-    """The SQL condition of one tier (the twin of naics_query.tier_clause)."""
+    """The SQL condition of one tier (the twin of naics_queries.tier_clause)."""
     rule, field = tier.rule, str(tier.field)
     if rule is Rule.EXACT_CODE:
         return ":code <> '' AND b.code = ANY(CAST(:code_candidates AS text[]))"
@@ -122,7 +122,7 @@ def _tier_condition(tier: Tier) -> str:
     if rule is Rule.CONTAINS:
         # "Contains": for some form, every word starts a word of the field (' ' || word occurs
         # in ' ' || field: normalised text is single-space separated) or its root is a word or
-        # a word's root there (naics_query._word_or_root). A root is a prefix of its word: the
+        # a word's root there (naics_queries._word_or_root). A root is a prefix of its word: the
         # cheap strpos goes first, the fold only for rows that pass it.
         text = _FIELD_TEXT[field]
         words_and_roots = f"' ' || {text} || ' ' || {_fold(text)} || ' '"

@@ -10,7 +10,7 @@ from typing import Any
 import msgspec
 
 from app.search.experience_query import build_experience_document
-from app.search.naics_query import build_naics_document
+from app.search.naics_document import build_naics_document
 
 
 class IndexAction(msgspec.Struct, frozen=True):

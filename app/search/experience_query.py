@@ -17,28 +17,20 @@ from typing import Any
 
 import msgspec
 
-from app.limits import MAX_WINDOW, NAICS_CODE_FACET_SIZE, check_page
+from app.limits import MAX_WINDOW, check_page
 from app.search.facets import (
+    EXPERIENCE_FACETS,
     FacetBucket,
-    FacetSpec,
     FilterInput,
     facet_aggregations,
     faceted_page,
     filter_clauses,
-    humanise_enum,
     normalise_filters,
     parse_facets,
+    parse_total,
 )
 from app.search.text import prepare_query
 
-# naics_code has ~1,000 values on a platform; the chips show the top few, and every bucket
-# costs the engine a label sub-aggregation. PostgreSQL returns the same number.
-EXPERIENCE_FACETS: tuple[FacetSpec, ...] = (
-    FacetSpec("category", "category", label_for=humanise_enum),
-    FacetSpec("experience_type", "experience_type", label_for=humanise_enum),
-    FacetSpec("sector", "sector", label_field="sector_title"),
-    FacetSpec("naics_code", "naics_code", label_field="naics_title.raw", size=NAICS_CODE_FACET_SIZE),
-)
 # Totals are counted up to here and reported as a lower bound ("gte") beyond: no page past
 # MAX_WINDOW can be asked for, so an exact count further out buys the user nothing.
 TRACK_TOTAL_HITS = MAX_WINDOW
@@ -221,11 +213,10 @@ def parse_experience_response(response: Mapping[str, Any]) -> ExperienceSearchRe
         ExperienceHit(id=str(h.get("_id")), source=dict(h.get("_source") or {})) for h in hits.get("hits", [])
     ]
     total = hits.get("total", 0)
-    total_value = int(total["value"]) if isinstance(total, Mapping) else int(total or 0)
     at_least = isinstance(total, Mapping) and total.get("relation") == "gte"
     relation = TOTAL_AT_LEAST if at_least else TOTAL_EXACT
     return ExperienceSearchResult(
-        total=total_value,
+        total=parse_total(hits),
         items=items,
         facets=parse_facets(EXPERIENCE_FACETS, response.get("aggregations")),
         total_relation=relation,

@@ -1,4 +1,4 @@
-"""Facet filters and counts shared by the NAICS and experience searches.
+"""Facets of the NAICS and experience searches: their specs, filters and counts.
 
 Faceting follows the usual "multi-select" pattern: the facet filters go into
 ``post_filter`` (they narrow the hits, not the aggregations) and each facet's
@@ -15,7 +15,8 @@ from typing import Any
 
 import msgspec
 
-from app.limits import FACET_SIZE, MAX_FILTER_VALUES
+from app.limits import FACET_SIZE, MAX_FILTER_VALUES, NAICS_CODE_FACET_SIZE
+from app.naics.codes import level_label
 
 FacetValue = str | int
 FilterInput = Mapping[str, FacetValue | Sequence[FacetValue] | None]
@@ -190,3 +191,28 @@ def parse_facets(
 def humanise_enum(value: FacetValue) -> str:
     """PROFESSIONAL_TECHNICAL_SERVICES -> "Professional Technical Services" (label fallback)."""
     return " ".join(part.capitalize() for part in str(value).split("_") if part)
+
+
+def _level_label(value: FacetValue) -> str:
+    return level_label(int(value))
+
+
+NAICS_FACETS: tuple[FacetSpec, ...] = (
+    FacetSpec("sector", "sector", label_field="sector_title"),
+    FacetSpec("category", "category", label_for=humanise_enum),
+    FacetSpec("level", "level", label_for=_level_label, value_type=int),
+)
+# naics_code has ~1,000 values on a platform; the chips show the top few, and every bucket
+# costs the engine a label sub-aggregation. PostgreSQL returns the same number.
+EXPERIENCE_FACETS: tuple[FacetSpec, ...] = (
+    FacetSpec("category", "category", label_for=humanise_enum),
+    FacetSpec("experience_type", "experience_type", label_for=humanise_enum),
+    FacetSpec("sector", "sector", label_field="sector_title"),
+    FacetSpec("naics_code", "naics_code", label_field="naics_title.raw", size=NAICS_CODE_FACET_SIZE),
+)
+
+
+def parse_total(hits: Mapping[str, Any]) -> int:
+    """The hit count of a response's ``hits`` (an object with ``value``, or a bare number)."""
+    total = hits.get("total", 0)
+    return int(total["value"]) if isinstance(total, Mapping) else int(total or 0)

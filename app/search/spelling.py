@@ -28,7 +28,7 @@ from app.search.text import normalise_text
 MIN_CORRECTED_LENGTH = 3
 # Prefixes of catalogue words indexed for the last word (a typo while typing, "restua").
 MIN_PREFIX_LENGTH = 3
-# Field weights in the order of preference (app.search.naics_query.RELEVANCE_FIELDS), over
+# Field weights in the order of preference (app.search.naics_queries.RELEVANCE_FIELDS), over
 # the documents' normalised fields (words as written, never roots).
 FIELD_WEIGHTS: Mapping[str, int] = {
     "title_norm": 3,

@@ -2,7 +2,7 @@
 
 A hit is scored by the best tier it matches; the API shows that tier's score and
 name and never a raw engine score. Each tier names a *rule* (how it matches) and the
-*field* it matches on; the OpenSearch builder (app.search.naics_query), the PostgreSQL
+*field* it matches on; the OpenSearch builder (app.search.naics_queries), the PostgreSQL
 fallback (app.repositories.naics_search_pg) and the in-memory autocomplete index
 (app.search.typeahead) each translate rules into their own clauses while walking
 :data:`TIERS` in order, so a name, a score or the order of two tiers changes here only.
@@ -66,6 +66,9 @@ TIERS: tuple[Tier, ...] = (
 # likely, listed after every rule tier's hits when those are fewer than asked for. Below
 # some_words, so the tier contract holds: a rule match always ranks above a guess.
 CLASSIFIER_TIER = Tier("classifier", 10)
+# Not a rule either: what a listing without a query shows in place of a tier (every row, in
+# code order).
+BROWSE = Tier("browse", 0)
 
 TIER_BY_NAME: dict[str, Tier] = {t.name: t for t in TIERS}
 # The loosest tiers, and the costliest to evaluate (edit-distance automata, prefixes of

@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from app.search.naics_query import FOLD_FIELDS, ITEM_FIELDS, NORM_FIELDS, RELEVANCE_FIELDS, WORD_FIELDS
+from app.search.naics_document import FOLD_FIELDS, ITEM_FIELDS, NORM_FIELDS, WORD_FIELDS
+from app.search.naics_queries import RELEVANCE_FIELDS
 from app.search.spelling import Speller
 from app.search.text import PreparedQuery, exact_code_candidates
 from app.search.tiers import BROAD_TIERS, CODE_RULES, TIER_BY_NAME, TIERS, Rule, Tier
@@ -193,7 +194,7 @@ class TypeaheadIndex:
             else:  # exact or prefix
                 norm, fold = self._texts[field]
                 for form in forms:
-                    # Folded forms compare whole words only (as in naics_query._text_clause).
+                    # Folded forms compare whole words only (as in naics_queries._text_clause).
                     bitmap |= fold.exact.get(form.fold, 0)
                     if rule is _EXACT:
                         bitmap |= norm.exact.get(form.text, 0)
@@ -249,7 +250,7 @@ class TypeaheadIndex:
 
 def _word_or_root(vocabulary: _Vocabulary, word: str) -> int:
     """Documents with a word the query word starts, or with the query word's root as a word's
-    root (the word arrays hold both: naics_query.build_naics_document)."""
+    root (the word arrays hold both: naics_document.build_naics_document)."""
     bitmap = vocabulary.starting_with(word)
     if (stem := root(word)) != word:
         bitmap |= vocabulary.exact.get(stem, 0)

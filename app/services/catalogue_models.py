@@ -21,7 +21,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.repositories.search_sources import catalogue_version, stream_rows
-from app.search.naics_query import build_naics_document
+from app.search.naics_document import build_naics_document
 
 log = logging.getLogger(__name__)
 

@@ -34,13 +34,12 @@ from app.repositories.search_sources import experience_rows
 from app.schemas.experience_search import ExperienceItem, ExperienceSearchResponse
 from app.search.definitions import alias_name
 from app.search.experience_query import (
-    EXPERIENCE_FACETS,
     ExperienceSearchResult,
     build_experience_facets,
     build_experience_search,
     parse_experience_response,
 )
-from app.search.facets import FacetBucket, parse_facets
+from app.search.facets import EXPERIENCE_FACETS, FacetBucket, parse_facets
 from app.search.text import prepare_query
 from app.services.facet_cache import (
     ANY_GENERATION,

@@ -24,20 +24,21 @@ from app.repositories.naics_search_pg import NaicsFilterValues, PgNaicsResult, s
 from app.schemas.naics_search import NaicsAutocompleteResponse, NaicsItem, NaicsSearchResponse, SourceCode
 from app.search.definitions import alias_name
 from app.search.explain import Explain, WithinTierSignal, explain_hit, order_within_tiers
-from app.search.facets import FacetBucket, FacetSpec
-from app.search.naics_query import (
-    BROWSE,
-    NAICS_FACETS,
-    NaicsSearchResult,
-    build_naics_autocomplete,
-    build_naics_browse,
-    build_naics_search,
-    parse_naics_browse_response,
-    parse_naics_response,
-)
+from app.search.facets import NAICS_FACETS, FacetBucket, FacetSpec
+from app.search.naics_queries import build_naics_autocomplete, build_naics_browse, build_naics_search
+from app.search.naics_results import NaicsSearchResult, parse_naics_response
 from app.search.spelling import CorrectedQuery
 from app.search.text import PreparedQuery, prepare_query
-from app.search.tiers import BROAD_TIERS, CLASSIFIER_TIER, COVERAGE_WEIGHT, TIER_BY_NAME, TIERS, Rule, Tier
+from app.search.tiers import (
+    BROAD_TIERS,
+    BROWSE,
+    CLASSIFIER_TIER,
+    COVERAGE_WEIGHT,
+    TIER_BY_NAME,
+    TIERS,
+    Rule,
+    Tier,
+)
 from app.services.naics_classifier import RERANK_WINDOW, Classifier, learned_fill, learned_signal
 from app.services.naics_typeahead import Typeahead
 from app.services.search_fallback import (
@@ -153,7 +154,7 @@ async def _search(
 
     async def from_engine() -> NaicsSearchResponse:
         response = await client.search(index=index, body=body)
-        parsed = parse_naics_browse_response(response) if browse else parse_naics_response(response)
+        parsed = parse_naics_response(response, browse=browse)
         items, total = _from_engine(parsed, prepared)
         return NaicsSearchResponse(items=items, total=total, facets=parsed.facets, engine=ENGINE_OPENSEARCH)
 

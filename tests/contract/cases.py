@@ -18,7 +18,7 @@ from app.search.definitions import alias_name
 from app.search.documents import action_for, removal
 from app.search.experience_query import build_experience_search
 from app.search.indexes import IndexManager
-from app.search.naics_query import build_naics_autocomplete, build_naics_browse, build_naics_search
+from app.search.naics_queries import build_naics_autocomplete, build_naics_browse, build_naics_search
 from app.services import experience_search, naics_search
 from app.services.facet_cache import FacetCache
 from app.services.search_fallback import SearchHedge

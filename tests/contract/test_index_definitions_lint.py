@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 
 from app.search.definitions import load_definition
-from app.search.experience_query import EXPERIENCE_FACETS
-from app.search.naics_query import NAICS_FACETS
+from app.search.facets import EXPERIENCE_FACETS, NAICS_FACETS
 from tests.conftest import REPO_ROOT
 from tests.contract.definition_lint import aggregation_field_problems, lint_definition
 

@@ -29,7 +29,8 @@ from app.naics.builtin import builtin_records
 from app.naics.census import load_census
 from app.search.definitions import INDEX_KINDS, IndexDefinition, load_definition
 from app.search.experience_query import build_experience_document
-from app.search.naics_query import build_naics_document, build_naics_search
+from app.search.naics_document import build_naics_document
+from app.search.naics_queries import build_naics_search
 from app.search.text import MAX_QUERY_WORDS, STOP_WORDS, normalise_text
 from app.search.tiers import COVERAGE_WEIGHT, TIER_WEIGHT, TIERS
 from tests.conftest import shared_dir

@@ -18,7 +18,7 @@ from osmem_server import OsmemServer
 
 from app.search.definitions import alias_name, load_definition, physical_index_name
 from app.search.experience_query import build_experience_document
-from app.search.naics_query import build_naics_document
+from app.search.naics_document import build_naics_document
 
 SECTOR_TITLES = {
     "51": "Information",

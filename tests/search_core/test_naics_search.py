@@ -8,12 +8,9 @@ from typing import Any
 import pytest
 from opensearchpy import OpenSearch
 
-from app.search.naics_query import (
-    NaicsSearchResult,
-    build_naics_document,
-    build_naics_search,
-    parse_naics_response,
-)
+from app.search.naics_document import build_naics_document
+from app.search.naics_queries import build_naics_search
+from app.search.naics_results import NaicsSearchResult, parse_naics_response
 from app.search.tiers import TIERS
 from tests.search_core.conftest import _create, naics
 

@@ -11,7 +11,7 @@ from opensearchpy import OpenSearch
 
 from app.search.definitions import INDEX_KINDS, load_definition
 from app.search.experience_query import build_experience_document, build_experience_search
-from app.search.naics_query import build_naics_document
+from app.search.naics_document import build_naics_document
 from app.search.text import STOP_WORDS
 from tests.search_core.conftest import EXPERIENCE_ROWS, NAICS_ROWS
 

@@ -17,7 +17,8 @@ from app.search.definitions import (
     physical_index_pattern,
 )
 from app.search.experience_query import build_experience_search
-from app.search.naics_query import build_naics_document, build_naics_search
+from app.search.naics_document import build_naics_document
+from app.search.naics_queries import build_naics_search
 from app.search.text import (
     MAX_QUERY_WORDS,
     MAX_WORD_CHARS,

@@ -7,7 +7,8 @@ import pytest
 
 from app.repositories.naics_search_pg import SEARCH_STATEMENT, _tier_condition
 from app.search.compounds import derive_compounds
-from app.search.naics_query import build_naics_document, tier_clause
+from app.search.naics_document import build_naics_document
+from app.search.naics_queries import tier_clause
 from app.search.spelling import Speller, one_typo_away
 from app.search.text import prepare_query
 from app.search.tiers import BROAD_TIERS, TIERS, Rule

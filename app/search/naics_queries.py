@@ -1,4 +1,4 @@
-"""NAICS search: index documents, the tiered search body and response parsing.
+"""NAICS search request bodies: the tiered search, browsing in code order, autocomplete.
 
 How the tiers become one ranking: the query is a bool whose ``must`` is a
 ``dis_max`` of one ``constant_score`` per tier (boost ``tier.score * 1000``), so
@@ -7,14 +7,14 @@ it by its best tier; the bool ``should`` adds 100 per content word the row holds
 (coverage) and BM25 text relevance, so the engine score is
 ``best_tier * 1000 + 100 * coverage + BM25``. Sorting by ``[_score desc, code asc]``
 thus orders by best tier, then coverage, then relevance, then code; the tier is read
-back from the score and the API only ever sees the tier.
+back from the score (app.search.naics_results) and the API only ever sees the tier.
 
-The exact, prefix, contains, fuzzy and some_words tiers compare Python-normalised
-strings (``*_norm`` and ``*_words`` fields filled by :func:`build_naics_document`), never
-engine analysis, so the PostgreSQL fallback can reproduce them exactly. "Contains" means
-every query word starts a word of the field: a prefix query on a keyword array of the
-field's words, one seek in the terms dictionary, where a ``*word*`` wildcard would scan
-all of them on every keystroke (and would let "dent" match "accident").
+The exact, prefix, contains, fuzzy and some_words tiers match the normalised fields of
+the document (app.search.naics_document), never engine analysis, so the PostgreSQL
+fallback can reproduce them exactly. "Contains" means every query word starts a word of
+the field: a prefix query on a keyword array of the field's words, one seek in the terms
+dictionary, where a ``*word*`` wildcard would scan all of them on every keystroke (and
+would let "dent" match "accident").
 
 User text only ever appears as a value inside a dict (term, prefix, fuzzy,
 multi_match): no query_string, no concatenated DSL.
@@ -22,69 +22,14 @@ multi_match): no query_string, no concatenated DSL.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
-import msgspec
-
 from app.limits import MAX_AUTOCOMPLETE_LIMIT, check_page
-from app.naics.codes import level_label
-from app.search.facets import (
-    FacetBucket,
-    FacetSpec,
-    FacetValue,
-    FilterInput,
-    faceted_page,
-    filter_clauses,
-    humanise_enum,
-    normalise_filters,
-    parse_facets,
-)
-from app.search.text import (
-    PreparedQuery,
-    distinct_words,
-    exact_code_candidates,
-    fuzzy_max_edits,
-    normalise_list,
-    normalise_text,
-    prepare_query,
-)
-from app.search.tiers import (
-    BROAD_TIERS,
-    COVERAGE_WEIGHT,
-    TEXT_FIELDS,
-    TIER_WEIGHT,
-    TIERS,
-    Rule,
-    Tier,
-    tier_for_engine_score,
-)
-from app.search.wording import fold_list, fold_text, root
-
-
-def _level_label(value: FacetValue) -> str:
-    return level_label(int(value))
-
-
-NAICS_FACETS: tuple[FacetSpec, ...] = (
-    FacetSpec("sector", "sector", label_field="sector_title"),
-    FacetSpec("category", "category", label_for=humanise_enum),
-    FacetSpec("level", "level", label_for=_level_label, value_type=int),
-)
-
-# Word arrays the contains and some_words tiers search, by tier (from the tier table).
-WORD_FIELDS: dict[str, str] = {t.name: f"{t.field}_words" for t in TIERS if t.rule is Rule.CONTAINS}
-# Per text field, the keyword fields of the exact and prefix tiers: as normalised, and folded
-# (each word replaced by its root, app.search.wording).
-NORM_FIELDS: dict[str, str] = {"title": "title_norm", "aliases": "aliases_norm", "keywords": "keywords_norm"}
-FOLD_FIELDS: dict[str, str] = {"title": "title_fold", "aliases": "aliases_fold", "keywords": "keywords_fold"}
-# Fields computed for matching only; not part of what the API shows.
-INTERNAL_FIELDS: tuple[str, ...] = (
-    *NORM_FIELDS.values(),
-    *FOLD_FIELDS.values(),
-    "match_words",
-    *WORD_FIELDS.values(),
-)
+from app.search.facets import NAICS_FACETS, FilterInput, faceted_page, filter_clauses, normalise_filters
+from app.search.naics_document import FOLD_FIELDS, INTERNAL_FIELDS, ITEM_FIELDS, NORM_FIELDS, WORD_FIELDS
+from app.search.text import PreparedQuery, exact_code_candidates, fuzzy_max_edits, prepare_query
+from app.search.tiers import BROAD_TIERS, COVERAGE_WEIGHT, TEXT_FIELDS, TIER_WEIGHT, TIERS, Rule, Tier
+from app.search.wording import root
 
 # BM25 tie-break inside a tier: English-analysed text fields, title weighted most.
 RELEVANCE_FIELDS: tuple[str, ...] = ("title^3", "aliases^2", "keywords^2", "examples", "description")
@@ -94,87 +39,6 @@ _FIELD_BOOSTS: dict[str, float] = {
 }
 # Search-as-you-type: the last (maybe partial) word also scores on edge n-gram fields.
 PREFIX_FIELDS: tuple[str, ...] = ("title.prefix^3", "aliases.prefix^2", "keywords.prefix^2")
-
-_SOURCE_FIELDS: tuple[str, ...] = (
-    "code",
-    "title",
-    "description",
-    "level",
-    "parent_code",
-    "sector",
-    "sector_title",
-    "subsector",
-    "industry_group",
-    "category",
-    "examples",
-)
-
-
-class NaicsHit(msgspec.Struct, frozen=True):
-    code: str
-    title: str
-    score: int
-    match_type: str
-    source: dict[str, Any]
-    # What ordered the hit inside its tier: the engine score above the tier's base
-    # (coverage * COVERAGE_WEIGHT + BM25). Shown by explain=true.
-    relevance: float = 0.0
-
-
-class NaicsSearchResult(msgspec.Struct, frozen=True):
-    total: int
-    items: list[NaicsHit]
-    facets: dict[str, list[FacetBucket]]
-
-
-# --------------------------------------------------------------------------- documents
-
-
-def match_words(title_norm: str, aliases_norm: list[str], keywords_norm: list[str]) -> list[str]:
-    """Distinct words of title, aliases and keywords: the vocabulary the fuzzy tier searches."""
-    return distinct_words([title_norm, *aliases_norm, *keywords_norm])
-
-
-def build_naics_document(record: Mapping[str, Any]) -> dict[str, Any]:
-    """The OpenSearch document for one NAICS row (a mapping of naics_codes columns).
-
-    Adds the normalised copies the exact/prefix/contains/fuzzy tiers use. Only
-    mapped fields are emitted (the index is ``dynamic: strict``).
-    """
-    doc: dict[str, Any] = {f: record.get(f) for f in _SOURCE_FIELDS}
-    doc["code"] = str(record["code"])
-    doc["title"] = str(record["title"])
-    doc["level"] = int(record["level"])
-    category = record.get("category")
-    # Enum members (StrEnum) are stored by value.
-    doc["category"] = getattr(category, "value", category)
-    keywords = [str(k) for k in (record.get("keywords") or [])]
-    aliases = [str(a) for a in (record.get("aliases") or [])]
-    doc["keywords"] = keywords
-    doc["aliases"] = aliases
-    doc["is_active"] = bool(record.get("is_active", True))
-    doc["title_norm"] = normalise_text(doc["title"])
-    doc["keywords_norm"] = normalise_list(keywords)
-    doc["aliases_norm"] = normalise_list(aliases)
-    doc["title_fold"] = fold_text(doc["title_norm"])
-    doc["keywords_fold"] = fold_list(doc["keywords_norm"])
-    doc["aliases_fold"] = fold_list(doc["aliases_norm"])
-    doc["match_words"] = match_words(doc["title_norm"], doc["aliases_norm"], doc["keywords_norm"])
-    # Word arrays of the contains tiers: each word and its root (app.search.wording), so a
-    # query word matches by starting a word, and its root by equalling a word's root.
-    description_norm = normalise_text(doc.get("description"))
-    doc["title_words"] = distinct_words([doc["title_norm"], doc["title_fold"]])
-    doc["aliases_words"] = distinct_words([*doc["aliases_norm"], *doc["aliases_fold"]])
-    doc["keywords_words"] = distinct_words([*doc["keywords_norm"], *doc["keywords_fold"]])
-    doc["description_words"] = distinct_words([description_norm, fold_text(description_norm)])
-    # Former and foreign codes, for the former_code and sic_code tiers. A 2017 code that
-    # carried over unchanged is the document's own code, which exact_code already finds.
-    doc["former_codes"] = [str(c) for c in (record.get("naics_2017_codes") or []) if str(c) != doc["code"]]
-    doc["sic_codes"] = [str(c) for c in (record.get("sic_codes") or [])]
-    return doc
-
-
-# --------------------------------------------------------------------------- queries
 
 
 def _starts_a_word(fields: tuple[str, ...], word: str) -> dict[str, Any]:
@@ -433,54 +297,6 @@ def build_naics_search(
     )
 
 
-# --------------------------------------------------------------------------- responses
-
-
-def _hit_score(hit: Mapping[str, Any]) -> float:
-    # With an explicit sort the score is the first sort value; _score may be null.
-    sort = hit.get("sort")
-    if sort:
-        return float(sort[0])
-    return float(hit.get("_score") or 0.0)
-
-
-def parse_naics_response(response: Mapping[str, Any]) -> NaicsSearchResult:
-    """Hits with their tier as ``score``/``match_type``, total and facets."""
-    items: list[NaicsHit] = []
-    hits = response.get("hits", {})
-    for hit in hits.get("hits", []):
-        engine_score = _hit_score(hit)
-        tier = tier_for_engine_score(engine_score)
-        if tier is None:
-            # Cannot happen with bodies from build_naics_search (every hit matched a
-            # tier); skip rather than invent a score.
-            continue
-        source = dict(hit.get("_source") or {})
-        items.append(
-            NaicsHit(
-                code=str(source.get("code", hit.get("_id"))),
-                title=str(source.get("title", "")),
-                score=tier.score,
-                match_type=tier.name,
-                source=source,
-                relevance=round(engine_score - tier.score * TIER_WEIGHT, 4),
-            )
-        )
-    total = hits.get("total", 0)
-    total_value = int(total["value"]) if isinstance(total, Mapping) else int(total or 0)
-    return NaicsSearchResult(
-        total=total_value, items=items, facets=parse_facets(NAICS_FACETS, response.get("aggregations"))
-    )
-
-
-# --------------------------------------------------------------------------- browse and autocomplete
-
-# What a listing without a query shows in place of a tier: every row, in code order.
-BROWSE = Tier("browse", 0)
-# The fields an API item shows; autocomplete fetches only these.
-ITEM_FIELDS: tuple[str, ...] = ("code", "title", "level", "sector", "sector_title", "category")
-
-
 def build_naics_browse(
     filters: FilterInput | None = None, *, limit: int = 20, offset: int = 0, active_only: bool = True
 ) -> dict[str, Any]:
@@ -496,20 +312,6 @@ def build_naics_browse(
         limit=limit,
         offset=offset,
         source_excludes=INTERNAL_FIELDS,
-    )
-
-
-def parse_naics_browse_response(response: Mapping[str, Any]) -> NaicsSearchResult:
-    hits = response.get("hits", {})
-    items = []
-    for hit in hits.get("hits", []):
-        source = dict(hit.get("_source") or {})
-        code = str(source.get("code", hit.get("_id")))
-        items.append(NaicsHit(code, str(source.get("title", "")), BROWSE.score, BROWSE.name, source))
-    total = hits.get("total", 0)
-    total_value = int(total["value"]) if isinstance(total, Mapping) else int(total or 0)
-    return NaicsSearchResult(
-        total=total_value, items=items, facets=parse_facets(NAICS_FACETS, response.get("aggregations"))
     )
 
 
