@@ -15,7 +15,6 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.prometheus import PrometheusConfig
 
-from app.auth.dependencies import AUTH_DEPENDENCIES
 from app.config import Settings
 from app.db.engine import create_engine, session_factory
 from app.error_responses import document_error_responses
@@ -27,6 +26,7 @@ from app.response_headers import add_response_headers
 from app.routes.admin_search import search_hedging, search_insights, search_status
 from app.routes.api_docs import API_DOCS_HANDLERS
 from app.routes.auth import AuthController
+from app.routes.dependencies import DEPENDENCIES
 from app.routes.experiences import ExperiencesController
 from app.routes.health import health, ready
 from app.routes.metrics import metrics
@@ -119,7 +119,7 @@ def create_app(settings: Settings, *, background: Sequence[BackgroundTask] = ())
         lifespan=[lifespan],
         # Metrics first, so that a rate-limited request is still counted.
         middleware=[HTTP_METRICS.middleware, *rate_limit_middleware(settings)],
-        dependencies=AUTH_DEPENDENCIES,
+        dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         before_request=check_request,
         before_send=[add_response_headers],

@@ -11,9 +11,8 @@ from vulture.whitelist_utils import Whitelist
 
 _ = Whitelist()
 
-# Litestar: controllers' dependency providers; `admin_user` is a guard (the admin_user
-# dependency refuses non-administrators), the handler never reads it.
-_.dependencies
+# Litestar: `admin_user` is a guard (the admin_user dependency refuses non-administrators),
+# the handler never reads it.
 _.admin_user
 
 # msgspec response fields, read by the encoder (services' response structs).

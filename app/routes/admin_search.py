@@ -6,12 +6,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import get
-from litestar.datastructures import State
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import User
 from app.schemas.admin_search import KindStatus, SearchInsights, SearchStatus
+from app.services.search_fallback import SearchBackends
 from app.services.search_insights import MAX_INSIGHT_DAYS, MAX_INSIGHT_ITEMS, utc_today
 from app.services.search_insights import search_insights as insights_report
 from app.services.search_status import indexer_status
@@ -27,8 +27,10 @@ from app.services.search_status import indexer_status
     tags=["admin"],
     cache=False,
 )
-async def search_status(state: State, db_session: AsyncSession, admin_user: User) -> SearchStatus:
-    return await indexer_status(db_session, state.search, state.settings.index_prefix)
+async def search_status(
+    db_session: AsyncSession, search_backends: SearchBackends, admin_user: User
+) -> SearchStatus:
+    return await indexer_status(db_session, search_backends.client, search_backends.index_prefix)
 
 
 @get(
@@ -42,8 +44,8 @@ async def search_status(state: State, db_session: AsyncSession, admin_user: User
     tags=["admin"],
     cache=False,
 )
-async def search_hedging(state: State, admin_user: User) -> list[KindStatus]:
-    return state.hedge.status()
+async def search_hedging(search_backends: SearchBackends, admin_user: User) -> list[KindStatus]:
+    return search_backends.hedge.status()
 
 
 @get(

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Request, Response, post
+from litestar import Controller, Response, post
 from litestar.background_tasks import BackgroundTask
 from litestar.datastructures import State
-from litestar.di import Provide
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.login_limiter import LoginLimiter
 from app.error_responses import ErrorExample, errors
@@ -27,17 +25,10 @@ from app.schemas.users import (
 )
 from app.services.accounts import AccountService, me_response
 
-LOGIN_STORE = "login_attempts"
-
-
-async def provide_accounts(db_session: AsyncSession, state: State) -> AccountService:
-    return AccountService(db_session, state.settings)
-
 
 class AuthController(Controller):
     path = "/api/v1/auth"
     tags = ["auth"]
-    dependencies = {"accounts": Provide(provide_accounts)}
 
     @post(
         "/register",
@@ -59,9 +50,10 @@ class AuthController(Controller):
             401, 429, e429=ErrorExample("too many failed logins, retry in 840 s", error="too_many_attempts")
         ),
     )
-    async def login(self, data: LoginRequest, accounts: AccountService, request: Request) -> TokenResponse:
-        limiter = LoginLimiter(request.app.stores.get(LOGIN_STORE))
-        return await accounts.login(data.username, data.password, limiter)
+    async def login(
+        self, data: LoginRequest, accounts: AccountService, login_limiter: LoginLimiter
+    ) -> TokenResponse:
+        return await accounts.login(data.username, data.password, login_limiter)
 
     @post(
         "/verify",

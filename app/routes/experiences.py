@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from litestar import Controller, delete, get, patch, post
-from litestar.datastructures import State
-from litestar.di import Provide
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from app.error_responses import ErrorExample, errors
 from app.models import User
-from app.routes.users import provide_experience_service
 from app.schemas.experiences import ExperienceCreate, ExperienceResponse, ExperienceUpdate
 from app.services.experiences import ExperienceService
-from app.services.naics_classifier import with_suggestions
+from app.services.naics_classifier import Classifier, with_suggestions
 
 # The rule a client most often meets that the schema alone cannot say: a GPA above its scale.
 _GPA_REFUSED = ErrorExample(
@@ -24,7 +21,6 @@ _GPA_REFUSED = ErrorExample(
 class ExperiencesController(Controller):
     path = "/api/v1/experiences"
     tags = ["experiences"]
-    dependencies = {"experience_service": Provide(provide_experience_service)}
 
     @post(
         "/",
@@ -35,14 +31,14 @@ class ExperiencesController(Controller):
     )
     async def create(
         self,
-        state: State,
         data: ExperienceCreate,
         current_user: User,
         experience_service: ExperienceService,
+        classifier: Classifier,
     ) -> ExperienceResponse:
         experience = await experience_service.create(current_user, data)
         response = (await experience_service.responses([experience]))[0]
-        return await with_suggestions(state.classifier, response)
+        return await with_suggestions(classifier, response)
 
     @get("/{experience_id:str}", summary="One experience (hidden while its owner is inactive)")
     async def read(
@@ -56,15 +52,15 @@ class ExperiencesController(Controller):
     )
     async def update(
         self,
-        state: State,
         experience_id: str,
         data: ExperienceUpdate,
         current_user: User,
         experience_service: ExperienceService,
+        classifier: Classifier,
     ) -> ExperienceResponse:
         experience = await experience_service.update(experience_id, current_user, data)
         response = (await experience_service.responses([experience]))[0]
-        return await with_suggestions(state.classifier, response)
+        return await with_suggestions(classifier, response)
 
     @delete(
         "/{experience_id:str}",

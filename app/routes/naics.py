@@ -7,13 +7,11 @@ Litestar's router prefers a static segment to a path parameter.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import msgspec
-from litestar import Controller, MediaType, Request, Response, get, patch, post
-from litestar.datastructures import State
+from litestar import Controller, MediaType, Response, get, patch, post
 from litestar.params import Parameter
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import User
 from app.naics.codes import LEVEL_NAMES, VALID_LEVELS, display_code
@@ -36,6 +34,8 @@ from app.schemas.naics import (
     ValidateResponse,
 )
 from app.services.naics_catalogue import NaicsCatalogue, parse_code
+from app.services.naics_typeahead import Typeahead
+from app.services.search_insights import InsightsRecorder
 
 Level = Annotated[int | None, Parameter(description="2, 3, 4 or 6 (digits of the code).")]
 CODE_DOC = (
@@ -50,7 +50,7 @@ class NaicsController(Controller):
     @get("/", summary="List codes with filters and pagination")
     async def list_codes(
         self,
-        db_session: AsyncSession,
+        catalogue: NaicsCatalogue,
         level: Level = None,
         sector: Annotated[str | None, Parameter(description="Sector code (31, 33 and 31-33 alike).")] = None,
         category: Annotated[str | None, Parameter(description="One of the 14 categories.")] = None,
@@ -59,7 +59,7 @@ class NaicsController(Controller):
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> NaicsPage:
-        rows, total = await NaicsCatalogue(db_session).list_codes(
+        rows, total = await catalogue.list_codes(
             level=level,
             sector=sector,
             category=category,
@@ -71,8 +71,8 @@ class NaicsController(Controller):
         return NaicsPage(items=[NaicsSummary.of(r) for r in rows], total=total, limit=limit, offset=offset)
 
     @get("/sectors", summary="The 20 sectors, with their published codes (31-33 ...)")
-    async def sectors(self, db_session: AsyncSession) -> list[SectorItem]:
-        rows = await NaicsCatalogue(db_session).sectors()
+    async def sectors(self, catalogue: NaicsCatalogue) -> list[SectorItem]:
+        rows = await catalogue.sectors()
         return [
             SectorItem(
                 code=r.code,
@@ -85,18 +85,17 @@ class NaicsController(Controller):
         ]
 
     @get("/levels", summary="The hierarchy levels and how many codes each has")
-    async def levels(self, db_session: AsyncSession) -> list[LevelItem]:
-        counts = await NaicsCatalogue(db_session).level_counts()
+    async def levels(self, catalogue: NaicsCatalogue) -> list[LevelItem]:
+        counts = await catalogue.level_counts()
         return [LevelItem(level=lv, name=LEVEL_NAMES[lv], digits=lv, count=counts[lv]) for lv in VALID_LEVELS]
 
     @get("/categories", summary="The 14 categories and how many codes each has")
-    async def categories(self, db_session: AsyncSession) -> list[CategoryItem]:
-        counts = await NaicsCatalogue(db_session).category_counts()
+    async def categories(self, catalogue: NaicsCatalogue) -> list[CategoryItem]:
+        counts = await catalogue.category_counts()
         return [CategoryItem(category=str(c), count=n) for c, n in counts.items()]
 
     @get("/categories/summary", summary="Code counts per category and per level")
-    async def categories_summary(self, db_session: AsyncSession) -> CategorySummary:
-        catalogue = NaicsCatalogue(db_session)
+    async def categories_summary(self, catalogue: NaicsCatalogue) -> CategorySummary:
         categories = await catalogue.category_counts()
         levels = await catalogue.level_counts()
         return CategorySummary(
@@ -110,13 +109,13 @@ class NaicsController(Controller):
     @get("/categories/{category:str}/codes", summary="Codes of one category")
     async def category_codes(
         self,
-        db_session: AsyncSession,
+        catalogue: NaicsCatalogue,
         category: str,
         level: Level = None,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> CategoryCodes:
-        parsed, rows, total = await NaicsCatalogue(db_session).codes_in_category(
+        parsed, rows, total = await catalogue.codes_in_category(
             category, level=level, limit=limit, offset=offset
         )
         return CategoryCodes(
@@ -128,19 +127,19 @@ class NaicsController(Controller):
         )
 
     @post("/validate", summary="Is this a well-formed, existing, active code?", status_code=200)
-    async def validate(self, db_session: AsyncSession, data: ValidateRequest) -> ValidateResponse:
-        v = await NaicsCatalogue(db_session).validate(data.code)
+    async def validate(self, catalogue: NaicsCatalogue, data: ValidateRequest) -> ValidateResponse:
+        v = await catalogue.validate(data.code)
         return msgspec.convert(v, ValidateResponse, from_attributes=True)
 
     @get("/suggestions", summary="Codes to suggest for an experience type, likeliest categories first")
     async def suggestions(
         self,
-        db_session: AsyncSession,
+        catalogue: NaicsCatalogue,
         experience_type: Annotated[str, Parameter(description="certificate, degree, course, gig, ...")],
         limit: Limit = 20,
         offset: Offset = 0,
     ) -> SuggestionsResponse:
-        s = await NaicsCatalogue(db_session).suggestions(experience_type, limit=limit, offset=offset)
+        s = await catalogue.suggestions(experience_type, limit=limit, offset=offset)
         return SuggestionsResponse(
             experience_type=s.experience_type,
             experience_category=s.experience_category,
@@ -149,46 +148,49 @@ class NaicsController(Controller):
         )
 
     @get("/{code:str}", summary="One code", description=CODE_DOC)
-    async def get_code(self, request: Request[Any, Any, Any], code: str) -> Response[NaicsDetail]:
+    async def get_code(
+        self, code: str, typeahead: Typeahead, insights: InsightsRecorder
+    ) -> Response[NaicsDetail]:
         # Read on every pick of a suggestion: served from the process's in-memory catalogue
         # (encoded once per catalogue version, as fresh as autocomplete), PostgreSQL otherwise.
-        state = request.app.state
         canonical = parse_code(code)
-        state.insights.opened(canonical)  # a suggestion picked: that typing was not abandoned
-        encoded = state.typeahead.detail(canonical)
-        if encoded is not None:
-            return Response(encoded, media_type=MediaType.JSON)
-        async with state.sessions() as session:
-            return Response(NaicsDetail.of(await NaicsCatalogue(session).get(canonical)))
+        insights.opened(canonical)  # a suggestion picked: that typing was not abandoned
+        detail = await typeahead.read_detail(canonical)
+        if isinstance(detail, bytes):
+            return Response(detail, media_type=MediaType.JSON)
+        return Response(detail)
 
     @get("/{code:str}/children", summary="Direct children of a code")
-    async def children(self, db_session: AsyncSession, code: str) -> NaicsChildren:
-        row, rows = await NaicsCatalogue(db_session).children(code)
+    async def children(self, catalogue: NaicsCatalogue, code: str) -> NaicsChildren:
+        row, rows = await catalogue.children(code)
         return NaicsChildren(code=row.code, items=[NaicsSummary.of(r) for r in rows], total=len(rows))
 
     @get("/{code:str}/parent", summary="The direct parent of a code (404 for a sector)")
-    async def parent(self, db_session: AsyncSession, code: str) -> NaicsSummary:
-        return NaicsSummary.of(await NaicsCatalogue(db_session).parent(code))
+    async def parent(self, catalogue: NaicsCatalogue, code: str) -> NaicsSummary:
+        return NaicsSummary.of(await catalogue.parent(code))
 
     @get("/{code:str}/hierarchy", summary="The code's ancestors, sector first, then the code")
-    async def hierarchy(self, db_session: AsyncSession, code: str) -> NaicsList:
-        rows = await NaicsCatalogue(db_session).hierarchy(code)
+    async def hierarchy(self, catalogue: NaicsCatalogue, code: str) -> NaicsList:
+        rows = await catalogue.hierarchy(code)
         return NaicsList(items=[NaicsSummary.of(r) for r in rows], total=len(rows))
 
     @get("/{code:str}/descendants", summary="Every code below this one")
     async def descendants(
-        self, db_session: AsyncSession, code: str, level: Level = None, limit: Limit = 50, offset: Offset = 0
+        self, catalogue: NaicsCatalogue, code: str, level: Level = None, limit: Limit = 50, offset: Offset = 0
     ) -> NaicsPage:
-        rows, total = await NaicsCatalogue(db_session).descendants(
-            code, level=level, limit=limit, offset=offset
-        )
+        rows, total = await catalogue.descendants(code, level=level, limit=limit, offset=offset)
         return NaicsPage(items=[NaicsSummary.of(r) for r in rows], total=total, limit=limit, offset=offset)
 
     @patch("/{code:str}", summary="Edit admin annotations (administrators only)")
     async def patch_code(
-        self, state: State, db_session: AsyncSession, admin_user: User, code: str, data: NaicsAdminPatch
+        self,
+        catalogue: NaicsCatalogue,
+        typeahead: Typeahead,
+        admin_user: User,
+        code: str,
+        data: NaicsAdminPatch,
     ) -> NaicsAdminDetail:
-        row = await NaicsCatalogue(db_session).patch_admin_fields(code, data.changes())
+        row = await catalogue.patch_admin_fields(code, data.changes())
         # The editor reads their own change at once; other processes within a refresh period.
-        state.typeahead.forget(row.code)
+        typeahead.forget(row.code)
         return NaicsAdminDetail.of(row)

@@ -9,10 +9,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, MediaType, Request, Response, get, post
-from litestar.datastructures import State
+from litestar import Controller, MediaType, Response, get, post
 from litestar.params import Parameter
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.limits import MAX_QUERY_LENGTH
 from app.metrics import SEARCH_ANSWERS
@@ -25,8 +23,10 @@ from app.schemas.naics_search import (
     NaicsAutocompleteResponse,
     NaicsSearchResponse,
 )
-from app.services import experience_search, naics_classifier, naics_search
-from app.services.naics_search import ENGINE_MEMORY
+from app.services.experience_search import ExperienceQuery, ExperienceSearch
+from app.services.naics_classifier import Classifier, classify
+from app.services.naics_search import ENGINE_MEMORY, NaicsQuery, NaicsSearch
+from app.services.search_insights import InsightsRecorder
 
 Query = Annotated[
     str | None,
@@ -52,7 +52,8 @@ class NaicsSearchController(Controller):
     @get("/search", summary="Tiered NAICS search with facets", cache=False, opt=RATE_LIMITED_SEARCH)
     async def search(
         self,
-        state: State,
+        naics_search: NaicsSearch,
+        insights: InsightsRecorder,
         q: Query = None,
         sector: Annotated[
             list[str] | None, Parameter(description="Sector code; 31, 33 and 31-33 alike.")
@@ -63,29 +64,16 @@ class NaicsSearchController(Controller):
         offset: Offset = 0,
         explain: ExplainFlag = False,
     ) -> NaicsSearchResponse:
-        result = await naics_search.search(
-            state.search,
-            state.sessions,
-            state.hedge,
-            index_prefix=state.settings.index_prefix,
-            q=q,
-            sector=sector,
-            category=category,
-            level=level,
-            limit=limit,
-            offset=offset,
-            typeahead=state.typeahead,
-            explain=explain,
-            classifier=state.classifier,
-        )
+        query = NaicsQuery(q, sector, category, level, limit, offset)
+        result = await naics_search.search(query, explain=explain)
         SEARCH_ANSWERS.labels("naics_search", result.engine).inc()
         if offset == 0:  # later pages are the same query read further
-            state.insights.searched(q, result.total)
+            insights.searched(q, result.total)
         return result
 
     @post("/classify", summary="The 5 likeliest 6-digit codes for free text", status_code=200)
-    async def classify(self, state: State, data: ClassifyRequest) -> ClassifyResponse:
-        return await naics_classifier.classify(state.classifier, data.text)
+    async def classify(self, classifier: Classifier, data: ClassifyRequest) -> ClassifyResponse:
+        return await classify(classifier, data.text)
 
     @get(
         "/autocomplete",
@@ -97,43 +85,27 @@ class NaicsSearchController(Controller):
     )
     async def autocomplete(
         self,
-        request: Request[Any, Any, Any],
+        naics_search: NaicsSearch,
+        insights: InsightsRecorder,
         q: Query = None,
         limit: AutocompleteLimit = 8,
         explain: ExplainFlag = False,
     ) -> Response[NaicsAutocompleteResponse]:
-        # The app's own state, not an injected `State` (a copy made per request): this runs
-        # on every keystroke.
-        state = request.app.state
-        typeahead = state.typeahead
-        # Case and spacing never change an answer; the cache empties when the catalogue does,
-        # and the learned order inside tiers depends on the classifier the process holds.
-        key = (" ".join(q.lower().split()) if q else "", limit, state.classifier.built_version)
         # explain=true answers are never cached: they carry per-request detail.
-        cached = None if explain else typeahead.answer(key)
+        cached = None if explain else naics_search.cached_answer(q, limit)
         if cached is not None:
             body, codes = cached
             SEARCH_ANSWERS.labels("naics_autocomplete", ENGINE_MEMORY).inc()
-            state.insights.typed(q, codes)
+            insights.typed(q, codes)
             return Response(body, media_type=MediaType.JSON)
-        result = await naics_search.autocomplete(
-            state.search,
-            state.sessions,
-            state.hedge,
-            index_prefix=state.settings.index_prefix,
-            q=q,
-            limit=limit,
-            typeahead=typeahead,
-            explain=explain,
-            classifier=state.classifier,
-        )
+        result = await naics_search.autocomplete(q, limit, explain=explain)
         SEARCH_ANSWERS.labels("naics_autocomplete", result.engine).inc()
         codes = [item.code for item in result.items]
-        state.insights.typed(q, codes)
+        insights.typed(q, codes)
         if result.engine != ENGINE_MEMORY or explain:
             return Response(result)
         body = msgspec.json.encode(result)
-        typeahead.remember(key, body, codes)
+        naics_search.remember_answer(q, limit, body, codes)
         return Response(body, media_type=MediaType.JSON)
 
 
@@ -144,8 +116,7 @@ class ExperienceSearchController(Controller):
     @get("/search", summary="Full-text experience search with facets", cache=False, opt=RATE_LIMITED_SEARCH)
     async def search(
         self,
-        state: State,
-        db_session: AsyncSession,
+        experience_search: ExperienceSearch,
         q: Query = None,
         category: Filter = None,
         experience_type: Filter = None,
@@ -163,22 +134,8 @@ class ExperienceSearchController(Controller):
             ),
         ] = True,
     ) -> ExperienceSearchResponse:
-        result = await experience_search.search(
-            state.search,
-            db_session,
-            sessions=state.sessions,
-            hedge=state.hedge,
-            facet_cache=state.facet_cache,
-            index_prefix=state.settings.index_prefix,
-            q=q,
-            category=category,
-            experience_type=experience_type,
-            sector=sector,
-            naics_code=naics_code,
-            limit=limit,
-            offset=offset,
-            facets=facets,
-        )
+        query = ExperienceQuery(q, category, experience_type, sector, naics_code, limit, offset, facets)
+        result = await experience_search.search(query)
         SEARCH_ANSWERS.labels("experience_search", result.engine).inc()
         return result
 

@@ -5,40 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, delete, get, patch, post
-from litestar.datastructures import State
-from litestar.di import Provide
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.error_responses import errors
 from app.experiences.types import ExperienceCategory, ExperienceType
 from app.models import User
-from app.routes.auth import provide_accounts
 from app.routes.paging import Limit, Offset
 from app.schemas.experiences import ExperiencePage
 from app.schemas.resume import ImportResult, Resume
 from app.schemas.users import MeResponse, PublicProfile, UpdateMeRequest
 from app.services.accounts import AccountService, me_response, public_profile
-from app.services.experiences import ExperienceQuota, ExperienceService
+from app.services.experiences import ExperienceService
 from app.services.resume import ResumeService
-
-
-async def provide_experience_service(db_session: AsyncSession, state: State) -> ExperienceService:
-    return ExperienceService(db_session, ExperienceQuota.from_settings(state.settings))
-
-
-async def provide_resume_service(db_session: AsyncSession, state: State) -> ResumeService:
-    return ResumeService(db_session, ExperienceQuota.from_settings(state.settings))
 
 
 class UsersController(Controller):
     path = "/api/v1/users"
     tags = ["users"]
-    dependencies = {
-        "accounts": Provide(provide_accounts),
-        "experience_service": Provide(provide_experience_service),
-        "resumes": Provide(provide_resume_service),
-    }
 
     @get("/me", summary="The signed-in account, with its e-mail address", cache=False)
     async def me(self, current_user: User) -> MeResponse:

@@ -16,7 +16,7 @@ from typing import Any
 
 import msgspec
 from opensearchpy import AsyncOpenSearch
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.experiences.types import ExperienceCategory, ExperienceType
 from app.limits import check_page
@@ -48,7 +48,7 @@ from app.services.facet_cache import (
     FacetCache,
     index_generation,
 )
-from app.services.search_fallback import ENGINE_OPENSEARCH, ENGINE_POSTGRES, SearchHedge, fallback_session
+from app.services.search_fallback import ENGINE_OPENSEARCH, ENGINE_POSTGRES, SearchBackends, fallback_session
 from app.services.search_input import category_values, check_query, naics_code_values, sector_values
 
 
@@ -198,76 +198,90 @@ async def _browse_postgres(
     return PgExperienceResult(total=total, ids=ids, facets=facets)
 
 
-async def search(
-    client: AsyncOpenSearch,
-    session: AsyncSession,
-    *,
-    sessions: async_sessionmaker[AsyncSession],
-    hedge: SearchHedge,
-    facet_cache: FacetCache,
-    index_prefix: str,
-    q: str | None,
-    category: Sequence[str] | None = None,
-    experience_type: Sequence[str] | None = None,
-    sector: Sequence[str] | None = None,
-    naics_code: Sequence[str] | None = None,
-    limit: int = 20,
-    offset: int = 0,
-    facets: bool = True,
-) -> ExperienceSearchResponse:
-    q = check_query(q)
-    check_page(limit, offset)
-    filters = ExperienceFilterValues(
-        category_values("category", category, ExperienceCategory),
-        category_values("experience_type", experience_type, ExperienceType),
-        sector_values(sector),
-        naics_code_values(naics_code),
-    )
-    engine_filters: dict[str, Any] = {
-        "category": list(filters.categories),
-        "experience_type": list(filters.experience_types),
-        "sector": list(filters.sectors),
-        "naics_code": list(filters.naics_codes),
-    }
-    prepared = prepare_query(q)
-    # Filter-only queries take their facet counts from the cache; the page itself needs none.
-    cached_facets = facets and not prepared.words
-    body = build_experience_search(
-        q, engine_filters, limit=limit, offset=offset, with_facets=facets and not cached_facets
-    )
-    index = alias_name("experiences", index_prefix)
+class ExperienceQuery(msgspec.Struct, frozen=True):
+    """What an experience search asks for: the text, the facet filters, the page, and whether
+    to count facets."""
 
-    async def from_engine() -> ExperienceSearchResult:
-        return await _engine_page(client, index, body, engine_filters if cached_facets else None, facet_cache)
+    q: str | None = None
+    category: Sequence[str] | None = None
+    experience_type: Sequence[str] | None = None
+    sector: Sequence[str] | None = None
+    naics_code: Sequence[str] | None = None
+    limit: int = 20
+    offset: int = 0
+    facets: bool = True
 
-    async def from_postgres() -> ExperienceSearchResponse:
-        async with fallback_session(sessions) as own:
-            if prepared.words:
-                pg = await search_experiences(
-                    own, prepared, filters, limit=limit, offset=offset, with_facets=facets
-                )
-            else:
-                pg = await _browse_postgres(
-                    own, filters, facet_cache, limit=limit, offset=offset, with_facets=facets
-                )
-            items, dropped = await _hydrate(own, pg.ids)
-        return ExperienceSearchResponse(
-            items=items,
-            total=pg.total - dropped,
-            facets=_facets_from_postgres(pg) if facets else {},
-            engine=ENGINE_POSTGRES,
+    def filter_values(self) -> ExperienceFilterValues:
+        """The filters checked and canonical (InvalidSearchInput naming the filter)."""
+        return ExperienceFilterValues(
+            category_values("category", self.category, ExperienceCategory),
+            category_values("experience_type", self.experience_type, ExperienceType),
+            sector_values(self.sector),
+            naics_code_values(self.naics_code),
         )
 
-    kind = f"experiences:{'text' if prepared.words else 'blank'}{'+facets' if facets else ''}"
-    answer = await hedge.run(kind, from_engine, from_postgres)
-    if isinstance(answer.value, ExperienceSearchResponse):
-        return answer.value
-    parsed = answer.value
-    items, dropped = await _hydrate(session, [hit.id for hit in parsed.items])
-    return ExperienceSearchResponse(
-        items=items,
-        total=max(parsed.total - dropped, 0),
-        facets=parsed.facets if facets else {},
-        engine=ENGINE_OPENSEARCH,
-        total_relation=parsed.total_relation,
-    )
+
+@dataclass(frozen=True, slots=True)
+class ExperienceSearch:
+    """Experience search for one request (app.routes.dependencies provides it): ``session`` is
+    the request's own, which reads the hits' current rows."""
+
+    backends: SearchBackends
+    facet_cache: FacetCache
+    session: AsyncSession
+
+    async def search(self, query: ExperienceQuery) -> ExperienceSearchResponse:
+        q = check_query(query.q)
+        limit, offset, facets = query.limit, query.offset, query.facets
+        check_page(limit, offset)
+        filters = query.filter_values()
+        engine_filters: dict[str, Any] = {
+            "category": list(filters.categories),
+            "experience_type": list(filters.experience_types),
+            "sector": list(filters.sectors),
+            "naics_code": list(filters.naics_codes),
+        }
+        prepared = prepare_query(q)
+        # Filter-only queries take their facet counts from the cache; the page itself needs none.
+        cached_facets = facets and not prepared.words
+        body = build_experience_search(
+            q, engine_filters, limit=limit, offset=offset, with_facets=facets and not cached_facets
+        )
+        backends, facet_cache = self.backends, self.facet_cache
+        index = alias_name("experiences", backends.index_prefix)
+
+        async def from_engine() -> ExperienceSearchResult:
+            facets_of = engine_filters if cached_facets else None
+            return await _engine_page(backends.client, index, body, facets_of, facet_cache)
+
+        async def from_postgres() -> ExperienceSearchResponse:
+            async with fallback_session(backends.sessions) as own:
+                if prepared.words:
+                    pg = await search_experiences(
+                        own, prepared, filters, limit=limit, offset=offset, with_facets=facets
+                    )
+                else:
+                    pg = await _browse_postgres(
+                        own, filters, facet_cache, limit=limit, offset=offset, with_facets=facets
+                    )
+                items, dropped = await _hydrate(own, pg.ids)
+            return ExperienceSearchResponse(
+                items=items,
+                total=pg.total - dropped,
+                facets=_facets_from_postgres(pg) if facets else {},
+                engine=ENGINE_POSTGRES,
+            )
+
+        kind = f"experiences:{'text' if prepared.words else 'blank'}{'+facets' if facets else ''}"
+        answer = await backends.hedge.run(kind, from_engine, from_postgres)
+        if isinstance(answer.value, ExperienceSearchResponse):
+            return answer.value
+        parsed = answer.value
+        items, dropped = await _hydrate(self.session, [hit.id for hit in parsed.items])
+        return ExperienceSearchResponse(
+            items=items,
+            total=max(parsed.total - dropped, 0),
+            facets=parsed.facets if facets else {},
+            engine=ENGINE_OPENSEARCH,
+            total_relation=parsed.total_relation,
+        )

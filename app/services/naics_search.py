@@ -9,12 +9,11 @@ holds the same tiers for the cheap part of the table.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import msgspec
-from opensearchpy import AsyncOpenSearch
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.limits import MAX_AUTOCOMPLETE_LIMIT, MAX_PAGE_SIZE, check_page
 from app.naics.categories import Category
@@ -41,12 +40,7 @@ from app.search.tiers import (
 )
 from app.services.naics_classifier import RERANK_WINDOW, Classifier, learned_fill, learned_signal
 from app.services.naics_typeahead import Typeahead
-from app.services.search_fallback import (
-    ENGINE_OPENSEARCH,
-    ENGINE_POSTGRES,
-    SearchHedge,
-    fallback_session,
-)
+from app.services.search_fallback import ENGINE_OPENSEARCH, ENGINE_POSTGRES, SearchBackends, fallback_session
 from app.services.search_input import (
     category_values,
     check_query,
@@ -120,27 +114,33 @@ def _facets_from_postgres(result: PgNaicsResult) -> dict[str, list[FacetBucket]]
     }
 
 
-async def _search(
-    client: AsyncOpenSearch,
-    sessions: async_sessionmaker[AsyncSession],
-    hedge: SearchHedge,
-    *,
-    index_prefix: str,
-    q: str | None,
-    sector: Sequence[str] | None = None,
-    category: Sequence[str] | None = None,
-    level: Sequence[str] | None = None,
-    limit: int = 20,
-    offset: int = 0,
-) -> NaicsSearchResponse:
+class NaicsQuery(msgspec.Struct, frozen=True):
+    """What a NAICS search asks for: the text, the facet filters (values of one ORed) and the page."""
+
+    q: str | None = None
+    sector: Sequence[str] | None = None
+    category: Sequence[str] | None = None
+    level: Sequence[str] | None = None
+    limit: int = 20
+    offset: int = 0
+
+    def filter_values(self) -> NaicsFilterValues:
+        """The filters checked and canonical (InvalidSearchInput naming the filter)."""
+        return NaicsFilterValues(
+            sector_values(self.sector),
+            category_values("category", self.category, Category),
+            level_values(self.level),
+        )
+
+
+async def _search(backends: SearchBackends, query: NaicsQuery) -> NaicsSearchResponse:
     """Tiered search; a blank query lists every code in code order (score 0, "browse")."""
-    q = check_query(q)
+    q = check_query(query.q)
+    limit, offset = query.limit, query.offset
     check_page(limit, offset)
     browse = not q.strip()
     prepared = prepare_query(q)
-    filters = NaicsFilterValues(
-        sector_values(sector), category_values("category", category, Category), level_values(level)
-    )
+    filters = query.filter_values()
     engine_filters: dict[str, Any] = {
         "sector": list(filters.sectors),
         "category": list(filters.categories),
@@ -150,16 +150,16 @@ async def _search(
         body = build_naics_browse(engine_filters, limit=limit, offset=offset)
     else:
         body = build_naics_search(q, engine_filters, limit=limit, offset=offset)
-    index = alias_name("naics", index_prefix)
+    index = alias_name("naics", backends.index_prefix)
 
     async def from_engine() -> NaicsSearchResponse:
-        response = await client.search(index=index, body=body)
+        response = await backends.client.search(index=index, body=body)
         parsed = parse_naics_response(response, browse=browse)
         items, total = _from_engine(parsed, prepared)
         return NaicsSearchResponse(items=items, total=total, facets=parsed.facets, engine=ENGINE_OPENSEARCH)
 
     async def from_postgres() -> NaicsSearchResponse:
-        async with fallback_session(sessions) as session:
+        async with fallback_session(backends.sessions) as session:
             pg = await search_naics(session, prepared, filters, limit=limit, offset=offset, browse=browse)
         return NaicsSearchResponse(
             items=_from_postgres(pg, prepared),
@@ -168,19 +168,14 @@ async def _search(
             engine=ENGINE_POSTGRES,
         )
 
-    answer = await hedge.run("naics:browse" if browse else "naics:search", from_engine, from_postgres)
+    answer = await backends.hedge.run(
+        "naics:browse" if browse else "naics:search", from_engine, from_postgres
+    )
     return answer.value
 
 
 async def _autocomplete(
-    client: AsyncOpenSearch,
-    sessions: async_sessionmaker[AsyncSession],
-    hedge: SearchHedge,
-    *,
-    index_prefix: str,
-    q: str | None,
-    limit: int = 8,
-    typeahead: Typeahead | None = None,
+    backends: SearchBackends, q: str | None, limit: int, typeahead: Typeahead | None
 ) -> NaicsAutocompleteResponse:
     """The best few codes for what has been typed so far; nothing for a blank query.
 
@@ -214,13 +209,13 @@ async def _autocomplete(
             items = [_item(hit.fields, hit.tier, prepared) for hit in found.items]
             return NaicsAutocompleteResponse(items=items, total=found.total, engine=ENGINE_MEMORY)
         attempts = (True,)  # the cheap tiers are known to be empty
-    alias = alias_name("naics", index_prefix)
+    alias = alias_name("naics", backends.index_prefix)
 
     async def from_engine() -> NaicsAutocompleteResponse:
         for broad in attempts:
             body = build_naics_autocomplete(q, limit=limit, broad=broad)
             items, total = _from_engine(
-                parse_naics_response(await client.search(index=alias, body=body)), prepared
+                parse_naics_response(await backends.client.search(index=alias, body=body)), prepared
             )
             if items:
                 break
@@ -229,7 +224,7 @@ async def _autocomplete(
     async def from_postgres() -> NaicsAutocompleteResponse:
         # A session only now: most keystrokes never need PostgreSQL, and a per-request
         # session (created, committed, closed) cost more than the in-memory search itself.
-        async with fallback_session(sessions) as session:
+        async with fallback_session(backends.sessions) as session:
             for broad in attempts:
                 pg = await search_naics(
                     session,
@@ -246,7 +241,7 @@ async def _autocomplete(
             items=_from_postgres(pg, prepared), total=pg.total, engine=ENGINE_POSTGRES
         )
 
-    return (await hedge.run("naics:autocomplete", from_engine, from_postgres)).value
+    return (await backends.hedge.run("naics:autocomplete", from_engine, from_postgres)).value
 
 
 # --------------------------------------------------------------------------- corrections, explain
@@ -354,134 +349,126 @@ def _spans(offset: int, limit: int) -> list[tuple[int, int]]:
 
 
 async def _search_spans(
-    client: AsyncOpenSearch,
-    sessions: async_sessionmaker[AsyncSession],
-    hedge: SearchHedge,
-    spans: Sequence[tuple[int, int]],
-    *,
-    index_prefix: str,
-    q: str | None,
-    **filters: Any,
+    backends: SearchBackends, query: NaicsQuery, spans: Sequence[tuple[int, int]]
 ) -> NaicsSearchResponse:
     """One response holding the hits of consecutive pages (total and facets of the first)."""
     first: NaicsSearchResponse | None = None
     items: list[NaicsItem] = []
     for offset, limit in spans:
-        page_response = await _search(
-            client, sessions, hedge, index_prefix=index_prefix, q=q, limit=limit, offset=offset, **filters
-        )
+        page_response = await _search(backends, msgspec.structs.replace(query, limit=limit, offset=offset))
         first = first or page_response
         items += page_response.items
     assert first is not None
     return msgspec.structs.replace(first, items=items)
 
 
-async def search(
-    client: AsyncOpenSearch,
-    sessions: async_sessionmaker[AsyncSession],
-    hedge: SearchHedge,
-    *,
-    index_prefix: str,
-    q: str | None,
-    sector: Sequence[str] | None = None,
-    category: Sequence[str] | None = None,
-    level: Sequence[str] | None = None,
-    limit: int = 20,
-    offset: int = 0,
-    typeahead: Typeahead | None = None,
-    explain: bool = False,
-    classifier: Classifier | None = None,
-) -> NaicsSearchResponse:
-    """Tiered search; a blank query lists every code in code order (score 0, "browse").
+@dataclass(frozen=True, slots=True)
+class NaicsSearch:
+    """NAICS search and autocomplete for one API process (app.routes.dependencies provides it).
 
-    When only the broad tiers answer q and a spelling correction exists, the corrected query
-    answers instead if any stronger tier has it (``corrected_query`` says so).
-
-    With a trained classifier, the first RERANK_WINDOW hits are ordered inside their tiers by
-    the learned signal (pages overlapping them are cut from the reordered window), and a first
-    page the tiers cannot fill is topped up with the ``classifier`` tier.
+    Without the process's in-memory catalogue (typeahead) or classifier, the engine's (or
+    PostgreSQL's) answers stand as they come.
     """
-    q = check_query(q)
-    check_page(limit, offset)
-    # Never waits for the first training: until then the back end's order stands.
-    model = await classifier.current(wait=False) if classifier is not None and q.strip() else None
-    windowed = model is not None and offset < RERANK_WINDOW
-    spans = _spans(offset, limit) if windowed else [(offset, limit)]
-    filters = {"sector": sector, "category": category, "level": level}
-    response = await _search_spans(client, sessions, hedge, spans, index_prefix=index_prefix, q=q, **filters)
-    corrected = None
-    if q and q.strip() and _found_nothing_strong(response.items):
-        corrected = await _correction(typeahead, q)
-        if corrected is not None:
-            retry = await _search_spans(
-                client, sessions, hedge, spans, index_prefix=index_prefix, q=corrected.text, **filters
+
+    backends: SearchBackends
+    typeahead: Typeahead | None = None
+    classifier: Classifier | None = None
+
+    async def search(self, query: NaicsQuery, *, explain: bool = False) -> NaicsSearchResponse:
+        """Tiered search; a blank query lists every code in code order (score 0, "browse").
+
+        When only the broad tiers answer q and a spelling correction exists, the corrected
+        query answers instead if any stronger tier has it (``corrected_query`` says so).
+
+        With a trained classifier, the first RERANK_WINDOW hits are ordered inside their tiers
+        by the learned signal (pages overlapping them are cut from the reordered window), and
+        a first page the tiers cannot fill is topped up with the ``classifier`` tier.
+        """
+        q = check_query(query.q)
+        limit, offset = query.limit, query.offset
+        check_page(limit, offset)
+        classifier = self.classifier
+        # Never waits for the first training: until then the back end's order stands.
+        model = await classifier.current(wait=False) if classifier is not None and q.strip() else None
+        windowed = model is not None and offset < RERANK_WINDOW
+        spans = _spans(offset, limit) if windowed else [(offset, limit)]
+        response = await _search_spans(self.backends, query, spans)
+        corrected = None
+        if q.strip() and _found_nothing_strong(response.items):
+            corrected = await _correction(self.typeahead, q)
+            if corrected is not None:
+                retry = await _search_spans(
+                    self.backends, msgspec.structs.replace(query, q=corrected.text), spans
+                )
+                if _found_nothing_strong(retry.items):
+                    corrected = None
+                else:
+                    response = retry
+        text = corrected.text if corrected else q
+        signal = learned_signal(model, text, _coverage(response.items)) if model is not None else None
+        response = _finish(response, q, corrected, explain=explain, within_tier_signal=signal)
+        if not windowed or model is None:
+            return response
+        items = response.items[offset : offset + limit]
+        total = response.total
+        if offset == 0 and len(items) < limit:
+            wanted = query.filter_values()
+            items += _guesses(
+                model, prepare_query(text), items, limit - len(items), explain=explain, filters=wanted
             )
-            if _found_nothing_strong(retry.items):
-                corrected = None
-            else:
-                response = retry
-    text = corrected.text if corrected else (q or "")
-    signal = learned_signal(model, text, _coverage(response.items)) if model is not None else None
-    response = _finish(response, q or "", corrected, explain=explain, within_tier_signal=signal)
-    if not windowed or model is None:
-        return response
-    items = response.items[offset : offset + limit]
-    total = response.total
-    if offset == 0 and len(items) < limit:
-        wanted = NaicsFilterValues(
-            sector_values(sector), category_values("category", category, Category), level_values(level)
+            total += len(items) - len(response.items[offset : offset + limit])
+        return msgspec.structs.replace(response, items=items, total=total)
+
+    def _answer_key(self, q: str | None, limit: int) -> Hashable:
+        # Case and spacing never change an answer; the cache empties when the catalogue does,
+        # and the learned order inside tiers depends on the classifier the process holds.
+        version = self.classifier.built_version if self.classifier is not None else None
+        return (" ".join(q.lower().split()) if q else "", limit, version)
+
+    def cached_answer(self, q: str | None, limit: int) -> tuple[bytes, list[str]] | None:
+        """An encoded autocomplete answer this process gave before, and its codes (not Litestar's
+        response cache: this one is emptied with every catalogue change)."""
+        return self.typeahead.answer(self._answer_key(q, limit)) if self.typeahead is not None else None
+
+    def remember_answer(self, q: str | None, limit: int, body: bytes, codes: list[str]) -> None:
+        """Keep an encoded answer of the in-memory index for the next identical keystroke."""
+        if self.typeahead is not None:
+            self.typeahead.remember(self._answer_key(q, limit), body, codes)
+
+    async def autocomplete(
+        self, q: str | None, limit: int = 8, *, explain: bool = False
+    ) -> NaicsAutocompleteResponse:
+        """The best few codes for what has been typed so far; nothing for a blank query.
+
+        A misspelt word (one typo, the last word included) is corrected in memory before the
+        broad tiers run on the engine, so a typo costs a keystroke no more than a correct word.
+        With a trained classifier, the first MAX_AUTOCOMPLETE_LIMIT matches are ordered inside
+        their tiers by the learned signal and a short list is topped up with the classifier tier.
+        """
+        q = check_query(q)
+        check_page(limit, 0, MAX_AUTOCOMPLETE_LIMIT)
+        typeahead, classifier = self.typeahead, self.classifier
+        # Never waits for the first training: until then the back end's order stands.
+        model = await classifier.current(wait=False) if classifier is not None and q.strip() else None
+        window = MAX_AUTOCOMPLETE_LIMIT if model is not None else limit
+        response = await _autocomplete(self.backends, q, window, typeahead)
+        corrected = None
+        if response.corrected_query is not None:
+            corrected = CorrectedQuery(tuple(response.corrected_query.split()), ())
+            # The corrections themselves, for explain (cheap: only on typo queries).
+            if explain and typeahead is not None and (index := await typeahead.index()) is not None:
+                corrected = index.speller.correct(prepare_query(q).words) or corrected
+        text = corrected.text if corrected else q
+        signal = (
+            learned_signal(model, text, _coverage(response.items), per_keystroke=True)
+            if model is not None
+            else None
         )
-        items += _guesses(
-            model, prepare_query(text), items, limit - len(items), explain=explain, filters=wanted
+        response = _finish(response, q, corrected, explain=explain, within_tier_signal=signal)
+        if model is None:
+            return response
+        items = response.items[:limit]
+        guesses = _guesses(
+            model, prepare_query(text), items, limit - len(items), explain=explain, per_keystroke=True
         )
-        total += len(items) - len(response.items[offset : offset + limit])
-    return msgspec.structs.replace(response, items=items, total=total)
-
-
-async def autocomplete(
-    client: AsyncOpenSearch,
-    sessions: async_sessionmaker[AsyncSession],
-    hedge: SearchHedge,
-    *,
-    index_prefix: str,
-    q: str | None,
-    limit: int = 8,
-    typeahead: Typeahead | None = None,
-    explain: bool = False,
-    classifier: Classifier | None = None,
-) -> NaicsAutocompleteResponse:
-    """The best few codes for what has been typed so far; nothing for a blank query.
-
-    A misspelt word (one typo, the last word included) is corrected in memory before the
-    broad tiers run on the engine, so a typo costs a keystroke no more than a correct word.
-    With a trained classifier, the first MAX_AUTOCOMPLETE_LIMIT matches are ordered inside
-    their tiers by the learned signal and a short list is topped up with the classifier tier.
-    """
-    q = check_query(q)
-    check_page(limit, 0, MAX_AUTOCOMPLETE_LIMIT)
-    # Never waits for the first training: until then the back end's order stands.
-    model = await classifier.current(wait=False) if classifier is not None and q and q.strip() else None
-    window = MAX_AUTOCOMPLETE_LIMIT if model is not None else limit
-    response = await _autocomplete(
-        client, sessions, hedge, index_prefix=index_prefix, q=q, limit=window, typeahead=typeahead
-    )
-    corrected = None
-    if response.corrected_query is not None:
-        corrected = CorrectedQuery(tuple(response.corrected_query.split()), ())
-        # The corrections themselves, for explain (cheap: only on typo queries).
-        if explain and typeahead is not None and (index := await typeahead.index()) is not None:
-            corrected = index.speller.correct(prepare_query(q).words) or corrected
-    text = corrected.text if corrected else (q or "")
-    signal = (
-        learned_signal(model, text, _coverage(response.items), per_keystroke=True)
-        if model is not None
-        else None
-    )
-    response = _finish(response, q or "", corrected, explain=explain, within_tier_signal=signal)
-    if model is None:
-        return response
-    items = response.items[:limit]
-    guesses = _guesses(
-        model, prepare_query(text), items, limit - len(items), explain=explain, per_keystroke=True
-    )
-    return msgspec.structs.replace(response, items=items + guesses, total=response.total + len(guesses))
+        return msgspec.structs.replace(response, items=items + guesses, total=response.total + len(guesses))

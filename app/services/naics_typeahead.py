@@ -22,6 +22,7 @@ from app.repositories.naics import NaicsRepository
 from app.schemas.naics import NaicsDetail
 from app.search.typeahead import TypeaheadIndex
 from app.services.catalogue_models import CatalogueModel
+from app.services.naics_catalogue import NaicsCatalogue
 
 # Encoded autocomplete answers kept per catalogue version (AUTOCOMPLETE_CACHE_SIZE): real
 # typing repeats ("s", "so", "sof" ... from every user), and a hit skips the search and the
@@ -56,6 +57,16 @@ class Typeahead(CatalogueModel[TypeaheadIndex]):
             return None
         self.check_soon()
         return self._details.get(code)
+
+    async def read_detail(self, code: str) -> bytes | NaicsDetail:
+        """A canonical code's detail: encoded from memory, else read from PostgreSQL in a session
+        of its own (CodeNotFound when there is no such code). No request session: this answers
+        every pick of a suggestion, and opening one cost more than the in-memory read."""
+        encoded = self.detail(code)
+        if encoded is not None:
+            return encoded
+        async with self.sessions() as session:
+            return NaicsDetail.of(await NaicsCatalogue(session).get(code))
 
     def forget(self, code: str) -> None:
         """This process just changed `code`: read it from PostgreSQL until the next rebuild."""

@@ -29,8 +29,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from opensearchpy import AsyncOpenSearch, NotFoundError, TransportError
 from opensearchpy import ConnectionError as EngineConnectionError
-from opensearchpy import NotFoundError, TransportError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import Settings
@@ -289,6 +289,17 @@ def _succeeded(task: asyncio.Task[T], kind: str) -> bool:
         raise exc
     log.warning("search %s answered by PostgreSQL: search engine unavailable (%s)", kind, exc)
     return False
+
+
+@dataclass(frozen=True, slots=True)
+class SearchBackends:
+    """What every search runs on: the engine, PostgreSQL for the fallback, and the hedge
+    choosing between them (one of each per API process)."""
+
+    client: AsyncOpenSearch
+    sessions: async_sessionmaker[AsyncSession]
+    hedge: SearchHedge
+    index_prefix: str = ""
 
 
 @contextlib.asynccontextmanager

@@ -19,9 +19,10 @@ from app.search.documents import action_for, removal
 from app.search.experience_query import build_experience_search
 from app.search.indexes import IndexManager
 from app.search.naics_queries import build_naics_autocomplete, build_naics_browse, build_naics_search
-from app.services import experience_search, naics_search
+from app.services.experience_search import ExperienceQuery, ExperienceSearch
 from app.services.facet_cache import FacetCache
-from app.services.search_fallback import SearchHedge
+from app.services.naics_search import NaicsQuery, NaicsSearch
+from app.services.search_fallback import SearchBackends, SearchHedge
 from indexer import bulk
 from tests.contract.recording import Recorder, Replies, recording_client
 from tests.search_core.conftest import EXPERIENCE_ROWS, NAICS_ROWS
@@ -116,41 +117,31 @@ def hedge() -> SearchHedge:
     return SearchHedge(floor=60.0, ceiling=60.0, losses=1, probe_seconds=3600)
 
 
+def backends(client: Any) -> SearchBackends:
+    """The engine alone: with hedge() PostgreSQL is never asked, so no sessions."""
+    return SearchBackends(client, None, hedge())
+
+
 SERVICE_FLOWS: list[Case] = [
     Case(
         "naics search service",
-        lambda c: naics_search.search(
-            c,
-            None,
-            hedge(),
-            index_prefix="",
-            q="dentist",
-            sector=["62"],
-            category=["healthcare"],
-            level=["6"],
+        lambda c: NaicsSearch(backends(c)).search(
+            NaicsQuery(q="dentist", sector=["62"], category=["healthcare"], level=["6"])
         ),
     ),
     Case(
         "naics browse service",
-        lambda c: naics_search.search(c, None, hedge(), index_prefix="", q="", sector=["31-33"]),
+        lambda c: NaicsSearch(backends(c)).search(NaicsQuery(q="", sector=["31-33"])),
     ),
     # No hits from the cheap tiers: the service probes again with the broad ones.
     Case(
         "naics autocomplete service: both probes",
-        lambda c: naics_search.autocomplete(c, None, hedge(), index_prefix="", q="dentst"),
+        lambda c: NaicsSearch(backends(c)).autocomplete("dentst"),
     ),
     Case(
         "experience search service",
-        lambda c: experience_search.search(
-            c,
-            None,
-            sessions=None,
-            hedge=hedge(),
-            facet_cache=FacetCache(),
-            index_prefix="",
-            q="line cook",
-            sector=["72"],
-            experience_type=[ExperienceType.FULL_TIME.value],
+        lambda c: ExperienceSearch(backends(c), FacetCache(), None).search(
+            ExperienceQuery(q="line cook", sector=["72"], experience_type=[ExperienceType.FULL_TIME.value])
         ),
     ),
 ]
