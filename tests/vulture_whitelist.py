@@ -20,8 +20,6 @@ _.target  # app/search/explain.py Folding and WordCorrection ("to")
 _.field_weight  # app/search/explain.py WordCorrection
 _.foldings  # app/search/explain.py Explain
 _.naics_title  # app/repositories/experience_search_pg.py CubeRow, read by name (_LABEL_COLUMN)
-_.input  # app/services/naics_catalogue.py Validation (POST /naics/validate)
-_.level_name  # app/services/naics_catalogue.py Validation
 _.stale  # indexer/bulk.py WriteSummary, logged per batch and read by tests
 _.absent
 _.five_digit_industries  # app/naics/census.py StructureSummary, checked against the Census

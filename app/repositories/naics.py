@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+import msgspec
 from sqlalchemy import ColumnElement, bindparam, case, delete, func, literal_column, select, tuple_, update
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,30 +24,9 @@ UPSERT_CHUNK: Final = 1000
 
 _TABLE = NaicsCode.__table__
 
-# Columns an import owns; admin fields (tags, custom_category, admin_notes,
-# notes) and the SBA columns are never touched by one.
-_IMPORTED: Final = (
-    "code",
-    "title",
-    "description",
-    "level",
-    "parent_code",
-    "sector",
-    "subsector",
-    "industry_group",
-    "industry_detail",
-    "category",
-    "keywords",
-    "index_keywords",
-    "aliases",
-    "examples",
-    "cross_references",
-    "naics_2017_codes",
-    "sic_codes",
-    "is_active",
-    "year",
-    "data_source",
-)
+# Columns an import owns: every field of a NaicsRecord (code first). Admin fields (tags,
+# custom_category, admin_notes, notes) and the SBA columns are never touched by one.
+_IMPORTED: Final = NaicsRecord.__struct_fields__
 # A file that does not provide these leaves the stored value alone: a TSV of
 # titles must not wipe the Census descriptions or keywords imported earlier.
 _KEEP_WHEN_ABSENT: Final = frozenset({"description", "examples"})
@@ -108,28 +88,8 @@ def _descendant_condition(code: str) -> ColumnElement[bool]:
 
 
 def _row(record: NaicsRecord) -> dict[str, Any]:
-    return {
-        "code": record.code,
-        "title": record.title,
-        "description": record.description,
-        "level": record.level,
-        "parent_code": record.parent_code,
-        "sector": record.sector,
-        "subsector": record.subsector,
-        "industry_group": record.industry_group,
-        "industry_detail": record.industry_detail,
-        "category": str(record.category),
-        "keywords": list(record.keywords),
-        "index_keywords": list(record.index_keywords),
-        "aliases": list(record.aliases),
-        "examples": record.examples,
-        "cross_references": list(record.cross_references),
-        "naics_2017_codes": list(record.naics_2017_codes),
-        "sic_codes": list(record.sic_codes),
-        "is_active": record.is_active,
-        "year": record.year,
-        "data_source": record.data_source,
-    }
+    # The record's fields are the imported columns, as JSON-ready values (category by value).
+    return msgspec.to_builtins(record)
 
 
 def _upsert_statement() -> Any:

@@ -61,7 +61,7 @@ def provide_search_backends(state: State) -> SearchBackends:
 
 
 def provide_naics_search(search_backends: SearchBackends, state: State) -> NaicsSearch:
-    return NaicsSearch(search_backends, state.typeahead, state.classifier)
+    return NaicsSearch(search_backends, state.typeahead, state.classifier, state.insights)
 
 
 def provide_experience_search(

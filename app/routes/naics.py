@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import msgspec
 from litestar import Controller, MediaType, Response, get, patch, post
 from litestar.params import Parameter
 
 from app.models import User
-from app.naics.codes import LEVEL_NAMES, VALID_LEVELS, display_code
+from app.naics.codes import LEVEL_NAMES, VALID_LEVELS
 from app.routes.paging import Limit, Offset
 from app.schemas.naics import (
     CategoryCodes,
@@ -73,16 +72,7 @@ class NaicsController(Controller):
     @get("/sectors", summary="The 20 sectors, with their published codes (31-33 ...)")
     async def sectors(self, catalogue: NaicsCatalogue) -> list[SectorItem]:
         rows = await catalogue.sectors()
-        return [
-            SectorItem(
-                code=r.code,
-                display_code=display_code(r.code),
-                title=r.title,
-                category=r.category,
-                is_active=r.is_active,
-            )
-            for r in rows
-        ]
+        return [SectorItem.of(r) for r in rows]
 
     @get("/levels", summary="The hierarchy levels and how many codes each has")
     async def levels(self, catalogue: NaicsCatalogue) -> list[LevelItem]:
@@ -128,8 +118,7 @@ class NaicsController(Controller):
 
     @post("/validate", summary="Is this a well-formed, existing, active code?", status_code=200)
     async def validate(self, catalogue: NaicsCatalogue, data: ValidateRequest) -> ValidateResponse:
-        v = await catalogue.validate(data.code)
-        return msgspec.convert(v, ValidateResponse, from_attributes=True)
+        return await catalogue.validate(data.code)
 
     @get("/suggestions", summary="Codes to suggest for an experience type, likeliest categories first")
     async def suggestions(

@@ -26,7 +26,6 @@ from app.schemas.naics_search import (
 from app.services.experience_search import ExperienceQuery, ExperienceSearch
 from app.services.naics_classifier import Classifier, classify
 from app.services.naics_search import ENGINE_MEMORY, NaicsQuery, NaicsSearch
-from app.services.search_insights import InsightsRecorder
 
 Query = Annotated[
     str | None,
@@ -36,6 +35,7 @@ Query = Annotated[
     ),
 ]
 Filter = Annotated[list[str] | None, Parameter(description="Repeat to choose several values.")]
+SectorFilter = Annotated[list[str] | None, Parameter(description="Sector code; 31, 33 and 31-33 alike.")]
 ExplainFlag = Annotated[
     bool,
     Parameter(
@@ -53,11 +53,8 @@ class NaicsSearchController(Controller):
     async def search(
         self,
         naics_search: NaicsSearch,
-        insights: InsightsRecorder,
         q: Query = None,
-        sector: Annotated[
-            list[str] | None, Parameter(description="Sector code; 31, 33 and 31-33 alike.")
-        ] = None,
+        sector: SectorFilter = None,
         category: Filter = None,
         level: Annotated[list[str] | None, Parameter(description="Digits of the code (2-6).")] = None,
         limit: Limit = 20,
@@ -67,8 +64,6 @@ class NaicsSearchController(Controller):
         query = NaicsQuery(q, sector, category, level, limit, offset)
         result = await naics_search.search(query, explain=explain)
         SEARCH_ANSWERS.labels("naics_search", result.engine).inc()
-        if offset == 0:  # later pages are the same query read further
-            insights.searched(q, result.total)
         return result
 
     @post("/classify", summary="The 5 likeliest 6-digit codes for free text", status_code=200)
@@ -78,7 +73,7 @@ class NaicsSearchController(Controller):
     @get(
         "/autocomplete",
         summary="NAICS suggestions while typing",
-        # Not Litestar's response cache: the process's own answer cache (app.state.typeahead)
+        # Not Litestar's response cache: the process's own answer cache (NaicsSearch.cached_answer)
         # is keyed by the normalised query and emptied with every catalogue change.
         cache=False,
         opt=RATE_LIMITED_SEARCH,
@@ -86,26 +81,21 @@ class NaicsSearchController(Controller):
     async def autocomplete(
         self,
         naics_search: NaicsSearch,
-        insights: InsightsRecorder,
         q: Query = None,
         limit: AutocompleteLimit = 8,
         explain: ExplainFlag = False,
     ) -> Response[NaicsAutocompleteResponse]:
         # explain=true answers are never cached: they carry per-request detail.
-        cached = None if explain else naics_search.cached_answer(q, limit)
-        if cached is not None:
-            body, codes = cached
+        body = None if explain else naics_search.cached_answer(q, limit)
+        if body is not None:
             SEARCH_ANSWERS.labels("naics_autocomplete", ENGINE_MEMORY).inc()
-            insights.typed(q, codes)
             return Response(body, media_type=MediaType.JSON)
         result = await naics_search.autocomplete(q, limit, explain=explain)
         SEARCH_ANSWERS.labels("naics_autocomplete", result.engine).inc()
-        codes = [item.code for item in result.items]
-        insights.typed(q, codes)
         if result.engine != ENGINE_MEMORY or explain:
             return Response(result)
         body = msgspec.json.encode(result)
-        naics_search.remember_answer(q, limit, body, codes)
+        naics_search.remember_answer(q, limit, body, [item.code for item in result.items])
         return Response(body, media_type=MediaType.JSON)
 
 
@@ -120,9 +110,7 @@ class ExperienceSearchController(Controller):
         q: Query = None,
         category: Filter = None,
         experience_type: Filter = None,
-        sector: Annotated[
-            list[str] | None, Parameter(description="Sector code; 31, 33 and 31-33 alike.")
-        ] = None,
+        sector: SectorFilter = None,
         naics_code: Filter = None,
         limit: Limit = 20,
         offset: Offset = 0,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Self
 
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
@@ -13,7 +13,23 @@ from app.naics.codes import LEVEL_NAMES, display_code
 Label = Annotated[str, Meta(min_length=1, max_length=100)]
 
 
-class NaicsSummary(msgspec.Struct):
+class CatalogueRow(msgspec.Struct):
+    """A response shape of one catalogue row: each field is the column of the same name, except
+    the ones only shown (how a code is displayed, a level's name), computed here for all."""
+
+    @classmethod
+    def of(cls, row: NaicsCode) -> Self:
+        shown: dict[str, object] = {
+            "display_code": display_code(row.code),
+            "level_name": LEVEL_NAMES.get(row.level, str(row.level)),
+            "sector_display": display_code(row.sector) if row.sector else None,
+        }
+        return cls(
+            **{name: shown[name] if name in shown else getattr(row, name) for name in cls.__struct_fields__}
+        )
+
+
+class NaicsSummary(CatalogueRow):
     code: str
     display_code: str
     title: str
@@ -24,22 +40,8 @@ class NaicsSummary(msgspec.Struct):
     category: str
     is_active: bool
 
-    @classmethod
-    def of(cls, row: NaicsCode) -> NaicsSummary:
-        return cls(
-            code=row.code,
-            display_code=display_code(row.code),
-            title=row.title,
-            level=row.level,
-            level_name=LEVEL_NAMES.get(row.level, str(row.level)),
-            parent_code=row.parent_code,
-            sector=row.sector,
-            category=row.category,
-            is_active=row.is_active,
-        )
 
-
-class NaicsDetail(msgspec.Struct):
+class NaicsDetail(CatalogueRow):
     code: str
     display_code: str
     title: str
@@ -67,46 +69,11 @@ class NaicsDetail(msgspec.Struct):
     year: int
     data_source: str | None
 
-    @classmethod
-    def of(cls, row: NaicsCode) -> NaicsDetail:
-        return cls(
-            code=row.code,
-            display_code=display_code(row.code),
-            title=row.title,
-            description=row.description,
-            level=row.level,
-            level_name=LEVEL_NAMES.get(row.level, str(row.level)),
-            parent_code=row.parent_code,
-            sector=row.sector,
-            sector_display=display_code(row.sector) if row.sector else None,
-            subsector=row.subsector,
-            industry_group=row.industry_group,
-            industry_detail=row.industry_detail,
-            category=row.category,
-            custom_category=row.custom_category,
-            keywords=list(row.keywords),
-            aliases=list(row.aliases),
-            examples=row.examples,
-            cross_references=list(row.cross_references),
-            naics_2017_codes=list(row.naics_2017_codes),
-            sic_codes=list(row.sic_codes),
-            tags=list(row.tags),
-            sba_size_standard=row.sba_size_standard,
-            is_active=row.is_active,
-            year=row.year,
-            data_source=row.data_source,
-        )
-
 
 class NaicsAdminDetail(NaicsDetail):
     """What an administrator sees: the public detail plus the internal notes."""
 
     admin_notes: str | None = None
-
-    @classmethod
-    def of(cls, row: NaicsCode) -> NaicsAdminDetail:
-        public = NaicsDetail.of(row)
-        return cls(**msgspec.structs.asdict(public), admin_notes=row.admin_notes)
 
 
 class NaicsPage(msgspec.Struct):
@@ -127,7 +94,7 @@ class NaicsChildren(msgspec.Struct):
     total: int
 
 
-class SectorItem(msgspec.Struct):
+class SectorItem(CatalogueRow):
     code: str
     display_code: str
     title: str

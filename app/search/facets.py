@@ -161,14 +161,18 @@ def facet_aggregations(specs: Iterable[FacetSpec], clauses: Mapping[str, dict]) 
     return aggs
 
 
-def _label(spec: FacetSpec, bucket: Mapping[str, Any], value: FacetValue) -> str:
-    if spec.label_field:
-        label_buckets = bucket.get("label", {}).get("buckets", [])
-        if label_buckets:
-            return str(label_buckets[0]["key"])
+def facet_label(spec: FacetSpec, value: FacetValue, stored: object = None) -> str:
+    """A bucket's label: the one stored beside the value (label_field), else the spec's own."""
+    if stored:
+        return str(stored)
     if spec.label_for is not None:
         return spec.label_for(value)
     return str(value)
+
+
+def _label(spec: FacetSpec, bucket: Mapping[str, Any], value: FacetValue) -> str:
+    label_buckets = bucket.get("label", {}).get("buckets", []) if spec.label_field else []
+    return facet_label(spec, value, label_buckets[0]["key"] if label_buckets else None)
 
 
 def parse_facets(
@@ -186,6 +190,19 @@ def parse_facets(
             parsed.append(FacetBucket(value=value, label=label, count=int(bucket["doc_count"])))
         out[spec.name] = parsed
     return out
+
+
+def facets_from_rows(
+    specs: Iterable[FacetSpec], rows: Mapping[str, Sequence[Mapping[str, Any]]]
+) -> dict[str, list[FacetBucket]]:
+    """The PostgreSQL fallback's counts (per facet, rows of value, count and maybe label) as
+    the engine's buckets, labelled the same way."""
+    return {spec.name: [_row_bucket(spec, row) for row in rows.get(spec.name, [])] for spec in specs}
+
+
+def _row_bucket(spec: FacetSpec, row: Mapping[str, Any]) -> FacetBucket:
+    value = _coerce(spec, row["value"])
+    return FacetBucket(value=value, label=facet_label(spec, value, row.get("label")), count=int(row["count"]))
 
 
 def humanise_enum(value: FacetValue) -> str:

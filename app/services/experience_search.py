@@ -39,7 +39,7 @@ from app.search.experience_query import (
     build_experience_search,
     parse_experience_response,
 )
-from app.search.facets import EXPERIENCE_FACETS, FacetBucket, parse_facets
+from app.search.facets import EXPERIENCE_FACETS, facets_from_rows, parse_facets
 from app.search.text import prepare_query
 from app.services.facet_cache import (
     ANY_GENERATION,
@@ -76,23 +76,6 @@ def _item(row: dict[str, Any]) -> ExperienceItem:
         sector_title=row["sector_title"],
         username=row["username"],
     )
-
-
-def _facets_from_postgres(result: PgExperienceResult) -> dict[str, list[FacetBucket]]:
-    out: dict[str, list[FacetBucket]] = {}
-    for spec in EXPERIENCE_FACETS:
-        buckets = []
-        for row in result.facets.get(spec.name, []):
-            value = str(row["value"])
-            if row.get("label"):
-                label = str(row["label"])
-            elif spec.label_for is not None:
-                label = spec.label_for(value)
-            else:
-                label = value
-            buckets.append(FacetBucket(value=value, label=label, count=int(row["count"])))
-        out[spec.name] = buckets
-    return out
 
 
 async def _hydrate(session: AsyncSession, ids: list[str]) -> tuple[list[ExperienceItem], int]:
@@ -268,7 +251,7 @@ class ExperienceSearch:
             return ExperienceSearchResponse(
                 items=items,
                 total=pg.total - dropped,
-                facets=_facets_from_postgres(pg) if facets else {},
+                facets=facets_from_rows(EXPERIENCE_FACETS, pg.facets) if facets else {},
                 engine=ENGINE_POSTGRES,
             )
 

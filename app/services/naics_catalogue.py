@@ -27,6 +27,7 @@ from app.naics.codes import (
     parent_of,
 )
 from app.repositories.naics import CodeFilter, NaicsRepository
+from app.schemas.naics import ValidateResponse
 from app.services.catalogue_errors import CodeNotFound, InvalidCatalogueInput
 
 ADMIN_FIELDS: Final = frozenset({"tags", "custom_category", "admin_notes", "aliases"})
@@ -64,20 +65,6 @@ def parse_category_param(raw: str | None, field: str = "category") -> Category |
         return parse_category(raw)
     except ValueError as exc:
         raise InvalidCatalogueInput(field, "unknown_category", str(exc)) from exc
-
-
-@dataclass(frozen=True, slots=True)
-class Validation:
-    input: str
-    valid: bool
-    normalized: str | None
-    level: int | None
-    level_name: str | None
-    exists: bool
-    active: bool | None
-    title: str | None
-    rule: str | None
-    reason: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,17 +176,17 @@ class NaicsCatalogue:
         )
         return category, rows, total
 
-    async def validate(self, raw: str) -> Validation:
+    async def validate(self, raw: str) -> ValidateResponse:
         try:
             normalised = normalise_code(raw)
             code = canonical_code(raw)
         except InvalidNaicsCode as exc:
-            return Validation(raw, False, None, None, None, False, None, None, exc.rule, exc.message)
+            return ValidateResponse(raw, False, None, None, None, False, None, None, exc.rule, exc.message)
         level = len(code)
         row = await self.repo.get(code)
         common = {"input": raw, "normalized": code, "level": level, "level_name": LEVEL_NAMES[level]}
         if row is None:
-            return Validation(
+            return ValidateResponse(
                 **common,
                 valid=False,
                 exists=False,
@@ -209,7 +196,7 @@ class NaicsCatalogue:
                 reason=f"code '{normalised}' is well-formed but not in the catalogue",
             )
         if not row.is_active:
-            return Validation(
+            return ValidateResponse(
                 **common,
                 valid=False,
                 exists=True,
@@ -218,7 +205,7 @@ class NaicsCatalogue:
                 rule="inactive",
                 reason=f"code '{code}' exists but is not active",
             )
-        return Validation(
+        return ValidateResponse(
             **common, valid=True, exists=True, active=True, title=row.title, rule=None, reason=None
         )
 

@@ -23,7 +23,7 @@ from app.repositories.naics_search_pg import NaicsFilterValues, PgNaicsResult, s
 from app.schemas.naics_search import NaicsAutocompleteResponse, NaicsItem, NaicsSearchResponse, SourceCode
 from app.search.definitions import alias_name
 from app.search.explain import Explain, WithinTierSignal, explain_hit, order_within_tiers
-from app.search.facets import NAICS_FACETS, FacetBucket, FacetSpec
+from app.search.facets import NAICS_FACETS, facets_from_rows
 from app.search.naics_queries import build_naics_autocomplete, build_naics_browse, build_naics_search
 from app.search.naics_results import NaicsSearchResult, parse_naics_response
 from app.search.spelling import CorrectedQuery
@@ -47,6 +47,7 @@ from app.services.search_input import (
     level_values,
     sector_values,
 )
+from app.services.search_insights import InsightsRecorder
 
 log = logging.getLogger(__name__)
 
@@ -94,24 +95,6 @@ def _from_postgres(result: PgNaicsResult, prepared: PreparedQuery) -> list[Naics
         _item(row, TIERS[row["tier"]] if row["tier"] >= 0 else BROWSE, prepared, float(row.get("rank") or 0))
         for row in result.items
     ]
-
-
-def _bucket(spec: FacetSpec, row: dict[str, Any]) -> FacetBucket:
-    value = int(row["value"]) if spec.value_type is int else str(row["value"])
-    # Labels come from the same place as the engine's: a column (sector title) or the spec.
-    if row.get("label"):
-        label = str(row["label"])
-    elif spec.label_for is not None:
-        label = spec.label_for(value)
-    else:
-        label = str(value)
-    return FacetBucket(value=value, label=label, count=int(row["count"]))
-
-
-def _facets_from_postgres(result: PgNaicsResult) -> dict[str, list[FacetBucket]]:
-    return {
-        spec.name: [_bucket(spec, row) for row in result.facets.get(spec.name, [])] for spec in NAICS_FACETS
-    }
 
 
 class NaicsQuery(msgspec.Struct, frozen=True):
@@ -164,7 +147,7 @@ async def _search(backends: SearchBackends, query: NaicsQuery) -> NaicsSearchRes
         return NaicsSearchResponse(
             items=_from_postgres(pg, prepared),
             total=pg.total,
-            facets=_facets_from_postgres(pg),
+            facets=facets_from_rows(NAICS_FACETS, pg.facets),
             engine=ENGINE_POSTGRES,
         )
 
@@ -373,8 +356,17 @@ class NaicsSearch:
     backends: SearchBackends
     typeahead: Typeahead | None = None
     classifier: Classifier | None = None
+    # What users search for (services.search_insights); None: not recorded.
+    insights: InsightsRecorder | None = None
 
     async def search(self, query: NaicsQuery, *, explain: bool = False) -> NaicsSearchResponse:
+        """Tiered search (`_ranked`), counted in the search insights."""
+        response = await self._ranked(query, explain=explain)
+        if self.insights is not None and query.offset == 0:  # later pages: the same query read further
+            self.insights.searched(query.q, response.total)
+        return response
+
+    async def _ranked(self, query: NaicsQuery, *, explain: bool) -> NaicsSearchResponse:
         """Tiered search; a blank query lists every code in code order (score 0, "browse").
 
         When only the broad tiers answer q and a spelling correction exists, the corrected
@@ -425,10 +417,16 @@ class NaicsSearch:
         version = self.classifier.built_version if self.classifier is not None else None
         return (" ".join(q.lower().split()) if q else "", limit, version)
 
-    def cached_answer(self, q: str | None, limit: int) -> tuple[bytes, list[str]] | None:
-        """An encoded autocomplete answer this process gave before, and its codes (not Litestar's
-        response cache: this one is emptied with every catalogue change)."""
-        return self.typeahead.answer(self._answer_key(q, limit)) if self.typeahead is not None else None
+    def cached_answer(self, q: str | None, limit: int) -> bytes | None:
+        """An encoded autocomplete answer this process gave before (not Litestar's response
+        cache: this one is emptied with every catalogue change). A hit counts as typed."""
+        cached = self.typeahead.answer(self._answer_key(q, limit)) if self.typeahead is not None else None
+        if cached is None:
+            return None
+        body, codes = cached
+        if self.insights is not None:
+            self.insights.typed(q, codes)
+        return body
 
     def remember_answer(self, q: str | None, limit: int, body: bytes, codes: list[str]) -> None:
         """Keep an encoded answer of the in-memory index for the next identical keystroke."""
@@ -438,6 +436,13 @@ class NaicsSearch:
     async def autocomplete(
         self, q: str | None, limit: int = 8, *, explain: bool = False
     ) -> NaicsAutocompleteResponse:
+        """Autocomplete (`_suggested`), counted in the search insights as typed."""
+        response = await self._suggested(q, limit, explain=explain)
+        if self.insights is not None:
+            self.insights.typed(q, [item.code for item in response.items])
+        return response
+
+    async def _suggested(self, q: str | None, limit: int, *, explain: bool) -> NaicsAutocompleteResponse:
         """The best few codes for what has been typed so far; nothing for a blank query.
 
         A misspelt word (one typo, the last word included) is corrected in memory before the
