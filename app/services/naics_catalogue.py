@@ -26,6 +26,7 @@ from app.naics.codes import (
     normalise_code,
     parent_of,
 )
+from app.naics.keywords import merge_unique
 from app.repositories.naics import CodeFilter, NaicsRepository
 from app.schemas.naics import ValidateResponse
 from app.services.catalogue_errors import CodeNotFound, InvalidCatalogueInput
@@ -73,18 +74,6 @@ class Suggestions:
     experience_category: str
     categories: list[Category]
     codes: Sequence[NaicsCode]
-
-
-def _clean_list(values: Sequence[str]) -> list[str]:
-    # Trimmed, and case-insensitive duplicates dropped keeping the first spelling.
-    seen: set[str] = set()
-    cleaned: list[str] = []
-    for value in values:
-        text = " ".join(value.split())
-        if text and text.casefold() not in seen:
-            seen.add(text.casefold())
-            cleaned.append(text)
-    return cleaned
 
 
 def _clean_text(value: str | None) -> str | None:
@@ -239,7 +228,7 @@ class NaicsCatalogue:
         values: dict[str, Any] = {}
         for name, value in changes.items():
             if name in {"tags", "aliases"}:
-                values[name] = _clean_list(value)
+                values[name] = merge_unique((), value)  # case-insensitive repeats dropped
             else:
                 values[name] = _clean_text(value)
         row = await self.repo.update_fields(code, values)
