@@ -22,8 +22,6 @@ _.field_weight  # app/search/explain.py WordCorrection
 _.foldings  # app/search/explain.py Explain
 _.naics_title  # app/services/experience_search.py ExperienceItem
 _.source_code  # app/services/naics_search.py NaicsItem
-_.input  # app/services/naics_catalogue.py Validation (POST /naics/validate)
-_.level_name  # app/services/naics_catalogue.py Validation
 _.breaker_open  # app/services/search_fallback.py KindStatus (GET /admin/search/hedging)
 _.losses_in_a_row
 _.budget_ms

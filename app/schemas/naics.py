@@ -8,7 +8,8 @@ import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
 from app.models import NaicsCode
-from app.naics.codes import LEVEL_NAMES, display_code
+from app.naics.codes import display_code, level_name
+from app.schemas.from_row import from_row
 
 Label = Annotated[str, Meta(min_length=1, max_length=100)]
 
@@ -26,17 +27,7 @@ class NaicsSummary(msgspec.Struct):
 
     @classmethod
     def of(cls, row: NaicsCode) -> NaicsSummary:
-        return cls(
-            code=row.code,
-            display_code=display_code(row.code),
-            title=row.title,
-            level=row.level,
-            level_name=LEVEL_NAMES.get(row.level, str(row.level)),
-            parent_code=row.parent_code,
-            sector=row.sector,
-            category=row.category,
-            is_active=row.is_active,
-        )
+        return from_row(cls, row, display_code=display_code(row.code), level_name=level_name(row.level))
 
 
 class NaicsDetail(msgspec.Struct):
@@ -69,32 +60,12 @@ class NaicsDetail(msgspec.Struct):
 
     @classmethod
     def of(cls, row: NaicsCode) -> NaicsDetail:
-        return cls(
-            code=row.code,
+        return from_row(
+            cls,
+            row,
             display_code=display_code(row.code),
-            title=row.title,
-            description=row.description,
-            level=row.level,
-            level_name=LEVEL_NAMES.get(row.level, str(row.level)),
-            parent_code=row.parent_code,
-            sector=row.sector,
+            level_name=level_name(row.level),
             sector_display=display_code(row.sector) if row.sector else None,
-            subsector=row.subsector,
-            industry_group=row.industry_group,
-            industry_detail=row.industry_detail,
-            category=row.category,
-            custom_category=row.custom_category,
-            keywords=list(row.keywords),
-            aliases=list(row.aliases),
-            examples=row.examples,
-            cross_references=list(row.cross_references),
-            naics_2017_codes=list(row.naics_2017_codes),
-            sic_codes=list(row.sic_codes),
-            tags=list(row.tags),
-            sba_size_standard=row.sba_size_standard,
-            is_active=row.is_active,
-            year=row.year,
-            data_source=row.data_source,
         )
 
 

@@ -17,16 +17,18 @@ from app.limits import check_page
 from app.models import NaicsCode
 from app.naics.categories import Category, parse_category, suggested_categories
 from app.naics.codes import (
-    LEVEL_NAMES,
     VALID_LEVELS,
     InvalidNaicsCode,
     canonical_code,
     canonical_sector,
     hierarchy,
+    level_name,
     normalise_code,
     parent_of,
 )
+from app.naics.keywords import merge_unique
 from app.repositories.naics import CodeFilter, NaicsRepository
+from app.schemas.naics import ValidateResponse
 from app.services.catalogue_errors import CodeNotFound, InvalidCatalogueInput
 
 ADMIN_FIELDS: Final = frozenset({"tags", "custom_category", "admin_notes", "aliases"})
@@ -67,37 +69,11 @@ def parse_category_param(raw: str | None, field: str = "category") -> Category |
 
 
 @dataclass(frozen=True, slots=True)
-class Validation:
-    input: str
-    valid: bool
-    normalized: str | None
-    level: int | None
-    level_name: str | None
-    exists: bool
-    active: bool | None
-    title: str | None
-    rule: str | None
-    reason: str | None
-
-
-@dataclass(frozen=True, slots=True)
 class Suggestions:
     experience_type: str
     experience_category: str
     categories: list[Category]
     codes: Sequence[NaicsCode]
-
-
-def _clean_list(values: Sequence[str]) -> list[str]:
-    # Trimmed, and case-insensitive duplicates dropped keeping the first spelling.
-    seen: set[str] = set()
-    cleaned: list[str] = []
-    for value in values:
-        text = " ".join(value.split())
-        if text and text.casefold() not in seen:
-            seen.add(text.casefold())
-            cleaned.append(text)
-    return cleaned
 
 
 def _clean_text(value: str | None) -> str | None:
@@ -189,17 +165,17 @@ class NaicsCatalogue:
         )
         return category, rows, total
 
-    async def validate(self, raw: str) -> Validation:
+    async def validate(self, raw: str) -> ValidateResponse:
         try:
             normalised = normalise_code(raw)
             code = canonical_code(raw)
         except InvalidNaicsCode as exc:
-            return Validation(raw, False, None, None, None, False, None, None, exc.rule, exc.message)
+            return ValidateResponse(raw, False, None, None, None, False, None, None, exc.rule, exc.message)
         level = len(code)
         row = await self.repo.get(code)
-        common = {"input": raw, "normalized": code, "level": level, "level_name": LEVEL_NAMES[level]}
+        common = {"input": raw, "normalized": code, "level": level, "level_name": level_name(level)}
         if row is None:
-            return Validation(
+            return ValidateResponse(
                 **common,
                 valid=False,
                 exists=False,
@@ -209,7 +185,7 @@ class NaicsCatalogue:
                 reason=f"code '{normalised}' is well-formed but not in the catalogue",
             )
         if not row.is_active:
-            return Validation(
+            return ValidateResponse(
                 **common,
                 valid=False,
                 exists=True,
@@ -218,7 +194,7 @@ class NaicsCatalogue:
                 rule="inactive",
                 reason=f"code '{code}' exists but is not active",
             )
-        return Validation(
+        return ValidateResponse(
             **common, valid=True, exists=True, active=True, title=row.title, rule=None, reason=None
         )
 
@@ -252,7 +228,7 @@ class NaicsCatalogue:
         values: dict[str, Any] = {}
         for name, value in changes.items():
             if name in {"tags", "aliases"}:
-                values[name] = _clean_list(value)
+                values[name] = merge_unique((), value)  # trimmed, case-insensitive repeats dropped
             else:
                 values[name] = _clean_text(value)
         row = await self.repo.update_fields(code, values)
