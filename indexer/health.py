@@ -41,7 +41,7 @@ async def rebuild_missing(
                 if await manager.live_index(kind) is not None:
                     continue
                 log.warning("search alias %s is missing: rebuilding it from PostgreSQL", alias)
-                rebuilt.append(await build_index(kind, client, sessions, prefix=prefix))
+                rebuilt.append(await build_index(kind, manager, sessions))
         except RebuildBusy:
             log.info("alias %s is being rebuilt by another process", alias)
     return rebuilt
