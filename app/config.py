@@ -2,15 +2,18 @@
 
 Every knob is an environment variable documented in README.md (Configuration) and
 docs/configuration.md; the defaults are safe for a developer's machine (embedded engines,
-a random per-process secret).
+a random per-process secret). Each field of Settings names its variable and default in one
+place (`setting`); `from_env` parses every variable by its field's type.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any, get_type_hints
 
 import platformdirs
 
@@ -19,28 +22,30 @@ DEFAULT_PUBLIC_BASE_URL = "http://localhost:8000"
 WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::", "[::]"})  # noqa: S104 (compared with, never bound)
 
 
-def _int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    return int(raw) if raw not in (None, "") else default
-
-
-def _float(name: str, default: float) -> float:
-    raw = os.environ.get(name)
-    return float(raw) if raw not in (None, "") else default
-
-
-def _bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
-    if raw in (None, ""):
-        return default
+def _truthy(raw: str) -> bool:
     return raw.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _list(name: str, default: list[str]) -> list[str]:
-    raw = os.environ.get(name)
-    if raw in (None, ""):
-        return default
+def _comma_list(raw: str) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+# How a variable's text becomes a setting, by the setting's declared type.
+_PARSERS: dict[object, Callable[[str], object]] = {
+    str: str,
+    str | None: str,
+    int: int,
+    float: float,
+    bool: _truthy,
+    list[str]: _comma_list,
+    Path: lambda raw: Path(raw).expanduser(),
+}
+_ENV = "env"
+
+
+def setting(env: str, default: Any = MISSING, *, factory: Any = MISSING, secret: bool = False) -> Any:
+    """A Settings field read from the environment variable `env` (unset or empty: the default)."""
+    return field(default=default, default_factory=factory, repr=not secret, metadata={_ENV: env})
 
 
 def default_data_dir() -> Path:
@@ -70,104 +75,79 @@ def local_secret(data_dir: Path) -> str:
 @dataclass(frozen=True)
 class Settings:
     # None means "start the embedded engine"; see app/embedded/.
-    database_url: str | None = None
-    opensearch_url: str | None = None
-    secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
-    data_dir: Path = field(default_factory=default_data_dir)
+    database_url: str | None = setting("DATABASE_URL", None)
+    opensearch_url: str | None = setting("OPENSEARCH_URL", None)
+    secret_key: str = setting("SECRET_KEY", factory=lambda: secrets.token_urlsafe(32), secret=True)
+    data_dir: Path = setting("LEVELITH_DATA_DIR", factory=default_data_dir)
     # Pool sizes follow the seed document (5 + 10 overflow, pre-ping).
-    db_pool_size: int = 5
-    db_max_overflow: int = 10
-    db_pool_timeout: float = 10.0
-    db_statement_timeout_ms: int = 15_000
-    opensearch_timeout: float = 2.0
+    db_pool_size: int = setting("DB_POOL_SIZE", 5)
+    db_max_overflow: int = setting("DB_MAX_OVERFLOW", 10)
+    db_pool_timeout: float = setting("DB_POOL_TIMEOUT", 10.0)
+    db_statement_timeout_ms: int = setting("DB_STATEMENT_TIMEOUT_MS", 15_000)
+    opensearch_timeout: float = setting("OPENSEARCH_TIMEOUT", 2.0)
     # Hedged search (app/services/search_fallback.py): PostgreSQL starts when the engine has
     # not answered within a budget learned from both back ends' latency, clamped to these.
-    search_hedge_floor_ms: float = 50.0
-    search_hedge_ceiling_ms: float = 1000.0
+    search_hedge_floor_ms: float = setting("SEARCH_HEDGE_FLOOR_MS", 50.0)
+    search_hedge_ceiling_ms: float = setting("SEARCH_HEDGE_CEILING_MS", 1000.0)
     # The circuit breaker opens after this many searches in a row that the engine lost
     # (PostgreSQL answered first, or the engine failed) and probes the engine this often.
-    search_breaker_losses: int = 3
-    search_breaker_probe_seconds: float = 5.0
+    search_breaker_losses: int = setting("SEARCH_BREAKER_LOSSES", 3)
+    search_breaker_probe_seconds: float = setting("SEARCH_BREAKER_PROBE_SECONDS", 5.0)
     # How often each API process checks whether the catalogue changed and rebuilds its
     # in-memory autocomplete index (app/search/typeahead.py); 0 = no such index, every
     # keystroke asks the engine.
-    typeahead_refresh_seconds: float = 2.0
+    typeahead_refresh_seconds: float = setting("TYPEAHEAD_REFRESH_SECONDS", 2.0)
     # Encoded autocomplete answers each process keeps for the current catalogue; 0 = none.
-    autocomplete_cache_size: int = 20_000
+    autocomplete_cache_size: int = setting("AUTOCOMPLETE_CACHE_SIZE", 20_000)
     # How often each API process checks whether the catalogue changed and retrains its NAICS
     # classifier (app/naics/classifier.py) in the background; 0 = no classifier (searches keep
     # the engine's order inside a tier, classify suggests nothing).
-    classifier_refresh_seconds: float = 5.0
+    classifier_refresh_seconds: float = setting("CLASSIFIER_REFRESH_SECONDS", 5.0)
     # Lets tests (and blue/green deploys) keep several sets of indexes in one cluster.
-    index_prefix: str = ""
-    cors_origins: list[str] = field(default_factory=lambda: ["http://localhost:8000"])
-    smtp_url: str | None = None
-    mail_from: str = "Levelith <no-reply@levelith.local>"
+    index_prefix: str = setting("OPENSEARCH_INDEX_PREFIX", "")
+    cors_origins: list[str] = setting("CORS_ORIGINS", factory=lambda: ["http://localhost:8000"])
+    smtp_url: str | None = setting("SMTP_URL", None)
+    mail_from: str = setting("MAIL_FROM", "Levelith <no-reply@levelith.local>")
     # None: links in mail point at the address this process serves on (see served_at).
-    public_base_url: str | None = None
-    token_ttl_seconds: int = 3600
-    run_indexer: bool = True
-    log_level: str = "INFO"
+    public_base_url: str | None = setting("PUBLIC_BASE_URL", None)
+    token_ttl_seconds: int = setting("TOKEN_TTL_SECONDS", 3600)
+    run_indexer: bool = setting("RUN_INDEXER", True)
+    log_level: str = setting("LOG_LEVEL", "INFO")
     # Security knobs: docs/configuration-security.md.
     # Addresses of reverse proxies whose X-Forwarded-For/-Proto are believed; empty: none, so a
     # client's address is always the TCP peer's (login lockouts and rate limits key on it).
-    trusted_proxies: list[str] = field(default_factory=list)
-    http_keep_alive_timeout: int = 5
-    http_header_timeout: float = 10.0
+    trusted_proxies: list[str] = setting("TRUSTED_PROXIES", factory=list)
+    http_keep_alive_timeout: int = setting("HTTP_KEEP_ALIVE_TIMEOUT_SECONDS", 5)
+    http_header_timeout: float = setting("HTTP_HEADER_TIMEOUT_SECONDS", 10.0)
     # Per client and minute; 0 turns a limit off.
-    rate_limit_search_per_minute: int = 1200
-    rate_limit_account_per_minute: int = 10
+    rate_limit_search_per_minute: int = setting("RATE_LIMIT_SEARCH_PER_MINUTE", 1200)
+    rate_limit_account_per_minute: int = setting("RATE_LIMIT_ACCOUNT_PER_MINUTE", 10)
     # Experiences one account may hold; 0 = no limit.
-    experience_quota_verified: int = 2000
-    experience_quota_unverified: int = 50
+    experience_quota_verified: int = setting("EXPERIENCE_QUOTA_VERIFIED", 2000)
+    experience_quota_unverified: int = setting("EXPERIENCE_QUOTA_UNVERIFIED", 50)
     # Search insights (app/services/search_insights.py): how often each process writes its
     # counts, how many days are kept, and how many distinct queries a day may hold.
-    search_insights_flush_seconds: float = 10.0
-    search_insights_retention_days: int = 90
-    search_insights_max_queries_per_day: int = 5000
+    search_insights_flush_seconds: float = setting("SEARCH_INSIGHTS_FLUSH_SECONDS", 10.0)
+    search_insights_retention_days: int = setting("SEARCH_INSIGHTS_RETENTION_DAYS", 90)
+    search_insights_max_queries_per_day: int = setting("SEARCH_INSIGHTS_MAX_QUERIES_PER_DAY", 5000)
     # GET /metrics: with a token, bearer holders only; without, loopback clients only.
-    metrics_token: str | None = field(default=None, repr=False)
+    metrics_token: str | None = setting("METRICS_TOKEN", None, secret=True)
 
     @classmethod
     def from_env(cls) -> Settings:
-        data_dir = Path(os.environ.get("LEVELITH_DATA_DIR") or default_data_dir()).expanduser()
-        return cls(
-            database_url=os.environ.get("DATABASE_URL") or None,
-            opensearch_url=os.environ.get("OPENSEARCH_URL") or None,
-            secret_key=os.environ.get("SECRET_KEY") or local_secret(data_dir),
-            data_dir=data_dir,
-            db_pool_size=_int("DB_POOL_SIZE", 5),
-            db_max_overflow=_int("DB_MAX_OVERFLOW", 10),
-            db_pool_timeout=_float("DB_POOL_TIMEOUT", 10.0),
-            db_statement_timeout_ms=_int("DB_STATEMENT_TIMEOUT_MS", 15_000),
-            opensearch_timeout=_float("OPENSEARCH_TIMEOUT", 2.0),
-            search_hedge_floor_ms=_float("SEARCH_HEDGE_FLOOR_MS", 50.0),
-            search_hedge_ceiling_ms=_float("SEARCH_HEDGE_CEILING_MS", 1000.0),
-            search_breaker_losses=_int("SEARCH_BREAKER_LOSSES", 3),
-            search_breaker_probe_seconds=_float("SEARCH_BREAKER_PROBE_SECONDS", 5.0),
-            typeahead_refresh_seconds=_float("TYPEAHEAD_REFRESH_SECONDS", 2.0),
-            autocomplete_cache_size=_int("AUTOCOMPLETE_CACHE_SIZE", 20_000),
-            classifier_refresh_seconds=_float("CLASSIFIER_REFRESH_SECONDS", 5.0),
-            index_prefix=os.environ.get("OPENSEARCH_INDEX_PREFIX", ""),
-            cors_origins=_list("CORS_ORIGINS", ["http://localhost:8000"]),
-            smtp_url=os.environ.get("SMTP_URL") or None,
-            mail_from=os.environ.get("MAIL_FROM", "Levelith <no-reply@levelith.local>"),
-            public_base_url=os.environ.get("PUBLIC_BASE_URL") or None,
-            token_ttl_seconds=_int("TOKEN_TTL_SECONDS", 3600),
-            run_indexer=_bool("RUN_INDEXER", True),
-            log_level=os.environ.get("LOG_LEVEL", "INFO"),
-            trusted_proxies=_list("TRUSTED_PROXIES", []),
-            http_keep_alive_timeout=_int("HTTP_KEEP_ALIVE_TIMEOUT_SECONDS", 5),
-            http_header_timeout=_float("HTTP_HEADER_TIMEOUT_SECONDS", 10.0),
-            rate_limit_search_per_minute=_int("RATE_LIMIT_SEARCH_PER_MINUTE", 1200),
-            rate_limit_account_per_minute=_int("RATE_LIMIT_ACCOUNT_PER_MINUTE", 10),
-            experience_quota_verified=_int("EXPERIENCE_QUOTA_VERIFIED", 2000),
-            experience_quota_unverified=_int("EXPERIENCE_QUOTA_UNVERIFIED", 50),
-            metrics_token=os.environ.get("METRICS_TOKEN") or None,
-            search_insights_flush_seconds=_float("SEARCH_INSIGHTS_FLUSH_SECONDS", 10.0),
-            search_insights_retention_days=_int("SEARCH_INSIGHTS_RETENTION_DAYS", 90),
-            search_insights_max_queries_per_day=_int("SEARCH_INSIGHTS_MAX_QUERIES_PER_DAY", 5000),
-        )
+        types = get_type_hints(cls)
+        given: dict[str, object] = {}
+        for f in fields(cls):
+            name = f.metadata[_ENV]
+            if raw := os.environ.get(name, ""):
+                try:
+                    given[f.name] = _PARSERS[types[f.name]](raw)
+                except ValueError as exc:
+                    raise ValueError(f"{name}={raw!r}: {exc}") from exc
+        settings = cls(**given)
+        if "secret_key" not in given:
+            settings = replace(settings, secret_key=local_secret(settings.data_dir))
+        return settings
 
     def with_urls(self, database_url: str, opensearch_url: str) -> Settings:
         return replace(self, database_url=database_url, opensearch_url=opensearch_url)

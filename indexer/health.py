@@ -9,6 +9,7 @@ Meanwhile searches answer from PostgreSQL (the query side falls back on a missin
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from opensearchpy import AsyncOpenSearch, NotFoundError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -20,63 +21,82 @@ from app.search.client import create_bulk_client
 from app.search.definitions import INDEX_KINDS
 from app.search.indexes import IndexManager
 from indexer.rebuild_lock import RebuildBusy, rebuild_lock
-from indexer.reindex import ReindexSummary, build_index, reindex
+from indexer.reindex import ReindexSummary, build_index
 
 log = logging.getLogger(__name__)
+
+
+# Why an index kind needs a rebuild, with the level to log it at; None: it does not.
+Reason = tuple[int, str] | None
+Check = Callable[[IndexManager, async_sessionmaker[AsyncSession], str], Awaitable[Reason]]
+
+
+async def _missing(manager: IndexManager, sessions: async_sessionmaker[AsyncSession], kind: str) -> Reason:
+    if await manager.live_index(kind) is not None:
+        return None
+    return logging.WARNING, "is missing: rebuilding it from PostgreSQL"
+
+
+async def _index_count(manager: IndexManager, kind: str) -> int | None:
+    # Asked first, so the expected absence (every start of the in-memory engine) is an answer,
+    # not a failed request the client logs as a warning.
+    if await manager.live_index(kind) is None:
+        return None
+    try:
+        return int((await manager.client.count(index=manager.names(kind).alias))["count"])
+    except NotFoundError:  # deleted in between
+        return None
+
+
+async def _incomplete(manager: IndexManager, sessions: async_sessionmaker[AsyncSession], kind: str) -> Reason:
+    async with sessions() as session:
+        expected = await count_documents(session, kind)
+    found = await _index_count(manager, kind)
+    if found == expected:
+        return None
+    if found is None:
+        return logging.DEBUG, "is missing: building it from PostgreSQL"
+    return logging.INFO, f"holds {found} documents, PostgreSQL {expected}: rebuilding"
+
+
+async def _rebuild_where(
+    check: Check, manager: IndexManager, sessions: async_sessionmaker[AsyncSession], *, wait: bool
+) -> list[ReindexSummary]:
+    """Rebuild every kind `check` gives a reason for, holding the kind's rebuild lock.
+
+    Checked again under the lock: another process may have just rebuilt it. With wait=False a
+    kind another process is rebuilding is skipped.
+    """
+    rebuilt = []
+    for kind in INDEX_KINDS:
+        if await check(manager, sessions, kind) is None:
+            continue
+        alias = manager.names(kind).alias
+        try:
+            async with rebuild_lock(sessions.kw["bind"], alias, wait=wait):
+                reason = await check(manager, sessions, kind)
+                if reason is None:
+                    continue
+                level, why = reason
+                log.log(level, "search alias %s %s", alias, why)
+                rebuilt.append(await build_index(kind, manager, sessions))
+        except RebuildBusy:
+            log.info("alias %s is being rebuilt by another process", alias)
+    return rebuilt
 
 
 async def rebuild_missing(
     client: AsyncOpenSearch, sessions: async_sessionmaker[AsyncSession], prefix: str = ""
 ) -> list[ReindexSummary]:
     """Rebuild every kind whose alias is gone; skip a kind another process is rebuilding."""
-    manager = IndexManager(client, prefix)
-    rebuilt = []
-    for kind in INDEX_KINDS:
-        if await manager.live_index(kind) is not None:
-            continue
-        alias = manager.names(kind).alias
-        try:
-            async with rebuild_lock(sessions.kw["bind"], alias, wait=False):
-                # Checked again under the lock: another indexer may have just finished.
-                if await manager.live_index(kind) is not None:
-                    continue
-                log.warning("search alias %s is missing: rebuilding it from PostgreSQL", alias)
-                rebuilt.append(await build_index(kind, client, sessions, prefix=prefix))
-        except RebuildBusy:
-            log.info("alias %s is being rebuilt by another process", alias)
-    return rebuilt
-
-
-async def _index_count(client: AsyncOpenSearch, manager: IndexManager, kind: str) -> int | None:
-    # Asked first, so the expected absence (every start of the in-memory engine) is an answer,
-    # not a failed request the client logs as a warning.
-    if await manager.live_index(kind) is None:
-        return None
-    try:
-        return int((await client.count(index=manager.names(kind).alias))["count"])
-    except NotFoundError:  # deleted in between
-        return None
+    return await _rebuild_where(_missing, IndexManager(client, prefix), sessions, wait=False)
 
 
 async def ensure_complete(
     client: AsyncOpenSearch, sessions: async_sessionmaker[AsyncSession], prefix: str = ""
 ) -> list[ReindexSummary]:
     """Rebuild every kind whose alias is missing or holds a different number of documents."""
-    manager = IndexManager(client, prefix)
-    rebuilt = []
-    for kind in INDEX_KINDS:
-        alias = manager.names(kind).alias
-        async with sessions() as session:
-            expected = await count_documents(session, kind)
-        found = await _index_count(client, manager, kind)
-        if found == expected:
-            continue
-        if found is None:
-            log.debug("search alias %s is missing: building it from PostgreSQL", alias)
-        else:
-            log.info("search alias %s holds %d documents, PostgreSQL %d: rebuilding", alias, found, expected)
-        rebuilt.append(await reindex(kind, client, sessions, prefix=prefix))
-    return rebuilt
+    return await _rebuild_where(_incomplete, IndexManager(client, prefix), sessions, wait=True)
 
 
 async def ensure_search_indexes(settings: Settings) -> None:

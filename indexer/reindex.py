@@ -74,19 +74,17 @@ async def reindex(
 ) -> ReindexSummary:
     """Rebuild one index kind. With wait=False, raise RebuildBusy if another build is running."""
     async with rebuild_lock(sessions.kw["bind"], alias_name(kind, prefix), wait=wait):
-        return await build_index(kind, client, sessions, prefix=prefix, progress=progress)
+        return await build_index(kind, IndexManager(client, prefix), sessions, progress)
 
 
 async def build_index(
     kind: str,
-    client: AsyncOpenSearch,
+    manager: IndexManager,
     sessions: async_sessionmaker[AsyncSession],
-    *,
-    prefix: str = "",
     progress: Progress | None = None,
 ) -> ReindexSummary:
-    """The build itself; the caller holds rebuild_lock for this alias."""
-    manager = IndexManager(client, prefix)
+    """The build itself, into `manager`'s indexes; the caller holds rebuild_lock for this alias."""
+    client = manager.client
     started = time.perf_counter()
     new_index = await manager.begin_build(kind)
     indexed = failed = 0

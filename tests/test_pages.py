@@ -7,6 +7,7 @@ import re
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from app.routes.pages import PAGES
 from app.web import STATIC_DIR
 
 
@@ -31,9 +32,11 @@ async def test_every_asset_a_page_or_module_names_is_served_with_its_type(
     types = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml"}
     names = {p.name for p in STATIC_DIR.iterdir() if p.suffix in types}
     referenced = set()
-    # Pages are static HTML files, or HTML a route writes (the API docs page: app/routes/api_docs.py).
-    for page in [*STATIC_DIR.glob("*.html"), *(STATIC_DIR.parent.parent / "routes").glob("*.py")]:
-        referenced |= set(re.findall(r"/static/([\w.-]+)", page.read_text()))
+    for path in PAGES:
+        referenced |= set(re.findall(r"/static/([\w.-]+)", (await client.get(path)).text))
+    # HTML a route writes itself (the API docs page: app/routes/api_docs.py).
+    for source in (STATIC_DIR.parent.parent / "routes").glob("*.py"):
+        referenced |= set(re.findall(r"/static/([\w.-]+)", source.read_text()))
     for module in STATIC_DIR.glob("*.js"):
         referenced |= set(re.findall(r"from \"\./([\w.-]+)\"", module.read_text()))
     assert referenced == names, "every asset is used, and every used asset exists"

@@ -83,53 +83,13 @@ class Experience(Base):
         super().__init__(**kwargs)
 
 
-class CertificateExperience(Experience):
-    __mapper_args__ = {"polymorphic_identity": ExperienceType.CERTIFICATE.value}
-
-
-class DegreeExperience(Experience):
-    __mapper_args__ = {"polymorphic_identity": ExperienceType.DEGREE.value}
-
-
-class CourseExperience(Experience):
-    __mapper_args__ = {"polymorphic_identity": ExperienceType.COURSE.value}
-
-
-class GigExperience(Experience):
-    __mapper_args__ = {"polymorphic_identity": ExperienceType.GIG.value}
-
-
-class PartTimeExperience(Experience):
-    __mapper_args__ = {"polymorphic_identity": ExperienceType.PART_TIME.value}
-
-
-class FullTimeExperience(Experience):
-    __mapper_args__ = {"polymorphic_identity": ExperienceType.FULL_TIME.value}
-
-
-class SoftSkillExperience(Experience):
-    __mapper_args__ = {"polymorphic_identity": ExperienceType.SOFT_SKILL.value}
-
-
-class HardSkillExperience(Experience):
-    __mapper_args__ = {"polymorphic_identity": ExperienceType.HARD_SKILL.value}
-
-
-class NativeSkillExperience(Experience):
-    __mapper_args__ = {"polymorphic_identity": ExperienceType.NATIVE_SKILL.value}
+def _subclass(kind: ExperienceType) -> type[Experience]:
+    # One mapped subclass per type (CertificateExperience, PartTimeExperience, ...): the
+    # polymorphic identity is all that differs.
+    name = "".join(word.title() for word in kind.value.split("_")) + "Experience"
+    return type(name, (Experience,), {"__mapper_args__": {"polymorphic_identity": kind.value}})
 
 
 EXPERIENCE_CLASSES: dict[ExperienceType, type[Experience]] = {
-    ExperienceType(cls.__mapper__.polymorphic_identity): cls
-    for cls in (
-        CertificateExperience,
-        DegreeExperience,
-        CourseExperience,
-        GigExperience,
-        PartTimeExperience,
-        FullTimeExperience,
-        SoftSkillExperience,
-        HardSkillExperience,
-        NativeSkillExperience,
-    )
+    kind: _subclass(kind) for kind in ExperienceType
 }

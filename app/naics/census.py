@@ -24,12 +24,13 @@ from __future__ import annotations
 import re
 import zipfile
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import starmap
 from os import PathLike
 from pathlib import Path
-from typing import Any, Final, NamedTuple
+from typing import Any, Final, NamedTuple, TypeVar
 
 import openpyxl
 
@@ -77,22 +78,46 @@ class RowSource(NamedTuple):
 
 
 class CodeRow(NamedTuple):
+    """A row of the codes file (Seq. No., Code, Title), codes as text."""
+
     source: RowSource
     code: str
     title: str
 
+    @classmethod
+    def of(cls, source: RowSource, cells: tuple[object, ...]) -> CodeRow:
+        return cls(source, _cell_text(cells[1]), _cell_text(cells[2]))
+
 
 class DescriptionRow(NamedTuple):
+    """A row of the descriptions file (Code, Title, Description), raw text."""
+
     source: RowSource
     code: str
     title: str
     description: str | None
 
+    @classmethod
+    def of(cls, source: RowSource, cells: tuple[object, ...]) -> DescriptionRow:
+        description = cells[2] if len(cells) > 2 else None
+        return cls(
+            source,
+            _cell_text(cells[0]),
+            _cell_text(cells[1]),
+            str(description) if description is not None else None,
+        )
+
 
 class IndexRow(NamedTuple):
+    """A row of the index file (NAICS22, INDEX ITEM DESCRIPTION)."""
+
     source: RowSource
     code: str
     item: str
+
+    @classmethod
+    def of(cls, source: RowSource, cells: tuple[object, ...]) -> IndexRow:
+        return cls(source, _cell_text(cells[0]), " ".join(_cell_text(cells[1]).split()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +129,9 @@ class StructureSummary:
     industry_groups: int
     five_digit_industries: int
     national_industries: int
+
+
+_Row = TypeVar("_Row", CodeRow, DescriptionRow)
 
 
 @dataclass(slots=True)
@@ -218,45 +246,6 @@ def _data_rows(
         raise ImportFileError(path, None, None, f"not a Census {kind} file (header not recognised)")
 
 
-def iter_code_rows(
-    path: str | PathLike[str],
-    stats: CensusStats | None = None,
-    rows: Iterable[tuple[int, tuple[object, ...]]] | None = None,
-) -> Iterator[CodeRow]:
-    """Rows of a codes file (Seq. No., Code, Title), codes as text."""
-    stats = stats if stats is not None else CensusStats()
-    for source, row in _data_rows(Path(path), CensusKind.CODES, stats, rows):
-        yield CodeRow(source, _cell_text(row[1]), _cell_text(row[2]))
-
-
-def iter_description_rows(
-    path: str | PathLike[str],
-    stats: CensusStats | None = None,
-    rows: Iterable[tuple[int, tuple[object, ...]]] | None = None,
-) -> Iterator[DescriptionRow]:
-    """Rows of a descriptions file (Code, Title, Description), raw text."""
-    stats = stats if stats is not None else CensusStats()
-    for source, row in _data_rows(Path(path), CensusKind.DESCRIPTIONS, stats, rows):
-        description = row[2] if len(row) > 2 else None
-        yield DescriptionRow(
-            source,
-            _cell_text(row[0]),
-            _cell_text(row[1]),
-            str(description) if description is not None else None,
-        )
-
-
-def iter_index_rows(
-    path: str | PathLike[str],
-    stats: CensusStats | None = None,
-    rows: Iterable[tuple[int, tuple[object, ...]]] | None = None,
-) -> Iterator[IndexRow]:
-    """Rows of an index file (NAICS22, INDEX ITEM DESCRIPTION)."""
-    stats = stats if stats is not None else CensusStats()
-    for source, row in _data_rows(Path(path), CensusKind.INDEX, stats, rows):
-        yield IndexRow(source, _cell_text(row[0]), " ".join(_cell_text(row[1]).split()))
-
-
 def read_structure_summary(
     path: str | PathLike[str], all_rows: Iterable[tuple[int, tuple[object, ...]]] | None = None
 ) -> StructureSummary:
@@ -340,13 +329,30 @@ def _resolve_references(
     return resolved, dropped
 
 
-def _title_problem(title: str) -> str | None:
+def _new_codes(
+    rows: Iterable[_Row], kind: CensusKind, column: str, stats: CensusStats, taken: Container[str]
+) -> Iterator[tuple[str, _Row]]:
+    """Each row's canonical code with the row, skipping 5-digit codes and codes already `taken`."""
+    for row in rows:
+        code = _code_or_skip(row.code, row.source, column, kind, stats)
+        if code is None:
+            continue
+        if code in taken:
+            stats.skipped[f"{kind}:duplicate_code"] += 1
+            continue
+        yield code, row
+
+
+def _title(row: CodeRow | DescriptionRow, column: str) -> str:
     # Checked here, with the file and line, rather than failing later as a database error.
+    title = clean_title(row.title)
     if not title:
-        return "title is empty"
-    if len(title) > MAX_TITLE_CHARS:
-        return f"title has {len(title):,} characters; the limit is {MAX_TITLE_CHARS}"
-    return None
+        problem = "title is empty"
+    elif len(title) > MAX_TITLE_CHARS:
+        problem = f"title has {len(title):,} characters; the limit is {MAX_TITLE_CHARS}"
+    else:
+        return title
+    raise ImportFileError(row.source.file, row.source.line, column, problem)
 
 
 def load_census(paths: Iterable[str | PathLike[str]]) -> CensusBundle:
@@ -376,37 +382,22 @@ def load_census(paths: Iterable[str | PathLike[str]]) -> CensusBundle:
         first = next(iter(files.values()), Path("<no files>"))
         raise ImportFileError(first, None, None, "Census import needs the codes or the descriptions file")
 
+    def data_rows(kind: CensusKind) -> Iterator[tuple[RowSource, tuple[object, ...]]]:
+        return _data_rows(files[kind], kind, stats, sheets[kind])
+
     titles: dict[str, str] = {}
     if CensusKind.CODES in files:
-        for row in iter_code_rows(files[CensusKind.CODES], stats, sheets[CensusKind.CODES]):
-            code = _code_or_skip(row.code, row.source, "2022 NAICS US Code", CensusKind.CODES, stats)
-            if code is None:
-                continue
-            if code in titles:
-                stats.skipped["codes:duplicate_code"] += 1
-                continue
-            title = clean_title(row.title)
-            if problem := _title_problem(title):
-                raise ImportFileError(row.source.file, row.source.line, "2022 NAICS US Title", problem)
-            titles[code] = title
+        rows = starmap(CodeRow.of, data_rows(CensusKind.CODES))
+        for code, row in _new_codes(rows, CensusKind.CODES, "2022 NAICS US Code", stats, titles):
+            titles[code] = _title(row, "2022 NAICS US Title")
 
     descriptions: dict[str, tuple[str | None, list[str]]] = {}
     if CensusKind.DESCRIPTIONS in files:
         only_descriptions = CensusKind.CODES not in files
-        for drow in iter_description_rows(
-            files[CensusKind.DESCRIPTIONS], stats, sheets[CensusKind.DESCRIPTIONS]
-        ):
-            code = _code_or_skip(drow.code, drow.source, "Code", CensusKind.DESCRIPTIONS, stats)
-            if code is None:
-                continue
-            if code in descriptions:
-                stats.skipped["descriptions:duplicate_code"] += 1
-                continue
+        drows = starmap(DescriptionRow.of, data_rows(CensusKind.DESCRIPTIONS))
+        for code, drow in _new_codes(drows, CensusKind.DESCRIPTIONS, "Code", stats, descriptions):
             if only_descriptions:
-                title = clean_title(drow.title)
-                if problem := _title_problem(title):
-                    raise ImportFileError(drow.source.file, drow.source.line, "Title", problem)
-                titles[code] = title
+                titles[code] = _title(drow, "Title")
             elif code not in titles:
                 stats.skipped["descriptions:unknown_code"] += 1
                 continue
@@ -415,7 +406,7 @@ def load_census(paths: Iterable[str | PathLike[str]]) -> CensusBundle:
     keywords: dict[str, list[str]] = {}
     if CensusKind.INDEX in files:
         seen: dict[str, set[str]] = {}
-        for irow in iter_index_rows(files[CensusKind.INDEX], stats, sheets[CensusKind.INDEX]):
+        for irow in starmap(IndexRow.of, data_rows(CensusKind.INDEX)):
             if is_index_placeholder(irow.code):
                 stats.skipped["index:placeholder"] += 1
                 continue

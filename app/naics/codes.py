@@ -32,8 +32,9 @@ same sector there.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Final
+
+import msgspec
 
 # Canonical sector -> the range the Census Bureau publishes for it.
 SECTOR_RANGES: Final[dict[str, str]] = {"31": "31-33", "44": "44-45", "48": "48-49"}
@@ -65,6 +66,11 @@ LEVEL_NAMES: Final[dict[int, str]] = {
 }
 
 
+def level_name(level: int) -> str:
+    """The level's name in API answers: 4 -> "industry_group" (an unknown level: its number)."""
+    return LEVEL_NAMES.get(level, str(level))
+
+
 def level_label(level: int) -> str:
     """The level's name for people (facet labels): 4 -> "Industry Group"."""
     name = LEVEL_NAMES.get(level)
@@ -93,9 +99,9 @@ class InvalidNaicsCode(ValueError):
         return (type(self), (self.raw, self.rule, self.message))
 
 
-@dataclass(frozen=True, slots=True)
-class Hierarchy:
-    """The denormalised hierarchy columns of one code (``naics_codes`` row)."""
+class Hierarchy(msgspec.Struct, frozen=True, kw_only=True):
+    """The denormalised hierarchy columns of one code (``naics_codes`` row); every catalogue
+    record (app/naics/records.py) carries them."""
 
     code: str
     level: int

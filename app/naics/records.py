@@ -11,19 +11,12 @@ from typing import Any, ClassVar
 import msgspec
 
 from app.naics.categories import Category, category_for
-from app.naics.codes import denormalised
+from app.naics.codes import Hierarchy, denormalised
 
 
-class NaicsRecord(msgspec.Struct, kw_only=True):
-    code: str
+class NaicsRecord(Hierarchy, kw_only=True, frozen=False):
     title: str
     description: str | None = None
-    level: int
-    parent_code: str | None
-    sector: str
-    subsector: str | None
-    industry_group: str | None
-    industry_detail: str | None
     category: Category
     keywords: list[str] = msgspec.field(default_factory=list)
     # The keywords that came from the Census index file (a subset of ``keywords``): an
@@ -41,9 +34,7 @@ class NaicsRecord(msgspec.Struct, kw_only=True):
 
     # Derived from the code; accepting them in build() would let a caller
     # store a row whose hierarchy contradicts its code.
-    DERIVED: ClassVar[frozenset[str]] = frozenset(
-        {"level", "parent_code", "sector", "subsector", "industry_group", "industry_detail"}
-    )
+    DERIVED: ClassVar[frozenset[str]] = frozenset(Hierarchy.__struct_fields__) - {"code"}
 
     @classmethod
     def build(cls, code: str, title: str, **extra: Any) -> NaicsRecord:
@@ -59,14 +50,8 @@ class NaicsRecord(msgspec.Struct, kw_only=True):
         h = denormalised(code)
         category = extra.pop("category", None)
         return cls(
-            code=h.code,
+            **msgspec.structs.asdict(h),
             title=title,
-            level=h.level,
-            parent_code=h.parent_code,
-            sector=h.sector,
-            subsector=h.subsector,
-            industry_group=h.industry_group,
-            industry_detail=h.industry_detail,
             category=Category(category) if category is not None else category_for(h.code),
             **extra,
         )

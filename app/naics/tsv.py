@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
@@ -161,6 +162,14 @@ def _column_name(positions: dict[str, int] | None, index: int) -> str | None:
     return next((name for name, i in positions.items() if i == index), None)
 
 
+# Optional columns read into the record as they are parsed; a ValueError names the problem.
+_PARSED_COLUMNS: Final[dict[str, Callable[[str], object]]] = {
+    "category": parse_category,
+    "is_active": _parse_bool,
+    "year": _parse_year,
+}
+
+
 def _record(path: Path, line: int, row: dict[str, str]) -> NaicsRecord:
     def fail(column: str, reason: str) -> ImportFileError:
         return ImportFileError(path, line, column, reason)
@@ -177,11 +186,12 @@ def _record(path: Path, line: int, row: dict[str, str]) -> NaicsRecord:
     extra: dict[str, object] = {"data_source": f"TSV import {path.name}"}
     if row.get("description"):
         extra["description"] = row["description"]
-    if row.get("category"):
-        try:
-            extra["category"] = parse_category(row["category"])
-        except ValueError as exc:
-            raise fail("category", str(exc)) from exc
+    for column, parse in _PARSED_COLUMNS.items():
+        if row.get(column):
+            try:
+                extra[column] = parse(row[column])
+            except ValueError as exc:
+                raise fail(column, str(exc)) from exc
     if row.get("parent_code"):
         expected = parent_of(code)
         try:
@@ -194,16 +204,6 @@ def _record(path: Path, line: int, row: dict[str, str]) -> NaicsRecord:
             raise fail(
                 "parent_code", f"parent_code '{given}' does not match the parent of '{code}', '{expected}'"
             )
-    if row.get("is_active"):
-        try:
-            extra["is_active"] = _parse_bool(row["is_active"])
-        except ValueError as exc:
-            raise fail("is_active", str(exc)) from exc
-    if row.get("year"):
-        try:
-            extra["year"] = _parse_year(row["year"])
-        except ValueError as exc:
-            raise fail("year", str(exc)) from exc
     return NaicsRecord.build(code, title, **extra)
 
 

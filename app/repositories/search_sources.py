@@ -91,20 +91,22 @@ def experience_source_query() -> Select[Any]:
     )
 
 
-async def naics_rows(session: AsyncSession, codes: Iterable[str]) -> list[dict[str, Any]]:
-    wanted = list(codes)
-    if not wanted:
+async def _rows_where_in(
+    session: AsyncSession, query: Select[Any], key: Any, wanted: Iterable[str]
+) -> list[dict[str, Any]]:
+    keys = list(wanted)
+    if not keys:
         return []
-    result = await session.execute(naics_source_query().where(NaicsCode.code.in_(wanted)))
+    result = await session.execute(query.where(key.in_(keys)))
     return [dict(row) for row in result.mappings()]
+
+
+async def naics_rows(session: AsyncSession, codes: Iterable[str]) -> list[dict[str, Any]]:
+    return await _rows_where_in(session, naics_source_query(), NaicsCode.code, codes)
 
 
 async def experience_rows(session: AsyncSession, ids: Iterable[str]) -> list[dict[str, Any]]:
-    wanted = list(ids)
-    if not wanted:
-        return []
-    result = await session.execute(experience_source_query().where(Experience.id.in_(wanted)))
-    return [dict(row) for row in result.mappings()]
+    return await _rows_where_in(session, experience_source_query(), Experience.id, ids)
 
 
 async def experience_ids_of_users(session: AsyncSession, user_ids: Sequence[str]) -> list[str]:

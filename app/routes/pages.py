@@ -1,14 +1,13 @@
-"""The browser pages and their static assets (plain HTML, CSS and ES modules).
+"""The browser pages and their static assets (HTML from templates, CSS and ES modules).
 
-A page is a static HTML file plus the ES module it names; adding one is one line in PAGES.
+A page is a template in app/web/templates (extending page.html, the shared head) plus the ES
+module it names; adding one is one line in PAGES.
 Pages a mailed link opens (e-mail verification; a password reset works the same way) use
 token-page.js: the token is read in the browser and sent to the JSON API, so a mail scanner
 that fetches the link changes nothing and each rule stays in its API route.
 """
 
 from __future__ import annotations
-
-from functools import cache
 
 from litestar import Response, get
 from litestar.enums import MediaType
@@ -17,9 +16,9 @@ from litestar.static_files import create_static_files_router
 
 from app.services.password_reset_mail import RESET_PAGE
 from app.services.verification_mail import VERIFY_PAGE_PATH
-from app.web import STATIC_DIR
+from app.web import STATIC_DIR, rendered_page
 
-# Path -> HTML file in app/web/static. Their Content-Security-Policy and the other security
+# Path -> page template in app/web/templates. Their Content-Security-Policy and the other security
 # headers: app/response_headers.py.
 PAGES: dict[str, str] = {
     "/": "index.html",
@@ -29,13 +28,8 @@ PAGES: dict[str, str] = {
 }
 
 
-@cache
-def _page(name: str) -> bytes:
-    return (STATIC_DIR / name).read_bytes()
-
-
 def _html(name: str) -> Response[bytes]:
-    return Response(_page(name), media_type=MediaType.HTML)
+    return Response(rendered_page(name), media_type=MediaType.HTML)
 
 
 def _page_handler(path: str, name: str) -> HTTPRouteHandler:

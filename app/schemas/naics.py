@@ -8,7 +8,7 @@ import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
 from app.models import NaicsCode
-from app.naics.codes import LEVEL_NAMES, display_code
+from app.naics.codes import display_code, level_name
 
 Label = Annotated[str, Meta(min_length=1, max_length=100)]
 
@@ -21,7 +21,7 @@ class CatalogueRow(msgspec.Struct):
     def of(cls, row: NaicsCode) -> Self:
         shown: dict[str, object] = {
             "display_code": display_code(row.code),
-            "level_name": LEVEL_NAMES.get(row.level, str(row.level)),
+            "level_name": level_name(row.level),
             "sector_display": display_code(row.sector) if row.sector else None,
         }
         return cls(

@@ -18,6 +18,7 @@ from app.config import Settings
 from app.mail.sender import MailError, send_mail
 from app.models import User
 from app.repositories.users import UserRepository
+from app.schemas.from_row import from_row
 from app.schemas.profile import public_profile_data, validated_profile_data
 from app.schemas.timestamps import utc, utc_or_none
 from app.schemas.users import MeResponse, PublicProfile, RegisterRequest, TokenResponse, UpdateMeRequest
@@ -27,10 +28,10 @@ from app.services.errors import (
     NotFoundError,
     TooManyAttemptsError,
 )
-from app.services.password_reset_mail import RESET_PURPOSE, reset_message, reset_token
+from app.services.password_reset_mail import RESET_MAIL, RESET_PURPOSE, reset_token
 from app.services.verification_mail import (
+    VERIFICATION_MAIL,
     read_verification_token,
-    verification_message,
     verification_token,
 )
 from app.services.visibility import visible_account
@@ -77,7 +78,7 @@ class AccountService:
         token = verification_token(user.id, user.email, self.settings)
         try:
             await send_mail(
-                self.settings, verification_message(user.username, user.email, token, self.settings)
+                self.settings, VERIFICATION_MAIL.message(user.username, user.email, token, self.settings)
             )
         except MailError:
             log.exception("verification mail to user %s not delivered", user.id)
@@ -136,7 +137,7 @@ class AccountService:
         user = await self.users.by_email(email)
         if user is None or not user.is_active:
             return None
-        return reset_message(user.username, user.email, reset_token(user, self.settings), self.settings)
+        return RESET_MAIL.message(user.username, user.email, reset_token(user, self.settings), self.settings)
 
     async def reset_password(self, token: str, password: str) -> User:
         """Set a new password with a reset token; spends the token and every earlier bearer token."""
@@ -192,14 +193,9 @@ class AccountService:
 
 
 def me_response(user: User) -> MeResponse:
-    return MeResponse(
-        id=user.id,
-        username=user.username,
-        email=user.email,
-        is_active=user.is_active,
-        is_verified=user.is_verified,
-        is_admin=user.is_admin,
-        profile_data=user.profile_data,
+    return from_row(
+        MeResponse,
+        user,
         created_at=utc(user.created_at),
         updated_at=utc(user.updated_at),
         last_login=utc_or_none(user.last_login),
@@ -207,8 +203,5 @@ def me_response(user: User) -> MeResponse:
 
 
 def public_profile(user: User) -> PublicProfile:
-    return PublicProfile(
-        username=user.username,
-        profile_data=public_profile_data(user.profile_data),
-        created_at=utc(user.created_at),
-    )
+    profile_data = public_profile_data(user.profile_data)
+    return from_row(PublicProfile, user, profile_data=profile_data, created_at=utc(user.created_at))

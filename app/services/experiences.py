@@ -27,6 +27,7 @@ from app.schemas.experiences import (
     ExperienceUpdate,
     NaicsLabel,
 )
+from app.schemas.from_row import from_row
 from app.schemas.timestamps import utc
 from app.services.errors import ForbiddenError, NotFoundError, QuotaExceededError
 from app.services.visibility import may_see_account, visible_account
@@ -230,23 +231,16 @@ def naics_label(code: str, labels: dict[str, tuple[str, str | None, str | None]]
 def to_response(
     experience: Experience, labels: dict[str, tuple[str, str | None, str | None]]
 ) -> ExperienceResponse:
-    return ExperienceResponse(
-        id=experience.id,
+    kind = ExperienceType(experience.experience_type)
+    return from_row(
+        ExperienceResponse,
+        experience,
         username=experience.user.username,
-        experience_type=ExperienceType(experience.experience_type),
-        category=CATEGORY_OF_TYPE[ExperienceType(experience.experience_type)],
-        title=experience.title,
-        description=experience.description,
-        organization=experience.organization,
-        location=experience.location,
+        experience_type=kind,
+        category=CATEGORY_OF_TYPE[kind],
         start_date=_as_date(experience.start_date),
         end_date=_as_date(experience.end_date),
-        is_current=experience.is_current,
-        naics_code=experience.naics_code,
         naics=naics_label(experience.naics_code, labels),
-        type_specific_data=experience.type_specific_data,
-        tags=experience.tags,
-        experience_metadata=experience.experience_metadata,
         created_at=utc(experience.created_at),
         updated_at=utc(experience.updated_at),
     )

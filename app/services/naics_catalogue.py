@@ -17,12 +17,12 @@ from app.limits import check_page
 from app.models import NaicsCode
 from app.naics.categories import Category, parse_category, suggested_categories
 from app.naics.codes import (
-    LEVEL_NAMES,
     VALID_LEVELS,
     InvalidNaicsCode,
     canonical_code,
     canonical_sector,
     hierarchy,
+    level_name,
     normalise_code,
     parent_of,
 )
@@ -173,7 +173,7 @@ class NaicsCatalogue:
             return ValidateResponse(raw, False, None, None, None, False, None, None, exc.rule, exc.message)
         level = len(code)
         row = await self.repo.get(code)
-        common = {"input": raw, "normalized": code, "level": level, "level_name": LEVEL_NAMES[level]}
+        common = {"input": raw, "normalized": code, "level": level, "level_name": level_name(level)}
         if row is None:
             return ValidateResponse(
                 **common,
@@ -228,7 +228,7 @@ class NaicsCatalogue:
         values: dict[str, Any] = {}
         for name, value in changes.items():
             if name in {"tags", "aliases"}:
-                values[name] = merge_unique((), value)  # case-insensitive repeats dropped
+                values[name] = merge_unique((), value)  # trimmed, case-insensitive repeats dropped
             else:
                 values[name] = _clean_text(value)
         row = await self.repo.update_fields(code, values)

@@ -6,11 +6,9 @@ password spends it, together with every bearer token issued before.
 
 from __future__ import annotations
 
-from email.message import EmailMessage
-from urllib.parse import urlencode
-
 from app.auth.tokens import Account, account_token
 from app.config import Settings
+from app.mail.token_mail import TokenMail
 
 RESET_PURPOSE = "reset"
 RESET_TTL_SECONDS = 30 * 60
@@ -21,16 +19,12 @@ def reset_token(account: Account, settings: Settings) -> str:
     return account_token(account, settings, purpose=RESET_PURPOSE, ttl=RESET_TTL_SECONDS)
 
 
-def reset_message(username: str, email: str, token: str, settings: Settings) -> EmailMessage:
-    link = settings.public_url(f"{RESET_PAGE}?{urlencode({'token': token})}")
-    message = EmailMessage()
-    message["To"] = email
-    message["Subject"] = "Reset your Levelith password"
-    message.set_content(
-        f"Hello {username},\n\n"
-        f"someone asked to reset the password of your Levelith account. To choose a new one, open "
-        f"this link within 30 minutes (it works once):\n\n{link}\n\n"
-        f"Or send this token with your new password to POST /api/v1/auth/password/reset:\n\n{token}\n\n"
-        "If you did not ask for this, ignore this message: your password stays as it is.\n"
-    )
-    return message
+RESET_MAIL = TokenMail(
+    RESET_PAGE,
+    "Reset your Levelith password",
+    "Hello {username},\n\n"
+    "someone asked to reset the password of your Levelith account. To choose a new one, open "
+    "this link within 30 minutes (it works once):\n\n{link}\n\n"
+    "Or send this token with your new password to POST /api/v1/auth/password/reset:\n\n{token}\n\n"
+    "If you did not ask for this, ignore this message: your password stays as it is.\n",
+)

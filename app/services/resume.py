@@ -244,6 +244,25 @@ def _compact(values: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value not in (None, [], {})}
 
 
+def _entry(
+    kind: ExperienceType,
+    title: str,
+    ext: jr.LevelithExtension | None,
+    data: dict[str, Any],
+    metadata: dict[str, Any] | None = None,
+    **columns: Any,
+) -> dict[str, Any]:
+    """The experience fields of one imported entry; empty values are left out of its objects."""
+    return {
+        "experience_type": kind,
+        "title": title,
+        **columns,
+        "type_specific_data": _compact(data),
+        "experience_metadata": _compact(metadata or {}),
+        **_common(ext),
+    }
+
+
 def import_work(w: jr.Work) -> dict[str, Any]:
     kind = _type_of(w.levelith, WORK_TYPES)
     data: dict[str, Any] = {}
@@ -252,17 +271,17 @@ def import_work(w: jr.Work) -> dict[str, Any]:
         data["responsibilities"] = w.highlights
     else:
         metadata["highlights"] = w.highlights
-    return {
-        "experience_type": kind,
-        "title": w.position or w.name or "Work",
-        "organization": w.name,
-        "location": w.location,
-        "description": w.summary,
+    return _entry(
+        kind,
+        w.position or w.name or "Work",
+        w.levelith,
+        data,
+        metadata,
+        organization=w.name,
+        location=w.location,
+        description=w.summary,
         **_dates(w.startDate, w.endDate),
-        "type_specific_data": _compact(data),
-        "experience_metadata": _compact(metadata),
-        **_common(w.levelith),
-    }
+    )
 
 
 def import_education(ed: jr.Education) -> dict[str, Any]:
@@ -281,28 +300,28 @@ def import_education(ed: jr.Education) -> dict[str, Any]:
             metadata["score"] = ed.score
         metadata["courses"] = ed.courses
         title = " in ".join(part for part in (ed.studyType, ed.area) if part) or ed.institution or "Degree"
-    return {
-        "experience_type": kind,
-        "title": title,
-        "organization": ed.institution,
+    return _entry(
+        kind,
+        title,
+        ed.levelith,
+        data,
+        metadata,
+        organization=ed.institution,
         **_dates(ed.startDate, ed.endDate),
-        "type_specific_data": _compact(data),
-        "experience_metadata": _compact(metadata),
-        **_common(ed.levelith),
-    }
+    )
 
 
 def import_certificate(c: jr.Certificate) -> dict[str, Any]:
     kind = _type_of(c.levelith, (T.CERTIFICATE,))
-    return {
-        "experience_type": kind,
-        "title": c.name or "Certificate",
-        "organization": c.issuer,
-        "start_date": parse_date(c.date, "date"),
-        "type_specific_data": _compact({"certifying_body": c.issuer}),
-        "experience_metadata": _compact({"url": c.url}),
-        **_common(c.levelith),
-    }
+    return _entry(
+        kind,
+        c.name or "Certificate",
+        c.levelith,
+        {"certifying_body": c.issuer},
+        {"url": c.url},
+        organization=c.issuer,
+        start_date=parse_date(c.date, "date"),
+    )
 
 
 def import_skill(s: jr.Skill) -> dict[str, Any]:
@@ -315,25 +334,13 @@ def import_skill(s: jr.Skill) -> dict[str, Any]:
     else:
         data = {"proficiency": s.level}
         metadata["keywords"] = s.keywords
-    return {
-        "experience_type": kind,
-        "title": s.name or "Skill",
-        "type_specific_data": _compact(data),
-        "experience_metadata": _compact(metadata),
-        **_common(s.levelith),
-    }
+    return _entry(kind, s.name or "Skill", s.levelith, data, metadata)
 
 
 def import_language(lang: jr.Language) -> dict[str, Any]:
     kind = _type_of(lang.levelith, (T.NATIVE_SKILL,))
-    return {
-        "experience_type": kind,
-        "title": lang.language or "Language",
-        "type_specific_data": _compact(
-            {"skill_type": "language", "language": lang.language, "proficiency": lang.fluency}
-        ),
-        **_common(lang.levelith),
-    }
+    data = {"skill_type": "language", "language": lang.language, "proficiency": lang.fluency}
+    return _entry(kind, lang.language or "Language", lang.levelith, data)
 
 
 def profile_from_basics(basics: jr.Basics, current: dict[str, Any]) -> dict[str, Any]:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from email.message import EmailMessage
-from urllib.parse import urlencode
-
 from app.auth.tokens import InvalidToken, issue_token, read_token
 from app.config import Settings
+from app.mail.token_mail import TokenMail
 
 VERIFY_PURPOSE = "verify"
 VERIFY_TTL_SECONDS = 24 * 3600
@@ -28,15 +26,11 @@ def read_verification_token(token: str, settings: Settings) -> tuple[str, str]:
     return user_id, email
 
 
-def verification_message(username: str, email: str, token: str, settings: Settings) -> EmailMessage:
-    link = settings.public_url(f"{VERIFY_PAGE_PATH}?{urlencode({'token': token})}")
-    message = EmailMessage()
-    message["To"] = email
-    message["Subject"] = "Confirm your e-mail address for Levelith"
-    message.set_content(
-        f"Hello {username},\n\n"
-        f"please confirm your e-mail address by opening this link within 24 hours:\n\n{link}\n\n"
-        f"Or send this token to POST /api/v1/auth/verify:\n\n{token}\n\n"
-        "If you did not create a Levelith account, ignore this message.\n"
-    )
-    return message
+VERIFICATION_MAIL = TokenMail(
+    VERIFY_PAGE_PATH,
+    "Confirm your e-mail address for Levelith",
+    "Hello {username},\n\n"
+    "please confirm your e-mail address by opening this link within 24 hours:\n\n{link}\n\n"
+    "Or send this token to POST /api/v1/auth/verify:\n\n{token}\n\n"
+    "If you did not create a Levelith account, ignore this message.\n",
+)

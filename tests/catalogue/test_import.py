@@ -12,8 +12,9 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
+from app.experiences.types import ExperienceType
 from app.models import NaicsCode, SearchOutbox, User
-from app.models.experience import FullTimeExperience
+from app.models.experience import EXPERIENCE_CLASSES
 from app.naics.import_errors import ImportFileError
 from app.naics.importing import read_import_files
 from app.services.naics_import import CodesStillInUse, import_bundle, seed_builtin, seed_if_empty
@@ -177,7 +178,9 @@ async def test_clear_is_refused_while_experiences_use_a_code_that_would_vanish(
     user = User(username="ada", email="ada@example.com", password_hash="x")
     db_session.add(user)
     await db_session.flush()
-    db_session.add(FullTimeExperience(user_id=user.id, title="Engineer", naics_code="541511"))
+    db_session.add(
+        EXPERIENCE_CLASSES[ExperienceType.FULL_TIME](user_id=user.id, title="Engineer", naics_code="541511")
+    )
     await db_session.commit()
 
     tsv = write_tsv(tmp_path / "other.tsv", ["11\tAgriculture\t\t\t\t\t"])

@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 from sqlalchemy import delete, select
 
+from app.experiences.types import ExperienceType
 from app.models import Experience, User
-from app.models.experience import GigExperience
+from app.models.experience import EXPERIENCE_CLASSES
 from tests.search.conftest import SearchWorld
 
 SEARCH = "/api/v1/experiences/search"
@@ -127,7 +128,11 @@ async def test_hostile_queries_are_answered(search_world: SearchWorld, engine: s
 async def test_a_deleted_experience_is_never_shown(search_world: SearchWorld, engine: str) -> None:
     async with search_world.sessions() as session:
         bob = await session.scalar(select(User).where(User.username == "bob"))
-        session.add(GigExperience(user_id=bob.id, naics_code="621210", title="Molar Photography"))
+        session.add(
+            EXPERIENCE_CLASSES[ExperienceType.GIG](
+                user_id=bob.id, naics_code="621210", title="Molar Photography"
+            )
+        )
         await session.commit()
     await search_world.reindex("experiences")
     try:

@@ -2,12 +2,11 @@
 // The state lives in the address bar so a search can be bookmarked and shared.
 import { ApiError, LatestOnly, debounce, experiences, isAbort } from "./api.js";
 import { renderFacet, showDegraded } from "./facets.js";
-import { el, humanise, monthYear } from "./text.js";
+import { $, el, humanise, monthYear } from "./text.js";
 
 const PAGE_SIZE = 10;
 const FACETS = ["category", "experience_type", "sector"];
 
-const $ = (id) => document.getElementById(id);
 const input = $("experience-query");
 const results = $("experience-results");
 const status = $("experience-status");

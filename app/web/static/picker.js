@@ -2,7 +2,7 @@
 import { ApiError, LatestOnly, debounce, isAbort, naics } from "./api.js";
 import { Combobox } from "./combobox.js";
 import { renderFacet, showDegraded } from "./facets.js";
-import { el, highlighted, humanise, matchText } from "./text.js";
+import { $, el, highlighted, humanise, matchText } from "./text.js";
 
 const LIMIT = 10;
 const DEBOUNCE_MS = 120;
@@ -10,7 +10,6 @@ const DEBOUNCE_MS = 120;
 const FACETS_DEBOUNCE_MS = 400;
 const KEYWORDS_SHOWN = 6;
 
-const $ = (id) => document.getElementById(id);
 const input = $("industry-query");
 const listbox = $("industry-options");
 const status = $("industry-status");

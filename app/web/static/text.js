@@ -65,6 +65,9 @@ export function highlighted(text, query) {
   return fragment;
 }
 
+// The page's element with this id (every page module looks its elements up once, at load).
+export const $ = (id) => document.getElementById(id);
+
 export function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(props)) {
