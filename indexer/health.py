@@ -20,6 +20,7 @@ from app.repositories.search_sources import count_documents
 from app.search.client import create_bulk_client
 from app.search.definitions import INDEX_KINDS
 from app.search.indexes import IndexManager
+from app.services.search_fallback import engine_unavailable
 from indexer.rebuild_lock import RebuildBusy, rebuild_lock
 from indexer.reindex import ReindexSummary, build_index
 
@@ -107,6 +108,19 @@ async def ensure_search_indexes(settings: Settings) -> None:
     client = create_bulk_client(settings)
     try:
         rebuilt = await ensure_complete(client, session_factory(engine), settings.index_prefix)
+    except Exception as exc:
+        if not engine_unavailable(exc):
+            raise
+        # The API answers from PostgreSQL meanwhile, and the indexer's health check rebuilds
+        # what is missing once the engine is back: a search engine that is down is no reason
+        # for the service not to start.
+        log.warning(
+            "search engine unavailable at start-up (%s: %s); searches are answered by PostgreSQL "
+            "and the indexes are checked again when it is back",
+            type(exc).__name__,
+            exc,
+        )
+        return
     finally:
         await client.close()
         await engine.dispose()

@@ -76,7 +76,12 @@ def _statement(has_words: bool, with_facets: bool) -> TextClause:
     over the cube, not further scans.
     """
     match = f" AND {_TSVECTOR} @@ to_tsquery('simple', :tsquery)" if has_words else ""
-    rank = "similarity(levelith_normalise(m.title), :text)" if has_words else "0"
+    # pg_trgm folds case and skips punctuation itself; unaccent adds the accent folding of
+    # levelith_normalise at a third of its cost (its NFKD pass dominates), and this is computed
+    # for every matching row: at 100,000 experiences a common word matches 20,000.
+    rank = (
+        "similarity(public.unaccent('public.unaccent'::regdictionary, m.title), :text)" if has_words else "0"
+    )
     flags = ",\n".join(
         f"           (cardinality(CAST(:{name} AS text[])) = 0 OR c.{name} = ANY(CAST(:{name} AS text[])))"
         f" AS {flag}"

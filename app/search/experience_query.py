@@ -81,7 +81,6 @@ _DOC_FIELDS: tuple[str, ...] = (
 
 class ExperienceHit(msgspec.Struct, frozen=True):
     id: str
-    source: dict[str, Any]
 
 
 class ExperienceSearchResult(msgspec.Struct, frozen=True):
@@ -183,7 +182,7 @@ def build_experience_search(
     clauses = filter_clauses(EXPERIENCE_FACETS, normalise_filters(EXPERIENCE_FACETS, filters))
     words = prepare_query(query).words
     sort = [{"_score": {"order": "desc"}}, *_NEWEST_FIRST] if words else list(_NEWEST_FIRST)
-    return faceted_page(
+    body = faceted_page(
         _base_query(words, username),
         sort,
         EXPERIENCE_FACETS,
@@ -193,6 +192,10 @@ def build_experience_search(
         with_facets=with_facets,
         track_total_hits=TRACK_TOTAL_HITS,
     )
+    # Hits are read back from PostgreSQL by id (never stale), so the engine sends ids only:
+    # fetching and serialising each document's source is most of a small page's cost.
+    body["_source"] = False
+    return body
 
 
 def build_experience_facets(filters: FilterInput | None = None) -> dict[str, Any]:
@@ -209,9 +212,7 @@ def build_experience_facets(filters: FilterInput | None = None) -> dict[str, Any
 def parse_experience_response(response: Mapping[str, Any]) -> ExperienceSearchResult:
     """Hits in engine order (no engine scores exposed), total (and whether it is a lower bound) and facets."""
     hits = response.get("hits", {})
-    items = [
-        ExperienceHit(id=str(h.get("_id")), source=dict(h.get("_source") or {})) for h in hits.get("hits", [])
-    ]
+    items = [ExperienceHit(id=str(h.get("_id"))) for h in hits.get("hits", [])]
     total = hits.get("total", 0)
     at_least = isinstance(total, Mapping) and total.get("relation") == "gte"
     relation = TOTAL_AT_LEAST if at_least else TOTAL_EXACT

@@ -9,6 +9,7 @@ inactive are dropped (and not counted).
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -16,7 +17,7 @@ from typing import Any
 
 import msgspec
 from opensearchpy import AsyncOpenSearch
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.experiences.types import ExperienceCategory, ExperienceType
 from app.limits import check_page
@@ -50,6 +51,8 @@ from app.services.facet_cache import (
 )
 from app.services.search_fallback import ENGINE_OPENSEARCH, ENGINE_POSTGRES, SearchBackends, fallback_session
 from app.services.search_input import category_values, check_query, naics_code_values, sector_values
+
+log = logging.getLogger(__name__)
 
 
 def _day(value: datetime | date | None) -> date | None:
@@ -124,23 +127,17 @@ class _Cube:
 # One re-read of the cube at a time per process: when its TTL ends under load, every
 # concurrent browse would otherwise scan the table at once.
 _CUBE_READ = asyncio.Lock()
+# The background re-read of a cube whose TTL ended (a strong reference, or the task may be
+# garbage-collected mid-read).
+_CUBE_REFRESH: set[asyncio.Task[None]] = set()
 
 
-async def _cube(session: AsyncSession, cache: FacetCache) -> _Cube:
-    """The cube for the current generation. The generation is read before the cube, so a cube
-    is never filed under a newer one. While one request re-reads an expired cube of the same
-    generation, the others use it as it is (its TTL only covers a write in flight)."""
-    generation = await experience_generation(session)
-    cube: _Cube | None = cache.get(_POSTGRES_CUBE_KEY, generation)
-    if cube is not None:
-        return cube
-    previous: _Cube | None = cache.get(_POSTGRES_CUBE_KEY, ANY_GENERATION)
-    if previous is not None and previous.generation == generation and _CUBE_READ.locked():
-        return previous
+async def _read_cube(session: AsyncSession, cache: FacetCache, generation: int) -> _Cube:
     async with _CUBE_READ:
-        cube = cache.get(_POSTGRES_CUBE_KEY, generation)
+        cube: _Cube | None = cache.get(_POSTGRES_CUBE_KEY, generation)
         if cube is not None:
             return cube
+        previous: _Cube | None = cache.get(_POSTGRES_CUBE_KEY, ANY_GENERATION)
         rows = await experience_cube(session)
         if previous is not None and previous.rows == rows:
             cube = _Cube(rows, previous.version, generation)
@@ -150,13 +147,49 @@ async def _cube(session: AsyncSession, cache: FacetCache) -> _Cube:
         return cube
 
 
+async def _refresh_cube(
+    sessions: async_sessionmaker[AsyncSession], cache: FacetCache, generation: int
+) -> None:
+    try:
+        async with sessions() as session:
+            await _read_cube(session, cache, generation)
+    except Exception:  # the next browse tries again; the cube it has stays valid meanwhile
+        log.warning("re-reading the experience counts failed", exc_info=True)
+
+
+async def _cube(
+    session: AsyncSession, sessions: async_sessionmaker[AsyncSession], cache: FacetCache
+) -> _Cube:
+    """The cube for the current generation. The generation is read before the cube, so a cube
+    is never filed under a newer one. A cube of the current generation whose TTL ended (its
+    TTL only covers a write that was in flight when it was read) answers as it is while it is
+    re-read in the background: only a new generation makes a browse wait for the scan."""
+    generation = await experience_generation(session)
+    cube: _Cube | None = cache.get(_POSTGRES_CUBE_KEY, generation)
+    if cube is not None:
+        return cube
+    previous: _Cube | None = cache.get(_POSTGRES_CUBE_KEY, ANY_GENERATION)
+    if previous is not None and previous.generation == generation:
+        if not _CUBE_REFRESH and not _CUBE_READ.locked():
+            task = asyncio.ensure_future(_refresh_cube(sessions, cache, generation))
+            _CUBE_REFRESH.add(task)
+            task.add_done_callback(_CUBE_REFRESH.discard)
+        return previous
+    return await _read_cube(session, cache, generation)
+
+
 async def _postgres_counts(
-    session: AsyncSession, filters: ExperienceFilterValues, cache: FacetCache, *, with_facets: bool
+    session: AsyncSession,
+    sessions: async_sessionmaker[AsyncSession],
+    filters: ExperienceFilterValues,
+    cache: FacetCache,
+    *,
+    with_facets: bool,
 ) -> tuple[int, dict[str, list[dict[str, Any]]]]:
     """Total and facets of a blank query from the cached cube. The sums of each filter set are
     kept per cube version: an unchanged re-read cube keeps them (summing thousands of rows in
     Python per filter set would hold the event loop)."""
-    cube = await _cube(session, cache)
+    cube = await _cube(session, sessions, cache)
     chosen = (filters.categories, filters.experience_types, filters.sectors, filters.naics_codes)
     counts_key = (*_POSTGRES_CUBE_KEY, *(tuple(values) for values in chosen), with_facets)
     counts = cache.get(counts_key, cube.version)
@@ -168,6 +201,7 @@ async def _postgres_counts(
 
 async def _browse_postgres(
     session: AsyncSession,
+    sessions: async_sessionmaker[AsyncSession],
     filters: ExperienceFilterValues,
     cache: FacetCache,
     *,
@@ -176,7 +210,7 @@ async def _browse_postgres(
     with_facets: bool,
 ) -> PgExperienceResult:
     """A blank query on PostgreSQL: a page off the sort index, counts from the cached cube."""
-    total, facets = await _postgres_counts(session, filters, cache, with_facets=with_facets)
+    total, facets = await _postgres_counts(session, sessions, filters, cache, with_facets=with_facets)
     ids = await browse_page(session, filters, limit=limit, offset=offset)
     return PgExperienceResult(total=total, ids=ids, facets=facets)
 
@@ -245,7 +279,13 @@ class ExperienceSearch:
                     )
                 else:
                     pg = await _browse_postgres(
-                        own, filters, facet_cache, limit=limit, offset=offset, with_facets=facets
+                        own,
+                        backends.sessions,
+                        filters,
+                        facet_cache,
+                        limit=limit,
+                        offset=offset,
+                        with_facets=facets,
                     )
                 items, dropped = await _hydrate(own, pg.ids)
             return ExperienceSearchResponse(

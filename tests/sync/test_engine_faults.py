@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import signal
 import socket
+from dataclasses import replace
 
 import pytest
 from opensearchpy import AsyncOpenSearch
@@ -17,7 +19,7 @@ from app.config import Settings
 from app.embedded.opensearch import EmbeddedOpenSearch
 from app.models import Experience, SearchOutbox, User
 from app.search.indexes import IndexManager
-from indexer.health import ensure_complete
+from indexer.health import ensure_complete, ensure_search_indexes
 from indexer.reindex import reindex
 from indexer.worker import OutboxWorker
 from tests.sync.conftest import (
@@ -243,3 +245,14 @@ async def test_start_up_check_rebuilds_missing_or_incomplete_indexes_only(
     assert await indexed_documents(search, prefix, "experiences") == await expected_documents(
         sessions, "experiences"
     )
+
+
+async def test_the_service_starts_while_the_engine_is_down(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    # `levelith serve`'s start-up check: PostgreSQL answers searches meanwhile, and the
+    # indexer's health check rebuilds the indexes once the engine is back.
+    down = replace(settings, opensearch_url=f"http://127.0.0.1:{_free_port()}")
+    with caplog.at_level(logging.WARNING, logger="indexer.health"):
+        await ensure_search_indexes(down)
+    assert "search engine unavailable at start-up" in caplog.text

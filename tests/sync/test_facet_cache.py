@@ -3,6 +3,7 @@ skips the engine's aggregations, and any write the indexer applies shows in the 
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from typing import Any
 
@@ -124,3 +125,43 @@ async def test_postgres_browse_counts_follow_each_write(
         after = await browse_pg()
         assert counts(after, "experience_type") == {"full_time": 1, "part_time": 1}
         assert after["total"] == 2
+
+
+async def test_an_expired_postgres_cube_is_re_read_without_holding_a_browse(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession], monkeypatch: Any
+) -> None:
+    # At 100,000 experiences re-reading the counts takes most of a second: when only their TTL
+    # ended (same generation), browsing answers from them and the re-read runs behind it.
+    from app.services import experience_search
+
+    async with sessions() as session:
+        ada = await add_user(session)
+        await add_experience(session, ada, "Welder", ExperienceType.FULL_TIME)
+    now = [0.0]
+    reads: list[str] = []
+    release = asyncio.Event()
+    read_cube = experience_search.experience_cube
+
+    async def slow_cube(session: AsyncSession) -> Any:
+        reads.append("read")
+        if len(reads) > 1:
+            await release.wait()
+        return await read_cube(session)
+
+    monkeypatch.setattr(experience_search, "experience_cube", slow_cube)
+    fallback = create_app(replace(settings, opensearch_url="http://127.0.0.1:9"))
+    async with AsyncTestClient(app=fallback) as client:
+        fallback.state.facet_cache = FacetCache(clock=lambda: now[0])
+        first = await client.get(SEARCH, params={"category": "workplace"})
+        assert first.json()["total"] == 1 and reads == ["read"]
+
+        now[0] += 3600  # the TTL ended; nothing was written
+        second = await asyncio.wait_for(client.get(SEARCH, params={"category": "workplace"}), timeout=30)
+        assert second.json()["facets"] == first.json()["facets"]
+        assert reads == ["read", "read"]  # the re-read started, and is still blocked
+        release.set()
+        for _ in range(100):
+            if not experience_search._CUBE_REFRESH:
+                break
+            await asyncio.sleep(0.05)
+        assert not experience_search._CUBE_REFRESH
