@@ -20,6 +20,7 @@ _.target  # app/search/explain.py Folding and WordCorrection ("to")
 _.field_weight  # app/search/explain.py WordCorrection
 _.foldings  # app/search/explain.py Explain
 _.naics_title  # app/repositories/experience_search_pg.py CubeRow, read by name (_LABEL_COLUMN)
+_.industry_detail  # app/naics/codes.py Hierarchy, a naics_codes column written by name (msgspec.to_builtins)
 _.stale  # indexer/bulk.py WriteSummary, logged per batch and read by tests
 _.absent
 _.five_digit_industries  # app/naics/census.py StructureSummary, checked against the Census
