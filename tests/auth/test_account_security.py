@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.asgi import create_app
 from app.config import Settings
 from app.models import User
-from tests.profiles.conftest import PASSWORD, Client, login, register, sign_up
+from tests.support.accounts import PASSWORD, Client, login, register, sign_up
 
 LOGIN = "/api/v1/auth/login"
 TOKEN = re.compile(r"token=([A-Za-z0-9_\-.]+)")

@@ -13,7 +13,7 @@ from app.auth import passwords
 from app.auth.tokens import PASSWORD_CLAIM, issue_token, read_claims
 from app.config import Settings
 from app.models import User
-from tests.profiles.conftest import PASSWORD, Client, login, register, sign_up
+from tests.support.accounts import PASSWORD, Client, login, register, sign_up
 
 LOGIN = "/api/v1/auth/login"
 

@@ -14,9 +14,9 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
 from app.db.engine import async_url
-from tests.conftest import database_url
-from tests.engines import EngineSet
-from tests.test_schema import SEED_COLUMNS
+from tests.support.databases import database_url
+from tests.support.engines import EngineSet
+from tests.support.seed_schema import SEED_COLUMNS
 
 
 def levelith(*args: str, database: str) -> subprocess.CompletedProcess[str]:
@@ -68,7 +68,7 @@ def table_shape(url: str) -> dict[str, int]:
 def empty_database(engines: EngineSet) -> Iterator[str]:
     import asyncio
 
-    from tests.conftest import _admin
+    from tests.support.databases import run_as_admin as _admin
 
     name = f"empty_{secrets.token_hex(4)}"
     asyncio.run(_admin(engines, f"CREATE DATABASE {name}"))
@@ -87,7 +87,7 @@ def test_upgrade_creates_the_seed_tables_and_check_passes(empty_database: str) -
     assert upgraded.returncode == 0, upgraded.stderr
 
     shape = table_shape(empty_database)
-    # Every column tests/test_schema.py checks one by one (the seed's and the migrations' since).
+    # Every column tests/models/test_schema.py checks one by one (the seed's and the migrations' since).
     assert {name: shape.get(name) for name in SEED_COLUMNS} == {
         name: len(columns) for name, columns in SEED_COLUMNS.items()
     }

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from app.config import Settings
 from app.db.migrations import head_revision
-from tests.live_server import free_port
+from tests.support.live_server import free_port
 
 # The command a person runs, installed beside this interpreter by `pip install -e .`.
 LEVELITH = Path(sys.executable).parent / "levelith"

@@ -8,7 +8,8 @@ import subprocess
 import sys
 
 from app.config import Settings
-from tests.profiles.conftest import Client, create_experience, sign_up
+from tests.support.accounts import Client, sign_up
+from tests.support.experiences import create_experience
 
 
 async def levelith(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:

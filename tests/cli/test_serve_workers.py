@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -18,9 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
 from app.models import NaicsCode
-from tests.live_server import free_port
-from tests.sync.conftest import add_experience, add_user, eventually, get_document
-from tests.test_metrics import samples, value
+from tests.support.indexes import get_document
+from tests.support.live_server import free_port
+from tests.support.metrics import samples, value
+from tests.support.rows import add_experience, add_user
+from tests.support.serve_process import stop, wait_ready
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.slow
 
@@ -52,29 +53,6 @@ def worker_processes(parent: int) -> int:
         with contextlib.suppress(FileNotFoundError):  # exited since it was listed
             count += "spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
     return count
-
-
-def wait_ready(base: str, process: subprocess.Popen[bytes], log: Path, within: float = 180) -> None:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"levelith serve exited early:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{base}/ready", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"levelith serve never became ready:\n{log.read_text()}")
-
-
-def stop(process: subprocess.Popen[bytes]) -> int:
-    process.send_signal(signal.SIGTERM)
-    try:
-        return process.wait(timeout=90)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        raise
 
 
 async def test_two_workers_one_indexer_fresh_autocomplete_clean_stop(

@@ -18,8 +18,8 @@ import httpx
 import pytest
 
 from app.embedded.record import RECORD_FILE
-from tests.live_server import free_port
-from tests.serving.test_workers import stop, wait_ready
+from tests.support.live_server import free_port
+from tests.support.serve_process import stop, wait_ready
 
 pytestmark = pytest.mark.slow
 

@@ -6,13 +6,8 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import Experience, SearchOutbox
-from tests.profiles.conftest import (
-    CATEGORIES,
-    NINE_EXPERIENCES,
-    Client,
-    create_experience,
-    sign_up,
-)
+from tests.support.accounts import Client, sign_up
+from tests.support.experiences import CATEGORIES, NINE_EXPERIENCES, create_experience
 
 
 async def count_experiences(db_session: AsyncSession) -> int:

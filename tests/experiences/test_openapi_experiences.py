@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from app.experiences.types import ExperienceType
-from tests.profiles.conftest import NINE_EXPERIENCES, Client, sign_up
+from tests.support.accounts import Client, sign_up
+from tests.support.experiences import NINE_EXPERIENCES
 
 COMPONENTS = "#/components/schemas/"
 

@@ -6,7 +6,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import Experience
-from tests.profiles.conftest import NINE_EXPERIENCES, Client, create_experience, sign_up
+from tests.support.accounts import Client, sign_up
+from tests.support.experiences import NINE_EXPERIENCES, create_experience
 
 PROFILE = {
     "bio": "Engineer who likes search",

@@ -20,15 +20,9 @@ from app.search.indexes import IndexManager
 from indexer.health import ensure_complete
 from indexer.reindex import reindex
 from indexer.worker import OutboxWorker
-from tests.sync.conftest import (
-    add_experience,
-    add_naics,
-    add_user,
-    eventually,
-    expected_documents,
-    indexed_documents,
-    make_worker,
-)
+from tests.support.indexes import expected_documents, indexed_documents, make_worker
+from tests.support.rows import add_experience, add_naics, add_user
+from tests.support.waiting import eventually
 
 KINDS = ("naics", "experiences")
 

@@ -16,7 +16,7 @@ from sqlalchemy.pool import NullPool
 
 from app.config import Settings
 from app.db.engine import async_url
-from tests.faults.test_malformed_imports import _catalogue
+from tests.support.catalogue import catalogue_fingerprint as _catalogue
 
 # The import's own connection, inside its open transaction, having started to write codes.
 WRITING = text(

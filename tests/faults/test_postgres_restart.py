@@ -8,7 +8,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tests.engines import EngineSet
+from tests.support.engines import EngineSet
 
 
 @get("/probe-db")

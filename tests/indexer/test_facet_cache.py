@@ -17,7 +17,7 @@ from app.experiences.types import ExperienceType
 from app.search.definitions import alias_name
 from app.services.facet_cache import FacetCache
 from indexer.worker import OutboxWorker
-from tests.sync.conftest import add_experience, add_user
+from tests.support.rows import add_experience, add_user
 
 SEARCH = "/api/v1/experiences/search"
 

@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.asgi import create_app
 from app.config import Settings
 from indexer.worker import OutboxWorker
-from tests.sync.conftest import add_experience, add_user
-from tests.test_metrics import samples, value
+from tests.support.metrics import samples, value
+from tests.support.rows import add_experience, add_user
 
 
 async def test_indexer_batches_documents_and_last_sync(

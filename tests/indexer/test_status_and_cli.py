@@ -20,7 +20,9 @@ from app.models import UserRole
 from app.services.search_status import indexer_status
 from indexer.main import cli
 from indexer.worker import OutboxWorker
-from tests.sync.conftest import add_experience, add_user, eventually, get_document, indexed_documents
+from tests.support.indexes import get_document, indexed_documents
+from tests.support.rows import add_experience, add_user
+from tests.support.waiting import eventually
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

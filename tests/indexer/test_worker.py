@@ -15,15 +15,8 @@ from app.repositories.search_outbox import OutboxRow
 from indexer.bulk import write
 from indexer.changes import actions_for_rows
 from indexer.worker import OutboxWorker
-from tests.sync.conftest import (
-    add_experience,
-    add_naics,
-    add_user,
-    expected_documents,
-    get_document,
-    indexed_documents,
-    make_worker,
-)
+from tests.support.indexes import expected_documents, get_document, indexed_documents, make_worker
+from tests.support.rows import add_experience, add_naics, add_user
 
 
 async def _outbox_count(session: AsyncSession) -> int:

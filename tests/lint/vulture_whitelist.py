@@ -1,4 +1,4 @@
-"""Names vulture cannot see being used; tests/test_lint.py runs vulture with this file.
+"""Names vulture cannot see being used; tests/lint/test_lint.py runs vulture with this file.
 
 vulture reports code nothing refers to. Everything below IS used, by something vulture does
 not read: a framework that reads a name (Litestar, msgspec), a string (uvicorn's factory), or
@@ -47,5 +47,5 @@ _.worker_app
 
 # Test and benchmark hooks.
 _.pause  # app/embedded/postgres.py: PostgreSQL restarts in tests/ and bench/faults
-_.drain  # indexer/worker.py: empty the outbox now (tests/sync, tests/faults)
+_.drain  # indexer/worker.py: empty the outbox now (tests/indexer, tests/faults)
 _.in_process_indexer  # indexer/worker.py: serve with an indexer task (tests/faults)

@@ -19,7 +19,7 @@ from app.asgi import create_app
 from app.auth.tokens import issue_token
 from app.config import Settings
 from app.services.verification_mail import VERIFY_PURPOSE, VERIFY_TTL_SECONDS
-from tests.profiles.conftest import register, sign_up
+from tests.support.accounts import register, sign_up
 
 TOKEN = re.compile(r"token=([A-Za-z0-9_\-.]+)")
 

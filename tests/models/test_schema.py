@@ -10,73 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.experiences.types import CATEGORY_OF_TYPE, ExperienceType
 from app.models import Experience, NaicsCode, User
 from app.models.experience import EXPERIENCE_CLASSES
-
-# (column, type, nullable, default) straight from the seed's column references.
-SEED_COLUMNS = {
-    "users": [
-        ("id", "character varying(32)", False, None),
-        ("username", "character varying(50)", False, None),
-        ("email", "character varying(255)", False, None),
-        ("password_hash", "character varying(255)", False, None),
-        ("is_active", "boolean", False, "true"),
-        ("is_verified", "boolean", False, "false"),
-        ("profile_data", "jsonb", False, "'{}'::jsonb"),
-        ("created_at", "timestamp without time zone", False, "now"),
-        ("updated_at", "timestamp without time zone", False, "now"),
-        ("last_login", "timestamp without time zone", True, None),
-    ],
-    "experiences": [
-        ("id", "character varying(32)", False, None),
-        ("user_id", "character varying(32)", False, None),
-        ("title", "character varying(255)", False, None),
-        ("description", "text", True, None),
-        ("naics_code", "character varying(6)", False, "'123456'::character varying"),
-        ("category", "character varying(20)", False, None),
-        ("experience_type", "character varying(20)", False, None),
-        ("start_date", "timestamp without time zone", True, None),
-        ("end_date", "timestamp without time zone", True, None),
-        ("is_current", "boolean", False, "false"),
-        ("organization", "character varying(255)", True, None),
-        ("location", "character varying(255)", True, None),
-        ("type_specific_data", "jsonb", False, "'{}'::jsonb"),
-        ("tags", "jsonb", False, "'[]'::jsonb"),
-        ("experience_metadata", "jsonb", False, "'{}'::jsonb"),
-        ("created_at", "timestamp without time zone", False, "now"),
-        ("updated_at", "timestamp without time zone", False, "now"),
-    ],
-    "naics_codes": [
-        ("code", "character varying(6)", False, None),
-        ("title", "character varying(500)", False, None),
-        ("description", "text", True, None),
-        ("level", "integer", False, None),
-        ("parent_code", "character varying(6)", True, None),
-        ("sector", "character varying(2)", True, None),
-        ("subsector", "character varying(3)", True, None),
-        ("industry_group", "character varying(4)", True, None),
-        ("industry_detail", "character varying(6)", True, None),
-        ("category", "character varying(50)", False, None),
-        ("sba_size_standard", "character varying(255)", True, None),
-        ("sba_source", "character varying(255)", True, None),
-        ("keywords", "jsonb", False, "'[]'::jsonb"),
-        ("aliases", "jsonb", False, "'[]'::jsonb"),
-        ("examples", "text", True, None),
-        ("cross_references", "jsonb", False, "'[]'::jsonb"),
-        ("notes", "text", True, None),
-        ("tags", "jsonb", False, "'[]'::jsonb"),
-        ("custom_category", "character varying(100)", True, None),
-        ("admin_notes", "text", True, None),
-        ("is_active", "boolean", False, "true"),
-        ("year", "integer", False, "2022"),
-        ("data_source", "character varying(255)", True, None),
-        ("created_at", "timestamp without time zone", False, "now"),
-        ("updated_at", "timestamp without time zone", False, "now"),
-        # Beyond the seed (issue 12, migration 0003): which keywords came from the Census
-        # index file, and the NAICS 2017 and SIC codes a 2022 code came from.
-        ("index_keywords", "jsonb", False, "'[]'::jsonb"),
-        ("naics_2017_codes", "jsonb", False, "'[]'::jsonb"),
-        ("sic_codes", "jsonb", False, "'[]'::jsonb"),
-    ],
-}
+from tests.support.seed_schema import SEED_COLUMNS
 
 SEED_INDEXES = {
     "users": [("username",), ("email",)],

@@ -1,13 +1,17 @@
-"""Fixtures for the pure NAICS tests: locating the official Census files."""
+"""Fixtures for the NAICS catalogue tests: the official Census files, admins, an empty catalogue."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from app.auth.tokens import account_token
+from app.config import Settings
+from app.models import User, UserRole
+from tests.support.paths import shared_dir
 
 CENSUS_FILE_NAMES = {
     "codes": "2-6 digit_2022_Codes.xlsx",
@@ -17,11 +21,6 @@ CENSUS_FILE_NAMES = {
 }
 
 
-def shared_dir() -> Path:
-    # A fresh clone has no ../shared; LEVELITH_SHARED_DIR points elsewhere.
-    return Path(os.environ.get("LEVELITH_SHARED_DIR", REPO_ROOT.parent / "shared"))
-
-
 @pytest.fixture(scope="session")
 def census_files() -> dict[str, Path]:
     naics_dir = shared_dir() / "naics"
@@ -29,10 +28,15 @@ def census_files() -> dict[str, Path]:
     missing = [p.name for p in files.values() if not p.is_file()]
     if missing:
         pytest.skip(
-            f"official Census NAICS files not in {naics_dir} ({len(missing)} missing); "
+            f"official Census NAICS files not in {naics_dir} (missing: {', '.join(missing)}); "
             "set LEVELITH_SHARED_DIR to the directory that holds naics/*.xlsx"
         )
     return files
+
+
+@pytest.fixture(scope="session")
+def census_paths(census_files: dict[str, Path]) -> list[Path]:
+    return list(census_files.values())
 
 
 @pytest.fixture(scope="session")
@@ -40,3 +44,34 @@ def census_bundle(census_files: dict[str, Path]):
     from app.naics.census import load_census
 
     return load_census(census_files.values())
+
+
+@pytest.fixture
+async def empty_catalogue(db_session: AsyncSession) -> AsyncSession:
+    """The test database with no NAICS codes (every test database starts with the built-in ones)."""
+    await db_session.execute(text("DELETE FROM naics_codes"))
+    await db_session.execute(text("DELETE FROM search_outbox"))
+    await db_session.commit()
+    return db_session
+
+
+async def _user(session: AsyncSession, name: str, *, admin: bool) -> User:
+    user = User(username=name, email=f"{name}@example.com", password_hash="not-a-real-hash")
+    session.add(user)
+    await session.flush()
+    if admin:
+        session.add(UserRole(user_id=user.id, role="admin"))
+    await session.commit()
+    return user
+
+
+@pytest.fixture
+async def admin_headers(db_session: AsyncSession, settings: Settings) -> dict[str, str]:
+    user = await _user(db_session, "catalogue_admin", admin=True)
+    return {"Authorization": f"Bearer {account_token(user, settings)}"}
+
+
+@pytest.fixture
+async def member_headers(db_session: AsyncSession, settings: Settings) -> dict[str, str]:
+    user = await _user(db_session, "catalogue_member", admin=False)
+    return {"Authorization": f"Bearer {account_token(user, settings)}"}

@@ -7,27 +7,11 @@ from dataclasses import replace
 import httpx
 from litestar.testing import AsyncTestClient
 from prometheus_client import REGISTRY
-from prometheus_client.parser import text_string_to_metric_families
 
 from app.asgi import create_app
 from app.config import Settings
-from tests.live_server import serve
-
-
-def samples(text: str) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
-    return {
-        (sample.name, frozenset(sample.labels.items())): sample.value
-        for family in text_string_to_metric_families(text)
-        for sample in family.samples
-    }
-
-
-def value(
-    found: dict[tuple[str, frozenset[tuple[str, str]]], float], name: str, **labels: str
-) -> float | None:
-    wanted = set(labels.items())
-    matching = [v for (n, ls), v in found.items() if n == name and wanted <= ls]
-    return sum(matching) if matching else None
+from tests.support.live_server import serve
+from tests.support.metrics import samples, value
 
 
 def test_loopback_scrape_counts_routes_engines_outbox_pool_and_typeahead(settings: Settings) -> None:

@@ -1,71 +1,8 @@
-"""Helpers for the profile tests: accounts made through the API, a few NAICS codes."""
+"""Experience bodies as a client sends them: one valid example of each of the nine types."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import pytest
-from argon2 import PasswordHasher
-from litestar import Litestar
-from litestar.testing import AsyncTestClient
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from app.auth import passwords
-from app.models import NaicsCode
-
-PASSWORD = "correct horse battery"
-
-# Real argon2id with small parameters: the defaults cost ~0.7 s per hash on a CI core.
-CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-
-Client = AsyncTestClient[Litestar]
-
-
-@dataclass
-class Account:
-    username: str
-    email: str
-    token: str
-
-    @property
-    def auth(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}"}
-
-
-async def register(client: Client, username: str, **extra: object) -> dict:
-    body = {"username": username, "email": f"{username}@example.com", "password": PASSWORD, **extra}
-    response = await client.post("/api/v1/auth/register", json=body)
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
-async def login(client: Client, login_name: str, password: str = PASSWORD) -> str:
-    response = await client.post("/api/v1/auth/login", json={"username": login_name, "password": password})
-    assert response.status_code == 200, response.text
-    return response.json()["access_token"]
-
-
-async def sign_up(client: Client, username: str, **extra: object) -> Account:
-    await register(client, username, **extra)
-    return Account(username, f"{username}@example.com", await login(client, username))
-
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(passwords, "hasher", CHEAP_HASHER)
-
-
-@pytest.fixture
-async def naics_codes(db_session: AsyncSession) -> list[str]:
-    """Codes of the built-in catalogue every test database starts with; 611710 made inactive."""
-    codes = ["54", "541511", "61", "611310", "611710"]
-    found = set(await db_session.scalars(select(NaicsCode.code).where(NaicsCode.code.in_(codes))))
-    assert found == set(codes), "the template database carries the built-in catalogue"
-    await db_session.execute(update(NaicsCode).where(NaicsCode.code == "611710").values(is_active=False))
-    await db_session.commit()
-    return codes
-
+from tests.support.accounts import Account, Client
 
 # One valid experience of each of the nine types, as a client would send them.
 NINE_EXPERIENCES: dict[str, dict] = {

@@ -23,8 +23,8 @@ from app.services import experience_search, naics_search
 from app.services.facet_cache import FacetCache
 from app.services.search_fallback import SearchHedge
 from indexer import bulk
-from tests.contract.recording import Recorder, Replies, recording_client
-from tests.search_core.conftest import EXPERIENCE_ROWS, NAICS_ROWS
+from tests.search.contract.recording import Recorder, Replies, recording_client
+from tests.support.search_documents import EXPERIENCE_ROWS, NAICS_ROWS
 
 Send = Callable[[AsyncOpenSearch], Awaitable[object]]
 

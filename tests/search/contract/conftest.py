@@ -1,16 +1,16 @@
-"""The OpenSearch API specification (read once from ../shared), Lucene, and the test engine."""
+"""The OpenSearch API specification (read once from ../shared) and Lucene.
+
+The engine (`os_client`) is tests/search/conftest.py's osmem-server.
+"""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.conftest import shared_dir
-from tests.contract.lucene import Lucene
-from tests.contract.lucene import missing as lucene_missing
-from tests.contract.openapi import SPEC_FILE, ApiContract
-
-# The emulator fixtures of tests/search_core (one definition; this directory gets its own server).
-from tests.search_core.conftest import os_client, search_engine  # noqa: F401
+from tests.search.contract.lucene import Lucene
+from tests.search.contract.lucene import missing as lucene_missing
+from tests.search.contract.openapi import SPEC_FILE, ApiContract
+from tests.support.paths import shared_dir
 
 
 @pytest.fixture(scope="session")

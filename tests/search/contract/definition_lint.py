@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from tests.contract import opensearch_builtins as core
+from tests.search.contract import opensearch_builtins as core
 
 
 def _setting(settings: Mapping[str, Any], name: str, default: int) -> int:

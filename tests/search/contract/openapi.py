@@ -26,7 +26,7 @@ from typing import Any
 
 import jsonschema_rs
 
-from tests.contract.recording import Request
+from tests.search.contract.recording import Request
 
 SPEC_FILE = "opensearch-openapi-2.19.json"
 

@@ -13,8 +13,8 @@ import pytest
 from app.search.definitions import load_definition
 from app.search.experience_query import EXPERIENCE_FACETS
 from app.search.naics_query import NAICS_FACETS
-from tests.conftest import REPO_ROOT
-from tests.contract.definition_lint import aggregation_field_problems, lint_definition
+from tests.search.contract.definition_lint import aggregation_field_problems, lint_definition
+from tests.support.paths import REPO_ROOT
 
 # The files in the repository, whatever the code loads them through.
 DEFINITIONS_DIR = REPO_ROOT / "opensearch"

@@ -1,7 +1,7 @@
 """Lucene as the oracle for text analysis: the engine indexes exactly the terms Lucene produces.
 
 A sample of catalogue and experience documents is indexed into the test engine (osmem) from
-the project's definitions; Lucene runs the same analysis chains (tests/contract/lucene.py) over
+the project's definitions; Lucene runs the same analysis chains (tests/search/contract/lucene.py) over
 the same texts. What the engine really indexed is found with term queries, never with
 ``_analyze``: osmem's ``_analyze`` does not report what it indexes (it showed "all" and "other"
 while its indexing dropped them as stop words).
@@ -32,10 +32,10 @@ from app.search.experience_query import build_experience_document
 from app.search.naics_query import build_naics_document, build_naics_search
 from app.search.text import MAX_QUERY_WORDS, STOP_WORDS, normalise_text
 from app.search.tiers import COVERAGE_WEIGHT, TIER_WEIGHT, TIERS
-from tests.conftest import shared_dir
-from tests.contract.lucene import Lucene, MultiMatch, Translation
-from tests.search_core.conftest import EXPERIENCE_ROWS, NAICS_ROWS
-from tests.search_core.test_engine_definitions import TRICKY
+from tests.search.contract.lucene import Lucene, MultiMatch, Translation
+from tests.support.paths import shared_dir
+from tests.support.search_documents import EXPERIENCE_ROWS, NAICS_ROWS
+from tests.support.tricky_text import TRICKY
 
 # Terms per request: below OpenSearch's default limit of 1024 clauses.
 _CLAUSES_PER_QUERY = 1000

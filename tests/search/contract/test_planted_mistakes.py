@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from tests.contract.cases import CASES, record
-from tests.contract.openapi import ApiContract
-from tests.contract.recording import Request
+from tests.search.contract.cases import CASES, record
+from tests.search.contract.openapi import ApiContract
+from tests.search.contract.recording import Request
 
 Pick = Callable[[dict[str, Any]], bool]
 Change = Callable[[dict[str, Any]], None]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.contract.cases import CASES, Case, record
-from tests.contract.openapi import ApiContract
+from tests.search.contract.cases import CASES, Case, record
+from tests.search.contract.openapi import ApiContract
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)

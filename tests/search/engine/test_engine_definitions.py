@@ -6,18 +6,7 @@ import pytest
 
 from app.search.definitions import load_definition
 from app.search.text import normalise_text
-
-TRICKY = [
-    "Straße",
-    "Ærøskøbing",
-    "Œuvre",
-    "Łódź",
-    "ﬁle",
-    "\uff26\uff55\uff4c\uff4c\uff0d\uff33\uff45\uff52\uff56\uff49\uff43\uff45",
-    "ÀÉÎÕÜ ñ ç",
-    "İstanbul",
-    "Þór",
-]
+from tests.support.tricky_text import TRICKY
 
 
 @pytest.mark.parametrize("raw", TRICKY)

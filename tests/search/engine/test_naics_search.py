@@ -15,7 +15,8 @@ from app.search.naics_query import (
     parse_naics_response,
 )
 from app.search.tiers import TIERS
-from tests.search_core.conftest import _create, naics
+from tests.support.search_documents import create_index as _create
+from tests.support.search_documents import naics
 
 
 def search(client: OpenSearch, index: str, query: str, filters: dict[str, Any] | None = None, **kw: Any):

@@ -13,7 +13,7 @@ from app.search.definitions import INDEX_KINDS, load_definition
 from app.search.experience_query import build_experience_document, build_experience_search
 from app.search.naics_query import build_naics_document
 from app.search.text import STOP_WORDS
-from tests.search_core.conftest import EXPERIENCE_ROWS, NAICS_ROWS
+from tests.support.search_documents import EXPERIENCE_ROWS, NAICS_ROWS
 
 
 @pytest.mark.parametrize("kind", INDEX_KINDS)
