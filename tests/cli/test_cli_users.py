@@ -9,7 +9,7 @@ import sys
 
 from app.config import Settings
 from tests.support.accounts import Client, sign_up
-from tests.support.experiences import create_experience
+from tests.support.experience_bodies import create_experience
 
 
 async def levelith(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import Experience, SearchOutbox
 from tests.support.accounts import Client, sign_up
-from tests.support.experiences import CATEGORIES, NINE_EXPERIENCES, create_experience
+from tests.support.experience_bodies import CATEGORIES, NINE_EXPERIENCES, create_experience
 
 
 async def count_experiences(db_session: AsyncSession) -> int:

@@ -8,7 +8,7 @@ import pytest
 
 from app.experiences.types import ExperienceType
 from tests.support.accounts import Client, sign_up
-from tests.support.experiences import NINE_EXPERIENCES
+from tests.support.experience_bodies import NINE_EXPERIENCES
 
 COMPONENTS = "#/components/schemas/"
 

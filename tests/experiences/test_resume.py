@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import Experience
 from tests.support.accounts import Client, sign_up
-from tests.support.experiences import NINE_EXPERIENCES, create_experience
+from tests.support.experience_bodies import NINE_EXPERIENCES, create_experience
 
 PROFILE = {
     "bio": "Engineer who likes search",

@@ -17,7 +17,7 @@ from app.models import NaicsCode
 from app.services.naics_classifier import MAX_CLASSIFY_TEXT
 from tests.search.conftest import SearchWorld
 from tests.support.accounts import sign_up
-from tests.support.experiences import create_experience
+from tests.support.experience_bodies import create_experience
 from tests.support.waiting import eventually
 
 CLASSIFY = "/api/v1/naics/classify"
