@@ -28,6 +28,7 @@ from indexer.worker import OutboxWorker
 from tests.support.databases import database_url, run_as_admin
 from tests.support.engines import EngineSet, start_engines
 from tests.support.indexes import drop_indexes, make_worker
+from tests.support.paths import shared_dir
 
 TEMPLATE_DB = "levelith_template"
 
@@ -186,3 +187,31 @@ async def worker(
     await built.heal()
     await built.drain()
     return built
+
+
+# ------------------------------------------------ the official Census files (../shared/naics)
+
+CENSUS_FILE_NAMES = {
+    "codes": "2-6 digit_2022_Codes.xlsx",
+    "descriptions": "2022_NAICS_Descriptions.xlsx",
+    "index": "2022_NAICS_Index_File.xlsx",
+    "structure": "2022_NAICS_Structure_Summary_Table.xlsx",
+}
+
+
+@pytest.fixture(scope="session")
+def census_files() -> dict[str, Path]:
+    naics_dir = shared_dir() / "naics"
+    files = {kind: naics_dir / name for kind, name in CENSUS_FILE_NAMES.items()}
+    missing = [p.name for p in files.values() if not p.is_file()]
+    if missing:
+        pytest.skip(
+            f"official Census NAICS files not in {naics_dir} (missing: {', '.join(missing)}); "
+            "set LEVELITH_SHARED_DIR to the directory that holds naics/*.xlsx"
+        )
+    return files
+
+
+@pytest.fixture(scope="session")
+def census_paths(census_files: dict[str, Path]) -> list[Path]:
+    return list(census_files.values())

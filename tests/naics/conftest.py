@@ -1,4 +1,8 @@
-"""Fixtures for the NAICS catalogue tests: the official Census files, admins, an empty catalogue."""
+"""Fixtures for the NAICS catalogue tests: the Census files read once, admins, an empty catalogue.
+
+The Census files themselves (`census_files`, `census_paths`) are tests/conftest.py's: an import
+killed half way (tests/faults) uses them too.
+"""
 
 from __future__ import annotations
 
@@ -11,32 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth.tokens import account_token
 from app.config import Settings
 from app.models import User, UserRole
-from tests.support.paths import shared_dir
-
-CENSUS_FILE_NAMES = {
-    "codes": "2-6 digit_2022_Codes.xlsx",
-    "descriptions": "2022_NAICS_Descriptions.xlsx",
-    "index": "2022_NAICS_Index_File.xlsx",
-    "structure": "2022_NAICS_Structure_Summary_Table.xlsx",
-}
-
-
-@pytest.fixture(scope="session")
-def census_files() -> dict[str, Path]:
-    naics_dir = shared_dir() / "naics"
-    files = {kind: naics_dir / name for kind, name in CENSUS_FILE_NAMES.items()}
-    missing = [p.name for p in files.values() if not p.is_file()]
-    if missing:
-        pytest.skip(
-            f"official Census NAICS files not in {naics_dir} (missing: {', '.join(missing)}); "
-            "set LEVELITH_SHARED_DIR to the directory that holds naics/*.xlsx"
-        )
-    return files
-
-
-@pytest.fixture(scope="session")
-def census_paths(census_files: dict[str, Path]) -> list[Path]:
-    return list(census_files.values())
 
 
 @pytest.fixture(scope="session")
