@@ -1,6 +1,6 @@
 """The `levelith` command line: where app/ and indexer/ are put together.
 
-Nothing in app/ imports indexer/ (tests/test_lint.py checks it), so the commands that need both
+Nothing in app/ imports indexer/ (tests/lint/test_lint.py checks it), so the commands that need both
 (serve, the indexer, reindex) live here, and app/'s own command groups are added beside them.
 """
 

@@ -28,7 +28,7 @@ MAX_QUERY_WORDS = 8
 # tier (a query sharing only "of" and "and" with a row does not match it); the
 # contains tiers still require them like any other word. Lucene's English stop set, which is
 # OpenSearch's `_english_`; opensearch/*.json list the same words explicitly (the test emulator
-# reads `_english_` as a much longer list), and tests/search_core checks the copies are equal.
+# reads `_english_` as a much longer list), and tests/search/engine checks the copies are equal.
 STOP_WORDS: frozenset[str] = frozenset(
     {
         "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no",
@@ -80,7 +80,7 @@ def normalise_text(text: str | None) -> str:
         return ""
     if text.isascii():
         # The common case, per keystroke, and 10x faster: exactly what the Unicode path
-        # does to ASCII (tests/search_core compares the two).
+        # does to ASCII (tests/search/test_text_and_tiers.py compares the two).
         return " ".join(_NOT_ASCII_ALNUM.sub(" ", text.lower()).split())
     return normalise_unicode(text)
 

@@ -18,8 +18,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.config import Settings
-from tests.conftest import REPO_ROOT
-from tests.live_server import free_socket, serve
+from tests.support.live_server import free_socket, serve
+from tests.support.paths import REPO_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -10,7 +10,7 @@ from playwright.async_api import expect
 
 from app.config import Settings
 from tests.browser.conftest import Console, screenshot
-from tests.live_server import serve
+from tests.support.live_server import serve
 
 PASSWORD = "correct horse battery"
 

@@ -1,6 +1,8 @@
 """Fault and hostile-input tests: the real app over HTTP, engines that can be killed.
 
-The helpers that compare an index with PostgreSQL are the sync tests' (tests/sync/conftest.py).
+Every fault test lives in this folder: the engine or PostgreSQL killed, paused or emptied, an
+import killed, fuzzing, hostile input, security. The helpers that compare an index with
+PostgreSQL are in tests/support/indexes.py; `sessions`, `search` and `worker` in tests/conftest.py.
 """
 
 from __future__ import annotations
@@ -15,13 +17,12 @@ from typing import Any
 import httpx
 import pytest
 from opensearchpy import AsyncOpenSearch
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.config import Settings
 from app.embedded.opensearch import EmbeddedOpenSearch
 from indexer.health import ensure_search_indexes
-from tests.live_server import free_port
-from tests.sync.conftest import drop_indexes
+from tests.support.indexes import drop_indexes
+from tests.support.live_server import free_port
 
 PASSWORD = "correct horse battery staple"
 
@@ -30,11 +31,6 @@ PASSWORD = "correct horse battery staple"
 def template_database(titles_only_template_database: str) -> str:
     # These tests rebuild the NAICS index many times; the catalogue's titles are all they need.
     return titles_only_template_database
-
-
-@pytest.fixture
-def sessions(db_engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(db_engine, expire_on_commit=False)
 
 
 class KillableEngine:

@@ -25,8 +25,9 @@ from app.models import Experience, NaicsCode, SearchOutbox
 from indexer.health import ensure_search_indexes
 from indexer.worker import in_process_indexer
 from tests.faults.conftest import KillableEngine, bearer, on_engine, register
-from tests.live_server import serve
-from tests.sync.conftest import eventually, expected_documents, indexed_documents
+from tests.support.indexes import expected_documents, indexed_documents
+from tests.support.live_server import serve
+from tests.support.waiting import eventually
 
 WRITES = 500
 SEARCHES = 500

@@ -17,9 +17,9 @@ import httpx
 import pytest
 
 from app.config import Settings
-from tests.conftest import REPO_ROOT
 from tests.faults.conftest import bearer, register
-from tests.live_server import serve
+from tests.support.live_server import serve
+from tests.support.paths import REPO_ROOT
 
 ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
 SEED = 20261125

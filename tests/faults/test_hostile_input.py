@@ -18,7 +18,7 @@ import pytest
 
 from app.config import Settings
 from tests.faults.conftest import bearer, register
-from tests.live_server import free_socket, serve
+from tests.support.live_server import free_socket, serve
 
 SEARCH_ENDPOINTS = ["/api/v1/naics/search", "/api/v1/naics/autocomplete", "/api/v1/experiences/search"]
 

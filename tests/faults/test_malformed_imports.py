@@ -17,30 +17,10 @@ from sqlalchemy.pool import NullPool
 from app.config import Settings
 from app.db.engine import async_url
 from indexer.main import cli
+from tests.support.catalogue import catalogue_fingerprint as _catalogue
 
 CODES_HEADER = ["Seq. No.", "2022 NAICS US   Code", "2022 NAICS US Title"]
 TSV_HEADER = "code\ttitle\tdescription\tcategory\tparent_code\tis_active\tyear\n"
-
-# Everything a changed row would alter, in one value.
-FINGERPRINT = """
-SELECT count(*) AS rows,
-       md5(string_agg(concat_ws('|', code, title, description, level, parent_code, sector, category,
-                                keywords::text, aliases::text, is_active, updated_at), E'\\n' ORDER BY code))
-FROM naics_codes
-"""
-
-
-def _catalogue(settings: Settings) -> tuple[int, str]:
-    async def read() -> tuple[int, str]:
-        engine = create_async_engine(async_url(settings.database_url or ""), poolclass=NullPool)
-        try:
-            async with engine.connect() as connection:
-                rows, digest = (await connection.execute(text(FINGERPRINT))).one()
-                return int(rows), str(digest)
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(read())
 
 
 def _title(settings: Settings, code: str) -> str:

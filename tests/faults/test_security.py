@@ -27,9 +27,9 @@ from app.asgi import create_app
 from app.auth.tokens import PASSWORD_CLAIM, issue_token, read_claims
 from app.config import Settings
 from app.services.accounts import AccountService
-from tests.conftest import REPO_ROOT
 from tests.faults.conftest import PASSWORD, bearer, register
-from tests.live_server import serve
+from tests.support.live_server import serve
+from tests.support.paths import REPO_ROOT
 
 HASH_MARKERS = ("$argon2", "$2b$", "$pbkdf2", "password_hash")
 

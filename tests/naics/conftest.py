@@ -1,38 +1,20 @@
-"""Fixtures for the pure NAICS tests: locating the official Census files."""
+"""Fixtures for the NAICS catalogue tests: the Census files read once, admins, an empty catalogue.
+
+The Census files themselves (`census_files`, `census_paths`) are tests/conftest.py's: an import
+killed half way (tests/faults) uses them too.
+"""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-
-CENSUS_FILE_NAMES = {
-    "codes": "2-6 digit_2022_Codes.xlsx",
-    "descriptions": "2022_NAICS_Descriptions.xlsx",
-    "index": "2022_NAICS_Index_File.xlsx",
-    "structure": "2022_NAICS_Structure_Summary_Table.xlsx",
-}
-
-
-def shared_dir() -> Path:
-    # A fresh clone has no ../shared; LEVELITH_SHARED_DIR points elsewhere.
-    return Path(os.environ.get("LEVELITH_SHARED_DIR", REPO_ROOT.parent / "shared"))
-
-
-@pytest.fixture(scope="session")
-def census_files() -> dict[str, Path]:
-    naics_dir = shared_dir() / "naics"
-    files = {kind: naics_dir / name for kind, name in CENSUS_FILE_NAMES.items()}
-    missing = [p.name for p in files.values() if not p.is_file()]
-    if missing:
-        pytest.skip(
-            f"official Census NAICS files not in {naics_dir} ({len(missing)} missing); "
-            "set LEVELITH_SHARED_DIR to the directory that holds naics/*.xlsx"
-        )
-    return files
+from app.auth.tokens import account_token
+from app.config import Settings
+from app.models import User, UserRole
 
 
 @pytest.fixture(scope="session")
@@ -40,3 +22,34 @@ def census_bundle(census_files: dict[str, Path]):
     from app.naics.census import load_census
 
     return load_census(census_files.values())
+
+
+@pytest.fixture
+async def empty_catalogue(db_session: AsyncSession) -> AsyncSession:
+    """The test database with no NAICS codes (every test database starts with the built-in ones)."""
+    await db_session.execute(text("DELETE FROM naics_codes"))
+    await db_session.execute(text("DELETE FROM search_outbox"))
+    await db_session.commit()
+    return db_session
+
+
+async def _user(session: AsyncSession, name: str, *, admin: bool) -> User:
+    user = User(username=name, email=f"{name}@example.com", password_hash="not-a-real-hash")
+    session.add(user)
+    await session.flush()
+    if admin:
+        session.add(UserRole(user_id=user.id, role="admin"))
+    await session.commit()
+    return user
+
+
+@pytest.fixture
+async def admin_headers(db_session: AsyncSession, settings: Settings) -> dict[str, str]:
+    user = await _user(db_session, "catalogue_admin", admin=True)
+    return {"Authorization": f"Bearer {account_token(user, settings)}"}
+
+
+@pytest.fixture
+async def member_headers(db_session: AsyncSession, settings: Settings) -> dict[str, str]:
+    user = await _user(db_session, "catalogue_member", admin=False)
+    return {"Authorization": f"Bearer {account_token(user, settings)}"}

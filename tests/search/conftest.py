@@ -5,12 +5,15 @@ without the in-memory autocomplete index, and one configured as by default (with
 
 Building it once keeps the many read-only search tests fast; tests that write
 use their own per-test database (the plain `client` fixture).
+
+Also here: one osmem-server of their own for the tests that talk to an engine directly
+(tests/search/engine, tests/search/contract).
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -18,7 +21,8 @@ from typing import Any
 
 import pytest
 from litestar.testing import AsyncTestClient
-from opensearchpy import AsyncOpenSearch
+from opensearchpy import AsyncOpenSearch, OpenSearch
+from osmem_server import OsmemServer
 from sqlalchemy import text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -29,8 +33,8 @@ from app.models import NaicsCode, User
 from app.models.experience import EXPERIENCE_CLASSES
 from app.naics.builtin import builtin_records
 from indexer.reindex import reindex
-from tests.conftest import _admin, database_url
-from tests.engines import EngineSet
+from tests.support.databases import database_url, run_as_admin
+from tests.support.engines import EngineSet
 
 
 def rule_items(body: dict[str, Any]) -> list[dict[str, Any]]:
@@ -188,7 +192,7 @@ async def search_world(
     from app.asgi import create_app
 
     name = f"s_{secrets.token_hex(6)}"
-    await _admin(engines, f"CREATE DATABASE {name} TEMPLATE {template_database}")
+    await run_as_admin(engines, f"CREATE DATABASE {name} TEMPLATE {template_database}")
     settings = Settings(
         database_url=database_url(engines.database_url, name),
         opensearch_url=engines.opensearch_url,
@@ -198,7 +202,7 @@ async def search_world(
         run_indexer=False,
         typeahead_refresh_seconds=0,
         # These tests assert which back end answered: no hedge on a slow moment of a shared
-        # machine (hedging itself is tested with fakes in tests/search_core).
+        # machine (hedging itself is tested with fakes in tests/search/test_search_hedging.py).
         search_hedge_floor_ms=10_000,
         search_hedge_ceiling_ms=10_000,
     )
@@ -226,4 +230,21 @@ async def search_world(
             yield world
     finally:
         await engine.dispose()
-        await _admin(engines, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        await run_as_admin(engines, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(scope="session")
+def search_engine() -> Iterator[OsmemServer]:
+    # Named apart from the osmem plugin's own "osmem_server" fixture so the two never clash.
+    server = OsmemServer.start(japanese=False)
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.fixture(scope="session")
+def os_client(search_engine: OsmemServer) -> Iterator[OpenSearch]:
+    client = OpenSearch(hosts=[search_engine.url], timeout=30)
+    yield client
+    client.close()

@@ -15,9 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from app.config import Settings
 from app.models import NaicsCode
 from app.services.naics_classifier import MAX_CLASSIFY_TEXT
-from tests.profiles.conftest import create_experience, sign_up
 from tests.search.conftest import SearchWorld
-from tests.sync.conftest import eventually
+from tests.support.accounts import sign_up
+from tests.support.experience_bodies import create_experience
+from tests.support.waiting import eventually
 
 CLASSIFY = "/api/v1/naics/classify"
 SEARCH = "/api/v1/naics/search"

@@ -8,64 +8,10 @@ page is cut (more than 100 hits) the last tier on it is not compared code for co
 
 from __future__ import annotations
 
-from collections import defaultdict
-from typing import Any
-
 import pytest
 
 from tests.search.conftest import SearchWorld
-
-QUERIES = [
-    "541511",
-    "5415",
-    "31-33",
-    "45",
-    "Software Publishers",
-    "softw",
-    "custom comp",
-    "app development",
-    "dentist office",
-    "dentistry",
-    "programming custom",
-    "sit down",
-    "pizza",
-    "seated",
-    "sofware",
-    "resturant",
-    "dentist",
-    "restaurant",
-    "trucking",
-    "accountant",
-    "nurse",
-    "computer",
-    "food serv",
-    "offices of",
-    "Café",
-    "hair",
-    "zzzz qqqq",
-    "grinding machines metalworking",
-    "software or",
-    # Issue 12: former and SIC codes, inflections, compounds, abbreviations and symbols.
-    "511210",
-    "SIC 7372",
-    "pharmacy",
-    "pharmacies benefit",
-    "warehouse",
-    "storage warehouses",
-    "shipbuilding",
-    "boat building",
-    "mfg",
-    "auto repair",
-    "food & beverage",
-    "child day care",
-]
-
-
-def tiers(body: dict[str, Any]) -> dict[int, set[str]]:
-    out: dict[int, set[str]] = defaultdict(set)
-    for item in body["items"]:
-        out[item["score"]].add(item["code"])
-    return dict(out)
+from tests.support.search_queries import QUERIES, tiers
 
 
 @pytest.mark.parametrize("query", QUERIES)

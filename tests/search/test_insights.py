@@ -21,7 +21,7 @@ from app.db.engine import session_factory
 from app.models import SearchInsightDay, UserRole
 from app.repositories.search_insights import Counts
 from app.services.search_insights import InsightsPolicy, InsightsRecorder, flush, utc_today
-from tests.sync.conftest import add_user
+from tests.support.rows import add_user
 
 TODAY = date(2026, 12, 6)
 POLICY = InsightsPolicy(flush_seconds=10, retention_days=30, max_queries_per_day=1000)

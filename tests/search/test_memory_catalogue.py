@@ -12,7 +12,8 @@ from app.asgi import create_app
 from app.auth.tokens import account_token
 from app.config import Settings
 from app.models import NaicsCode, UserRole
-from tests.sync.conftest import add_user, eventually
+from tests.support.rows import add_user
+from tests.support.waiting import eventually
 
 
 async def test_detail_and_answers_follow_the_catalogue(settings: Settings, db_session: AsyncSession) -> None:

@@ -16,8 +16,8 @@ from app.models import NaicsCode
 from app.search.text import prepare_query
 from app.search.typeahead import TypeaheadIndex, _add, _levels
 from tests.search.conftest import DEAD_SEARCH_URL, SearchWorld, rule_items
-from tests.search.test_fallback_agreement import QUERIES, tiers
-from tests.sync.conftest import eventually
+from tests.support.search_queries import QUERIES, tiers
+from tests.support.waiting import eventually
 
 AUTOCOMPLETE = "/api/v1/naics/autocomplete"
 # What people send while typing, on top of the agreement queries of the full search.
