@@ -243,3 +243,26 @@ async def test_failed_probes_back_off() -> None:
     await h.run(KIND, down, postgres)
     await asyncio.gather(*h._probes)
     assert down.calls == 2
+
+
+async def test_probes_of_an_engine_that_stays_down_back_off_to_two_minutes_and_no_further() -> None:
+    # A probe the client gives up on still costs the engine its work to the end: an engine
+    # that keeps failing is asked at most every 24 probe intervals (2 minutes by default).
+    clock = Clock()
+    h = hedge(clock, losses=2)
+    await _open_breaker(h)
+    down = Backend("engine", error=EngineConnectionError("N/A", "refused", None))
+    postgres = Backend("postgres")
+
+    async def probe_after(seconds: float) -> bool:
+        """True when a search `seconds` after the last probe sends a probe."""
+        calls = down.calls
+        clock.now += seconds
+        await h.run(KIND, down, postgres)
+        await asyncio.gather(*h._probes)
+        return down.calls > calls
+
+    assert await probe_after(5.0)
+    for interval in (10.0, 20.0, 40.0, 80.0, 120.0, 120.0):
+        assert not await probe_after(interval - 1.0)
+        assert await probe_after(1.0)
