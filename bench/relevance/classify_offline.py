@@ -1,0 +1,90 @@
+"""python -m bench.relevance.classify_offline [--held-out] [--max-queries N]
+
+The classifier alone, in-process, in seconds instead of a full relevance run: trains
+app.naics.classifier on the built-in catalogue whose index items are replaced by the indexed
+part of the split (as `levelith naics import` of the filtered index file does), then scores
+top-1 / top-5 on the items kept out. By default on the development split (split.is_dev: the
+held-out items are neither trained on nor asked); ``--held-out`` is for a final confirmation
+only. Prints the training time, which must stay a few seconds on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import defaultdict
+from typing import Any
+
+from app.naics.builtin import builtin_data
+from app.naics.classifier import NaicsClassifier
+from bench.common.census_files import CensusFilesMissing, locate_census_files
+from bench.common.paths import census_dir
+from bench.relevance.index_file import read_index_sheet
+from bench.relevance.split import IndexItem, Split, split_items, text_hash
+
+
+def catalogue_documents(indexed: list[IndexItem]) -> list[dict[str, Any]]:
+    """The built-in catalogue as the classifier reads it from PostgreSQL, with the indexed items
+    as each code's keywords."""
+    keywords: dict[str, list[str]] = defaultdict(list)
+    for item in indexed:
+        keywords[item.code].append(item.text)
+    return [
+        {
+            "code": entry.code,
+            "level": len(entry.code),
+            "title": entry.title,
+            "description": entry.description,
+            "aliases": list(entry.aliases),
+            "keywords": keywords.get(entry.code, []),
+            "is_active": True,
+        }
+        for entry in builtin_data().codes
+    ]
+
+
+def load_split(*, held_out: bool) -> Split:
+    sheet = read_index_sheet(locate_census_files(census_dir()).index)
+    return split_items(sheet.items, dev=not held_out)
+
+
+def evaluate(model: NaicsClassifier, items: list[IndexItem]) -> dict[str, float]:
+    top1 = top5 = 0
+    for item in items:
+        codes = [s.code for s in model.suggest(item.text, 5)]
+        top1 += bool(codes) and codes[0] == item.code
+        top5 += item.code in codes
+    return {"top1": round(top1 / len(items), 4), "top5": round(top5 / len(items), 4)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.relevance.classify_offline", description=__doc__)
+    parser.add_argument("--held-out", action="store_true", help="final confirmation on the held-out items")
+    parser.add_argument("--max-queries", type=int, default=None, help="a fixed sample of the items asked")
+    args = parser.parse_args(argv)
+    try:
+        split = load_split(held_out=args.held_out)
+    except CensusFilesMissing as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    items = split.held_out
+    if args.max_queries is not None:
+        items = sorted(items, key=lambda item: text_hash(item.text))[: args.max_queries]
+    documents = catalogue_documents(split.indexed)
+    started = time.perf_counter()
+    model = NaicsClassifier(documents)
+    trained = time.perf_counter() - started
+    started = time.perf_counter()
+    scores = evaluate(model, items)
+    per_text_ms = (time.perf_counter() - started) / len(items) * 1000
+    print(
+        f"{'held-out' if args.held_out else 'dev'} items: {len(items)}, trained on {len(split.indexed)} "
+        f"indexed items ({model.samples} samples) in {trained:.2f} s; top-1 {scores['top1']}, "
+        f"top-5 {scores['top5']}; {per_text_ms:.2f} ms per text"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
