@@ -27,9 +27,11 @@ The model is trained from what PostgreSQL holds whenever the catalogue changes
 
 from __future__ import annotations
 
+import heapq
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -52,6 +54,14 @@ DESCRIPTION_WEIGHT = 8.0
 CENTROID_ROUNDS = 3
 CENTROID_STEP = 0.5
 _CHECK_SLICE = 2048
+# A half-typed last word stands for the COMPLETIONS commonest words it starts, together worth
+# COMPLETION_WEIGHT of a word; not below MIN_COMPLETED_PREFIX letters (one or two letters start
+# too many words to say anything). Development split, classifier alone, as-typed queries
+# ("canola far") top-1 / top-10: none 0.196 / 0.602; 8 words x 1.0: 0.253 / 0.662; 4 x 1.5:
+# 0.271 / 0.674; 4 x 2.0: 0.274 / 0.678 (but full texts lose 0.002); full texts unchanged at 1.5.
+COMPLETIONS = 4
+COMPLETION_WEIGHT = 1.5
+MIN_COMPLETED_PREFIX = 3
 # Softmax temperature turning similarity scores into confidences: a cosine gap of 0.1
 # between two codes makes the first e^2 times likelier.
 CONFIDENCE_SHARPNESS = 20.0
@@ -144,20 +154,63 @@ class _Features:
             self._lookups.append((part.build_analyzer(), vocabulary, part.idf_.astype(np.float32), offset))
             offset += len(vocabulary)
         self.size = offset
+        # The word part's single words, sorted, for completing a half-typed last word.
+        words = self.parts[0]
+        self._words = sorted(term for term in words.vocabulary_ if " " not in term)
+        self._word_tokens = words.build_tokenizer()
+        self._word_preprocess = words.build_preprocessor()
+        # Typing repeats a half word over several keystrokes ("software p", "software pu").
+        self._complete = lru_cache(maxsize=4096)(self._complete_uncached)
 
-    def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """(feature indices, l2-normalised weights) of one text."""
+    def _completions(self, text: str) -> list[tuple[str, float]]:
+        """Word-part terms the text's last word may be the start of, each with its share of one
+        word: the COMPLETIONS commonest vocabulary words starting with it (by how many samples
+        hold them), and the pairs they make with the word before."""
+        tokens = self._word_tokens(self._word_preprocess(text))
+        if not tokens or len(tokens[-1]) < MIN_COMPLETED_PREFIX:
+            return []
+        return self._complete(tokens[-2] if len(tokens) > 1 else "", tokens[-1])
+
+    def _complete_uncached(self, previous: str, last: str) -> list[tuple[str, float]]:
+        lo = bisect_left(self._words, last)
+        hi = bisect_left(self._words, last + "\uffff", lo)
+        vocabulary, idf = self._lookups[0][1], self._lookups[0][2]
+        # Lowest idf = held by the most samples.
+        found = heapq.nsmallest(
+            COMPLETIONS, (w for w in self._words[lo:hi] if w != last), key=lambda w: idf[vocabulary[w]]
+        )
+        if not found:
+            return []
+        common = np.exp(-np.asarray([idf[vocabulary[w]] for w in found], dtype=np.float64))
+        shares = COMPLETION_WEIGHT * common / common.sum()
+        out = [(w, float(share)) for w, share in zip(found, shares, strict=True)]
+        if previous:
+            out += [(f"{previous} {w}", share) for w, share in out if f"{previous} {w}" in vocabulary]
+        return out
+
+    def vector(self, text: str, *, complete_last: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """(feature indices, l2-normalised weights) of one text.
+
+        complete_last: the last word may be half typed ("canola far"): the words it starts count
+        too, together as much as COMPLETION_WEIGHT of one word.
+        """
         indices: list[int] = []
         weights: list[np.ndarray] = []
-        for analyse, vocabulary, idf, offset in self._lookups:
-            counts: dict[int, int] = {}
+        for part, (analyse, vocabulary, idf, offset) in enumerate(self._lookups):
+            counts: dict[int, float] = {}
             for term in analyse(text):
                 if (j := vocabulary.get(term)) is not None:
                     counts[j] = counts.get(j, 0) + 1
+            if part == 0 and complete_last:
+                for term, share in self._completions(text):
+                    j = vocabulary[term]
+                    counts[j] = counts.get(j, 0) + share
             if not counts:
                 continue
             local = np.fromiter(counts, dtype=np.int64, count=len(counts))
-            w = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts)))) * idf[local]
+            tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
+            # Sublinear tf; a completion's fraction of a word stays a fraction.
+            w = np.where(tf >= 1, 1.0 + np.log(np.maximum(tf, 1)), tf) * idf[local]
             weights.append(w / np.linalg.norm(w))
             indices.append(local + offset)
         if not indices:
@@ -241,7 +294,7 @@ class NaicsClassifier:
     def ready(self) -> bool:
         return self._features is not None
 
-    def scores(self, text: str, *, nearest: bool = True) -> np.ndarray:
+    def scores(self, text: str, *, nearest: bool = True, complete_last: bool = False) -> np.ndarray:
         """Similarity of the text to every code (self.codes order); zeros when untrained.
 
         nearest=False: the centroids alone, for per-keystroke use: the best-sample part touches
@@ -250,7 +303,7 @@ class NaicsClassifier:
         """
         if self._features is None:
             return np.zeros(0, dtype=np.float32)
-        indices, weights = self._features.vector(text)
+        indices, weights = self._features.vector(text, complete_last=complete_last)
         if not indices.size:
             return np.zeros(len(self.codes), dtype=np.float32)
         centroid = _weighted_rows(self._centroids, indices, weights)
@@ -260,15 +313,23 @@ class NaicsClassifier:
         nearest = np.maximum.reduceat(per_sample, self._starts)
         return np.asarray(centroid + NEAREST_SAMPLE_WEIGHT * nearest, dtype=np.float32)
 
-    def assess(self, text: str, *, nearest: bool = True) -> Assessment:
+    def assess(self, text: str, *, nearest: bool = True, complete_last: bool = False) -> Assessment:
         """Every code's score and confidence for the text, computed once for many look-ups."""
-        return Assessment(self, self.scores(text, nearest=nearest))
+        return Assessment(self, self.scores(text, nearest=nearest, complete_last=complete_last))
 
     def suggest(
-        self, text: str, limit: int = 5, *, min_score: float = 0.0, nearest: bool = True
+        self,
+        text: str,
+        limit: int = 5,
+        *,
+        min_score: float = 0.0,
+        nearest: bool = True,
+        complete_last: bool = False,
     ) -> list[Suggestion]:
         """The ``limit`` likeliest codes, best first; only those scoring ``min_score`` or more."""
-        return self.assess(text, nearest=nearest).suggest(limit, min_score=min_score)
+        return self.assess(text, nearest=nearest, complete_last=complete_last).suggest(
+            limit, min_score=min_score
+        )
 
     def item_fields(self, code: str) -> dict[str, Any]:
         """What an API item shows of a classified code."""
