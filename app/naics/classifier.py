@@ -59,6 +59,8 @@ _CHECK_SLICE = 2048
 # too many words to say anything). Development split, classifier alone, as-typed queries
 # ("canola far") top-1 / top-10: none 0.196 / 0.602; 8 words x 1.0: 0.253 / 0.662; 4 x 1.5:
 # 0.271 / 0.674; 4 x 2.0: 0.274 / 0.678 (but full texts lose 0.002); full texts unchanged at 1.5.
+# A last word that is itself a word keeps a share as common as it is (the everyday set, classifier
+# alone, top-1 0.846 -> 0.852; the dev split unchanged).
 COMPLETIONS = 4
 COMPLETION_WEIGHT = 1.5
 MIN_COMPLETED_PREFIX = 3
@@ -182,7 +184,10 @@ class _Features:
         if not found:
             return []
         common = np.exp(-np.asarray([idf[vocabulary[w]] for w in found], dtype=np.float64))
-        shares = COMPLETION_WEIGHT * common / common.sum()
+        # A whole word as common as its completions keeps most of its weight ("bank" is rarely
+        # the start of "bankruptcy"); a fragment that is no word ("far" of "farm") gives it all.
+        itself = float(np.exp(-idf[vocabulary[last]])) if last in vocabulary else 0.0
+        shares = COMPLETION_WEIGHT * common / (common.sum() + itself)
         out = [(w, float(share)) for w, share in zip(found, shares, strict=True)]
         if previous:
             out += [(f"{previous} {w}", share) for w, share in out if f"{previous} {w}" in vocabulary]
