@@ -62,3 +62,13 @@ def test_completing_leaves_whole_words_and_nonsense_alone(model: NaicsClassifier
 def test_the_centroids_tell_a_code_from_its_neighbours(model: NaicsClassifier, text: str, code: str) -> None:
     # The centroids alone: the per-keystroke score, where no single index item helps.
     assert model.suggest(text, 1, nearest=False)[0].code == code
+
+
+def test_an_industry_outranks_the_broader_codes_that_hold_it(model: NaicsClassifier) -> None:
+    # Same evidence, vaguer answer: the chain 48 / 493 / 4931 / 49311 must not fill a short
+    # autocomplete list ahead of 493110 itself.
+    assessment = model.assess("general warehousing", nearest=False)
+    best = assessment.suggest(1)[0].code
+    assert best == "493110"
+    for broader in ("48", "493", "4931", "49311"):
+        assert 0 < assessment.confidence(broader) < assessment.confidence(best)
