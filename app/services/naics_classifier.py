@@ -100,8 +100,9 @@ def learned_signal(
     """The signal that orders hits inside a tier (app.search.explain's hook): the words of the
     query a row holds (``coverage``, the broad tiers' first key), then the classifier's
     confidence in the code for the query (0..1, so it never outweighs one word)."""
-    # Per keystroke the centroids alone (NaicsClassifier.scores): a twentieth of the cost.
-    assessment = model.assess(text, nearest=not per_keystroke)
+    # Per keystroke the centroids alone (NaicsClassifier.scores): a twentieth of the cost. The
+    # last word of a query may be half typed: its likely completions count too.
+    assessment = model.assess(text, nearest=not per_keystroke, complete_last=True)
     held = coverage or {}
 
     def signal(code: str) -> float:
@@ -133,7 +134,10 @@ def learned_fill(
     out: list[tuple[dict[str, Any], float]] = []
     # A generous pool: filters may drop most of the likeliest codes.
     pool = wanted + len(listed) + (200 if sectors or categories else 0)
-    for found in model.suggest(text, pool, min_score=MIN_GUESS_SCORE, nearest=not per_keystroke):
+    found_codes = model.suggest(
+        text, pool, min_score=MIN_GUESS_SCORE, nearest=not per_keystroke, complete_last=True
+    )
+    for found in found_codes:
         if len(out) >= wanted:
             break
         fields = model.item_fields(found.code)

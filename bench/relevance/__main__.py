@@ -1,4 +1,4 @@
-"""python -m bench.relevance [--max-queries N] [--output PATH]"""
+"""python -m bench.relevance [--max-queries N] [--dev] [--output PATH]"""
 
 from __future__ import annotations
 
@@ -20,20 +20,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-queries", type=int, default=None, help="evaluate a fixed sample (development)")
     parser.add_argument("--concurrency", type=int, default=8, help="queries in flight per system")
     parser.add_argument("--output", type=Path, default=RESULTS_DIR / "relevance.json")
+    parser.add_argument(
+        "--dev",
+        action="store_true",
+        help="tune on the development split: a hash bucket of the indexed items, kept out of the import, is "
+        "asked instead of the held-out items (which are then neither imported nor asked)",
+    )
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     quiet_client_logs()
 
     try:
-        report, _, _ = run(max_queries=args.max_queries, concurrency=args.concurrency)
+        report, _, _ = run(max_queries=args.max_queries, concurrency=args.concurrency, dev=args.dev)
     except CensusFilesMissing as exc:
         print(exc, file=sys.stderr)
         return 2
     write_json(args.output, report)
     machine = report["machine"]
     title = (
-        f"NAICS relevance, {report['data']['evaluated_items']} held-out index items, "
+        f"NAICS relevance, {report['data']['evaluated_items']} {report['data']['split'].replace('_', '-')} "
+        f"index items, "
         f"{report['generated_at'][:10]}, {machine['logical_cores']} cores, "
         f"{report['search_engine']['name']} {report['search_engine']['version']}"
     )

@@ -51,7 +51,7 @@ from bench.relevance.report import (
     targets,
     worst_queries,
 )
-from bench.relevance.split import HOLD_OUT_BUCKETS, IndexItem, split_items, text_hash
+from bench.relevance.split import DEV_SALT, HOLD_OUT_BUCKETS, IndexItem, split_items, text_hash
 
 log = logging.getLogger(__name__)
 
@@ -213,11 +213,14 @@ async def evaluate(
     return result
 
 
-def run(*, max_queries: int | None, concurrency: int) -> tuple[dict[str, Any], Evaluation, list[IndexItem]]:
+def run(
+    *, max_queries: int | None, concurrency: int, dev: bool = False
+) -> tuple[dict[str, Any], Evaluation, list[IndexItem]]:
     started = time.perf_counter()
     files = locate_census_files(census_dir())
     sheet = read_index_sheet(files.index)
-    split = split_items(sheet.items)
+    # dev: the development split (split.is_dev), for tuning; the held-out items stay unseen.
+    split = split_items(sheet.items, dev=dev)
     items = split.held_out
     if max_queries is not None:
         # A fixed sample: the same items on every run with the same limit.
@@ -272,7 +275,16 @@ def run(*, max_queries: int | None, concurrency: int) -> tuple[dict[str, Any], E
             "indexed_items": len(split.indexed),
             "held_out_items": len(split.held_out),
             "evaluated_items": len(items),
-            "split_rule": f"held out when int(sha1(normalised text)[:8], 16) % {HOLD_OUT_BUCKETS} == 0",
+            "split": "dev" if dev else "held_out",
+            "split_rule": (
+                f"held out when int(sha1(normalised text)[:8], 16) % {HOLD_OUT_BUCKETS} == 0"
+                + (
+                    f"; dev (asked, not imported, held-out items left out): not held out and "
+                    f"int(sha1({DEV_SALT!r} + normalised text)[:8], 16) % {HOLD_OUT_BUCKETS} == 0"
+                    if dev
+                    else ""
+                )
+            ),
             "distinct_queries": {name: len(set(o.queries)) for name, o in evaluation.outcomes.items()},
             "everyday_queries": len(everyday),
             "fresh_install_search_documents": fresh.indexed_documents,

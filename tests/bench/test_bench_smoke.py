@@ -19,7 +19,7 @@ from bench.relevance import report as relevance_report
 from bench.relevance.index_file import read_index_sheet, write_index_sheet
 from bench.relevance.metrics import summarise
 from bench.relevance.queries import as_typed, with_typo
-from bench.relevance.split import is_held_out, split_items
+from bench.relevance.split import IndexItem, is_dev, is_held_out, split_items
 
 ITEMS = [
     ("541511", "Custom computer programming services"),
@@ -161,3 +161,16 @@ def test_bench_pure_parts_on_tiny_input(tmp_path: Path) -> None:
     assert png_path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (tmp_path / "relevance.png").stat().st_size > 1000
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_the_dev_split_is_a_bucket_of_the_indexed_items_only() -> None:
+    items = [IndexItem("111110", f"item number {i}", ()) for i in range(500)]
+    split = split_items(items)
+    dev = split_items(items, dev=True)
+    assert dev == split_items(items, dev=True)
+    # Tuning never sees a held-out item: neither trained on nor asked.
+    held_out = {i.text for i in split.held_out}
+    assert not held_out & {i.text for i in dev.indexed + dev.held_out}
+    assert {i.text for i in dev.indexed + dev.held_out} == {i.text for i in split.indexed}
+    assert {i.text for i in dev.held_out} == {i.text for i in split.indexed if is_dev(i.text)}
+    assert 0.1 < len(dev.held_out) / len(split.indexed) < 0.3

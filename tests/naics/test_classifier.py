@@ -1,0 +1,74 @@
+"""The learned classifier on the built-in catalogue (no engines: app.naics.classifier alone)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from app.naics.builtin import builtin_data
+from app.naics.classifier import NaicsClassifier
+
+
+@pytest.fixture(scope="module")
+def model() -> NaicsClassifier:
+    documents: list[dict[str, Any]] = [
+        {
+            "code": e.code,
+            "level": len(e.code),
+            "title": e.title,
+            "description": e.description,
+            "aliases": e.aliases,
+            "keywords": e.index_items,
+        }
+        for e in builtin_data().codes
+    ]
+    return NaicsClassifier(documents)
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        # "far" is "farm"/"farming", not fishing; "res" is "restaurant" beside "pizza".
+        ("fish far", "112511"),
+        ("pizza res", "722513"),
+    ],
+)
+def test_a_half_typed_last_word_counts_as_the_words_it_starts(
+    model: NaicsClassifier, typed: str, code: str
+) -> None:
+    assert model.suggest(typed, 1, complete_last=True)[0].code == code
+    # Read as a whole word, the same letters point elsewhere: the completion is what found it.
+    assert model.suggest(typed, 1)[0].code != code
+
+
+def test_completing_leaves_whole_words_and_nonsense_alone(model: NaicsClassifier) -> None:
+    for text in ("software publishers", "coffee shop", "daycare"):
+        assert model.suggest(text, 1, complete_last=True)[0].code == model.suggest(text, 1)[0].code
+    # Nothing in the catalogue starts with these: no guess gains from completing them.
+    for text in ("xyzzy", "1234"):
+        assert (model.scores(text, complete_last=True) == model.scores(text)).all()
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        # Plumbing fixtures are manufactured, plumbers are contractors; a food truck is a
+        # mobile food service, not a contractor feeding a factory's canteen.
+        ("plumber", "238220"),
+        ("food truck", "722330"),
+    ],
+)
+def test_the_centroids_tell_a_code_from_its_neighbours(model: NaicsClassifier, text: str, code: str) -> None:
+    # The centroids alone: the per-keystroke score, where no single index item helps.
+    assert model.suggest(text, 1, nearest=False)[0].code == code
+
+
+def test_an_industry_outranks_the_broader_codes_that_hold_it(model: NaicsClassifier) -> None:
+    # Same evidence, vaguer answer: the chain 48 / 493 / 4931 / 49311 must not fill a short
+    # autocomplete list ahead of 493110 itself.
+    assessment = model.assess("general warehousing", nearest=False)
+    best = assessment.suggest(1)[0].code
+    assert best == "493110"
+    for broader in ("48", "493", "4931", "49311"):
+        assert 0 < assessment.confidence(broader) < assessment.confidence(best)
