@@ -118,6 +118,10 @@ def settings(engines: EngineSet, test_database: str, index_prefix: str, tmp_path
         data_dir=tmp_path / "data",
         index_prefix=index_prefix,
         run_indexer=False,
+        # Training the classifier on the whole catalogue is seconds of CPU in a thread, which a
+        # test's event loop then waits for when it closes; the tests of what it learns turn it on
+        # (tests/search/test_classify.py, and the shared search_world).
+        classifier_refresh_seconds=0,
         # Tests assert which back end answered: no hedge on a slow moment of a shared machine.
         search_hedge_floor_ms=10_000,
         search_hedge_ceiling_ms=10_000,

@@ -24,6 +24,12 @@ CLASSIFY = "/api/v1/naics/classify"
 SEARCH = "/api/v1/naics/search"
 
 
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    # The shared test settings leave the classifier off; here it is what is tested.
+    return replace(settings, classifier_refresh_seconds=Settings.classifier_refresh_seconds)
+
+
 async def classify(client: AsyncTestClient[Any], text: str) -> list[dict[str, Any]]:
     response = await client.post(CLASSIFY, json={"text": text})
     assert response.status_code == 200, response.text
