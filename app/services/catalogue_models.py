@@ -14,8 +14,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -31,6 +32,37 @@ class CatalogueBuilt(Protocol):
 
 
 M = TypeVar("M", bound=CatalogueBuilt)
+R = TypeVar("R")
+
+
+def _in_daemon_thread(build: Callable[..., R], *args: Any, name: str) -> Awaitable[R]:
+    """``build(*args)`` in a daemon thread, awaited like asyncio.to_thread.
+
+    Not to_thread: a thread of the loop's executor is joined when the loop closes, so stopping
+    the service (or ending a test) in the middle of a training waited seconds for a model nobody
+    would use. A daemon thread is abandoned instead; its result, if any, goes nowhere.
+    """
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[R] = loop.create_future()
+
+    def deliver(settle: Callable[[Any], None], value: Any) -> None:
+        def on_loop() -> None:
+            if not done.done():  # the caller was cancelled meanwhile
+                settle(value)
+
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+            loop.call_soon_threadsafe(on_loop)
+
+    def run() -> None:
+        try:
+            result = build(*args)
+        except Exception as exc:
+            deliver(done.set_exception, exc)
+        else:
+            deliver(done.set_result, result)
+
+    threading.Thread(target=run, name=name, daemon=True).start()
+    return done
 
 
 class CatalogueModel(Generic[M]):
@@ -119,7 +151,7 @@ class CatalogueModel(Generic[M]):
             # Version first: a change committed meanwhile makes the next check rebuild again.
             version = await catalogue_version(session)
             documents = [build_naics_document(row) async for row in stream_rows(session, "naics")]
-        model = await asyncio.to_thread(self._builder, documents, version)
+        model = await _in_daemon_thread(self._builder, documents, version, name=f"levelith-{self.name}-build")
         log.debug(
             "%s: built from %d codes in %.2fs", self.name, len(documents), time.perf_counter() - started
         )
