@@ -30,7 +30,6 @@ from app.services.naics_search import NaicsSearch
 from app.services.naics_typeahead import Typeahead
 from app.services.resume import ResumeService
 from app.services.search_fallback import SearchBackends
-from app.services.search_insights import InsightsRecorder
 
 # The Litestar store counting failed logins (app.auth.login_limiter).
 LOGIN_STORE = "login_attempts"
@@ -78,10 +77,6 @@ def provide_typeahead(state: State) -> Typeahead:
     return state.typeahead
 
 
-def provide_insights(state: State) -> InsightsRecorder:
-    return state.insights
-
-
 def _inline(provider: Callable[..., Any]) -> Provide:
     return Provide(provider, sync_to_thread=False)
 
@@ -99,5 +94,4 @@ DEPENDENCIES: dict[str, Provide] = {
     "experience_search": _inline(provide_experience_search),
     "classifier": _inline(provide_classifier),
     "typeahead": _inline(provide_typeahead),
-    "insights": _inline(provide_insights),
 }

@@ -20,6 +20,7 @@ from app.naics.categories import Category
 from app.naics.classifier import NaicsClassifier
 from app.naics.codes import display_code
 from app.repositories.naics_search_pg import NaicsFilterValues, PgNaicsResult, search_naics
+from app.schemas.naics import NaicsDetail
 from app.schemas.naics_search import NaicsAutocompleteResponse, NaicsItem, NaicsSearchResponse, SourceCode
 from app.search.definitions import alias_name
 from app.search.explain import Explain, WithinTierSignal, explain_hit, order_within_tiers
@@ -358,6 +359,16 @@ class NaicsSearch:
     classifier: Classifier | None = None
     # What users search for (services.search_insights); None: not recorded.
     insights: InsightsRecorder | None = None
+
+    async def picked(self, code: str) -> bytes | NaicsDetail:
+        """The detail of a canonical code a user opened, usually by picking a suggestion: that
+        typing was not abandoned (search insights). Encoded bytes from the in-memory catalogue,
+        else read from PostgreSQL (CodeNotFound when there is no such code)."""
+        if self.typeahead is None:
+            raise LookupError("reading a code's detail needs the process's in-memory catalogue")
+        if self.insights is not None:
+            self.insights.opened(code)
+        return await self.typeahead.read_detail(code)
 
     async def search(self, query: NaicsQuery, *, explain: bool = False) -> NaicsSearchResponse:
         """Tiered search (`_ranked`), counted in the search insights."""
