@@ -118,3 +118,17 @@ def test_check_fails_when_the_database_is_unreachable(tmp_path) -> None:
     result = levelith("db", "check", database=f"postgresql://postgres@/postgres?host={tmp_path}")
     assert result.returncode == 1
     assert "cannot connect" in result.stderr
+
+
+def test_database_commands_do_not_load_the_web_app_or_the_classifier() -> None:
+    # An operator's `levelith db upgrade` (often in a deploy step) should not pay seconds for
+    # what only `serve` needs: the web framework and scikit-learn.
+    probe = (
+        "import sys; from click.testing import CliRunner; from indexer.main import cli; "
+        "result = CliRunner().invoke(cli, ['db', '--help']); assert result.exit_code == 0, result.output; "
+        "print(sorted(m for m in ('litestar', 'sklearn', 'app.asgi') if m in sys.modules))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert loaded.stdout.strip() == "[]", loaded.stdout + loaded.stderr
