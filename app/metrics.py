@@ -33,6 +33,9 @@ INDEXER_LAST_SUCCESS = Gauge(
 TYPEAHEAD_REBUILDS = Counter(
     "levelith_typeahead_rebuilds", "Rebuilds of a process's in-memory autocomplete index"
 )
+# Each process trains its own; answers cached before a training are not reused after it
+# (bench/perf waits for these before it measures a steady state).
+CLASSIFIER_BUILDS = Counter("levelith_classifier_builds", "Trainings of a process's NAICS classifier")
 TYPEAHEAD_REBUILD_SECONDS = Histogram(
     "levelith_typeahead_rebuild_seconds",
     "Time to rebuild the in-memory autocomplete index from PostgreSQL",

@@ -23,6 +23,7 @@ from typing import Any
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.metrics import CLASSIFIER_BUILDS
 from app.naics.classifier import CLASSIFIED_LEVEL, MIN_GUESS_SCORE, NaicsClassifier, Suggestion
 from app.naics.codes import sector_of
 from app.schemas.experiences import ExperienceResponse
@@ -44,6 +45,11 @@ RERANK_WINDOW = 50
 class Classifier(CatalogueModel[NaicsClassifier]):
     def __init__(self, sessions: async_sessionmaker[AsyncSession], refresh_seconds: float) -> None:
         super().__init__(sessions, refresh_seconds, NaicsClassifier, "NAICS classifier")
+
+    async def _build(self) -> NaicsClassifier:
+        model = await super()._build()
+        CLASSIFIER_BUILDS.inc()
+        return model
 
 
 def warm_classifier(app: Any) -> contextlib.AbstractAsyncContextManager[None]:

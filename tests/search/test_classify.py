@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from litestar.testing import AsyncTestClient
+from prometheus_client import REGISTRY
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -86,6 +87,7 @@ async def test_the_classifier_retrains_when_the_catalogue_changes(
     async with AsyncSession(db_engine) as session, session.begin():
         await session.execute(update(NaicsCode).values(keywords=[]))
     quick = replace(settings, classifier_refresh_seconds=0.05, typeahead_refresh_seconds=0)
+    trainings_before = REGISTRY.get_sample_value("levelith_classifier_builds_total") or 0
     async with AsyncTestClient(app=create_app(quick)) as client:
         assert (await classify(client, "zorbulating quuxwidgets"))[0]["code"] != "541511"
         async with AsyncSession(db_engine) as session, session.begin():
@@ -101,6 +103,8 @@ async def test_the_classifier_retrains_when_the_catalogue_changes(
             return (await classify(client, "zorbulating quuxwidgets"))[0]["code"] == "541511"
 
         await eventually(learned, within=60, step=0.5)
+    # Operators see each training on /metrics: the first one and the one after the change.
+    assert (REGISTRY.get_sample_value("levelith_classifier_builds_total") or 0) >= trainings_before + 2
 
 
 def tiers_hold(items: list[dict[str, Any]]) -> bool:
