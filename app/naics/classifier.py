@@ -225,7 +225,7 @@ class _Features:
             local = np.fromiter(counts, dtype=np.int64, count=len(counts))
             tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
             # Sublinear tf; a completion's fraction of a word stays a fraction.
-            w = np.where(tf >= 1, 1.0 + np.log(np.maximum(tf, 1)), tf) if completions else 1 + np.log(tf)
+            w = np.where(tf >= 1, 1.0 + np.log(np.maximum(tf, 1)), tf)
             w *= idf[local]
             weights.append(w / np.linalg.norm(w))
             indices.append(local + offset)
