@@ -8,14 +8,19 @@ another is fast:
   (the estimator TCP uses for its retransmission timeout, RFC 6298): ``upper = mean + 4 * dev``
   is what that back end takes "at most, usually".
 - budget = clamp(min(engine.upper, postgres.upper), floor, ceiling); before the engine has
-  answered once, the ceiling; before PostgreSQL has, engine.upper alone. So the engine never
-  gets longer than its own usual latency, nor longer than the fallback usually takes.
+  answered once, the ceiling; before PostgreSQL's latency is known, the floor, so the first
+  engine answer slower than the floor teaches it. So the engine never gets longer than its own
+  usual latency, nor longer than the fallback usually takes.
 - The engine is asked first. If it has not answered within the budget (or fails), the
   PostgreSQL query starts and whichever answers first wins; the other is cancelled.
-- A search the engine *loses* (PostgreSQL answered first, or the engine failed) counts
-  against it; an engine answer resets the count. After ``losses`` in a row the breaker opens:
+- When both ran, the loser's elapsed time is recorded too (a lower bound of its latency).
+- A search the engine *loses* (PostgreSQL answered first, or the engine failed), or answers
+  first but after a budget PostgreSQL's latency set, counts against it; an engine answer
+  within the budget resets the count. After ``losses`` in a row, or when the engine lost more
+  than half of the kind's recent searches (a smoothed share), the breaker opens:
   searches of that kind go straight to PostgreSQL, and every ``probe_seconds`` one engine
-  query runs in the background. A probe answering within the budget closes the breaker; each
+  query runs in the background. A probe answering within PostgreSQL's mean latency (clamped
+  like the budget) closes the breaker; each
   one that does not doubles the interval to the next (up to 24 times the setting).
 """
 
@@ -51,6 +56,11 @@ _MAX_PROBE_BACKOFF = 24
 _MEAN_GAIN = 1 / 8
 _DEVIATION_GAIN = 1 / 4
 _DEVIATIONS = 4
+# The share of recent searches the engine lost (an average over about the last 8, with the
+# mean's gain) above which the breaker opens even without `losses` in a row: an engine losing
+# most searches of a kind, but not three in a row, makes most of them wait for the budget and
+# then for PostgreSQL, the slowest way to answer.
+_LOSS_SHARE = 0.5
 
 T = TypeVar("T")
 
@@ -96,6 +106,7 @@ class KindState:
     engine: Latency = field(default_factory=Latency)
     postgres: Latency = field(default_factory=Latency)
     losses: int = 0  # searches in a row the engine lost
+    loss_share: float = 0.0  # smoothed share of searches the engine lost
     open: bool = False
     last_probe: float = float("-inf")
     probing: bool = False
@@ -157,7 +168,7 @@ class SearchHedge:
         engine, postgres = state.engine.upper, state.postgres.upper
         if engine is None:
             return self.ceiling
-        expected = engine if postgres is None else min(engine, postgres)
+        expected = self.floor if postgres is None else min(engine, postgres)
         return min(max(expected, self.floor), self.ceiling)
 
     async def run(
@@ -175,13 +186,16 @@ class SearchHedge:
             state.count(ENGINE_POSTGRES)
             return Answer(value, ENGINE_POSTGRES)
         budget = self.budget(kind)
+        # Only a budget PostgreSQL's own latency set can be missed: before it is known, the
+        # hedge asks it to learn it, not because the engine was slow.
+        judged = state.postgres.mean is not None
         started = self.clock()
         engine_task: asyncio.Task[T] = asyncio.ensure_future(engine())
         fallback_task: asyncio.Task[T] | None = None
         try:
             await asyncio.wait({engine_task}, timeout=budget)
             if engine_task.done() and _succeeded(engine_task, kind):
-                return self._engine_won(state, engine_task, started)
+                return self._engine_won(kind, state, engine_task, started, budget=None)
             fallback_started = self.clock()
             fallback_task = asyncio.ensure_future(fallback())
             pending: set[asyncio.Task[T]] = {fallback_task}
@@ -190,7 +204,10 @@ class SearchHedge:
             while True:
                 done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
                 if engine_task in done and _succeeded(engine_task, kind):
-                    return self._engine_won(state, engine_task, started)
+                    # A lower bound of PostgreSQL's latency: it had not answered by now. Without
+                    # it, PostgreSQL's estimate would only ever hear of the searches it won.
+                    state.postgres.observe(self.clock() - fallback_started)
+                    return self._engine_won(kind, state, engine_task, started, budget if judged else None)
                 if fallback_task in done and (fallback_task.exception() is None or not pending):
                     value = fallback_task.result()  # raises PostgreSQL's error when both failed
                     state.postgres.observe(self.clock() - fallback_started)
@@ -206,23 +223,38 @@ class SearchHedge:
                     with contextlib.suppress(asyncio.CancelledError, Exception):
                         await task
 
-    def _engine_won(self, state: KindState, task: asyncio.Task[T], started: float) -> Answer[T]:
-        state.engine.observe(self.clock() - started)
-        state.losses = 0
+    def _engine_won(
+        self, kind: str, state: KindState, task: asyncio.Task[T], started: float, budget: float | None
+    ) -> Answer[T]:
+        """budget: the one the engine was judged by (None: it answered in time, or PostgreSQL's
+        latency was not known yet)."""
+        took = self.clock() - started
+        state.engine.observe(took)
+        if budget is not None and took > budget:
+            # First but late: PostgreSQL was asked too and happened to be slower this time. Both
+            # back ends did the work, and the engine missed what PostgreSQL usually takes: it
+            # counts against the engine, or a kind the engine answers late but first would never
+            # open the breaker, and every search of it would cost both back ends.
+            self._engine_lost(kind, state)
+        else:
+            state.losses = 0
+            state.loss_share -= _MEAN_GAIN * state.loss_share
         state.count(ENGINE_OPENSEARCH)
         return Answer(task.result(), ENGINE_OPENSEARCH)
 
     def _engine_lost(self, kind: str, state: KindState) -> None:
         state.losses += 1
-        if state.losses >= self.losses and not state.open:
+        state.loss_share += _MEAN_GAIN * (1 - state.loss_share)
+        if (state.losses >= self.losses or state.loss_share > _LOSS_SHARE) and not state.open:
             state.open = True
             state.last_probe = self.clock()
             log.warning(
-                "search %s: the engine lost %d searches in a row; PostgreSQL answers until a probe "
-                "answers within %.0f ms",
+                "search %s: the engine lost %d searches in a row, %.0f%% of recent ones; PostgreSQL "
+                "answers until a probe answers within %.0f ms",
                 kind,
                 state.losses,
-                self.budget(kind) * 1000,
+                state.loss_share * 100,
+                self.recovery_bar(kind) * 1000,
             )
 
     async def _timed(self, latency: Latency, call: Callable[[], Awaitable[T]]) -> T:
@@ -240,9 +272,20 @@ class SearchHedge:
         self._probes.add(task)
         task.add_done_callback(self._probes.discard)
 
+    def recovery_bar(self, kind: str) -> float:
+        """What a probe must answer within to close the breaker: what PostgreSQL takes on
+        average, within floor and ceiling (before PostgreSQL is known, the budget). Not its upper
+        bound, as for the budget: a probe runs on an engine relieved of the kind's traffic, so it
+        answers faster than the engine will once that traffic is back, and a bar it clears
+        only while relieved would close and reopen the breaker over and over."""
+        postgres = self.state(kind).postgres.mean
+        if postgres is None:
+            return self.budget(kind)
+        return min(max(postgres, self.floor), self.ceiling)
+
     async def _probe(self, kind: str, engine: Callable[[], Awaitable[object]]) -> None:
         state = self.state(kind)
-        budget = self.budget(kind)
+        bar = self.recovery_bar(kind)
         started = self.clock()
         try:
             await asyncio.wait_for(engine(), timeout=self.ceiling)
@@ -255,8 +298,8 @@ class SearchHedge:
             state.probing = False
         took = self.clock() - started
         state.engine.observe(took)
-        if took <= budget:
-            state.open, state.losses, state.probe_backoff = False, 0, 1
+        if took <= bar:
+            state.open, state.losses, state.loss_share, state.probe_backoff = False, 0, 0.0, 1
             log.warning("search %s: engine probe answered in %.0f ms; breaker closed", kind, took * 1000)
         else:
             state.probe_backoff = min(state.probe_backoff * 2, _MAX_PROBE_BACKOFF)

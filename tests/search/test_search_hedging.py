@@ -129,7 +129,11 @@ def test_budget_follows_the_learned_latency_within_floor_and_ceiling() -> None:
     state = h.state(KIND)
     for _ in range(50):
         state.engine.observe(0.2)
-    assert h.budget(KIND) == pytest.approx(0.2, abs=0.01)  # steady: mean, no deviation
+    # PostgreSQL not known yet: the floor, so the first engine answer slower than it teaches it.
+    assert h.budget(KIND) == 0.05
+    for _ in range(50):
+        state.postgres.observe(0.5)
+    assert h.budget(KIND) == pytest.approx(0.2, abs=0.01)  # steady: the engine's mean, no deviation
     for _ in range(50):
         state.postgres.observe(0.1)
     assert h.budget(KIND) == pytest.approx(0.1, abs=0.01)  # never longer than the fallback takes
@@ -266,3 +270,105 @@ async def test_probes_of_an_engine_that_stays_down_back_off_to_two_minutes_and_n
     for interval in (10.0, 20.0, 40.0, 80.0, 120.0, 120.0):
         assert not await probe_after(interval - 1.0)
         assert await probe_after(1.0)
+
+
+@dataclass
+class Late:
+    """An engine that answers first but late: after PostgreSQL was asked (PostgreSQL hangs
+    until the engine answered), `seconds` later on the test's clock."""
+
+    clock: Clock
+    seconds: float
+    engine: Backend = field(default_factory=lambda: Backend("engine", hang=True))
+    postgres: Backend = field(default_factory=lambda: Backend("postgres", hang=True))
+
+    async def search(self, h: SearchHedge) -> str:
+        run = asyncio.ensure_future(h.run(KIND, self.engine, self.postgres))
+        await self.postgres.started.wait()
+        self.postgres.started.clear()
+        self.clock.now += self.seconds
+        self.engine.release.set()
+        answer = await run
+        self.engine.release.clear()
+        return answer.engine
+
+
+def knows_postgres(h: SearchHedge, seconds: float) -> None:
+    for _ in range(20):
+        h.state(KIND).engine.observe(seconds)
+        h.state(KIND).postgres.observe(seconds)
+
+
+async def test_an_engine_that_keeps_answering_first_but_after_its_budget_opens_the_breaker() -> None:
+    # Each of those searches cost both back ends and waited out the budget: no cheaper than
+    # PostgreSQL alone, and slower.
+    clock = Clock()
+    h = hedge(clock, floor=0.001, ceiling=0.002, losses=2)
+    knows_postgres(h, 0.001)
+    late = Late(clock, seconds=1.0)
+    assert await late.search(h) == ENGINE_OPENSEARCH
+    assert await late.search(h) == ENGINE_OPENSEARCH
+    assert late.postgres.cancelled == 2
+    assert h.state(KIND).open
+    assert (await h.run(KIND, late.engine, Backend("postgres"))).engine == ENGINE_POSTGRES
+
+
+async def test_a_late_engine_answer_teaches_postgres_latency_and_does_not_count_before_it_is_known() -> None:
+    clock = Clock()
+    h = hedge(clock, floor=0.001, ceiling=0.002, losses=1)
+    h.state(KIND).engine.observe(0.5)  # the engine is known, PostgreSQL not: the budget is the floor
+    late = Late(clock, seconds=0.5)
+    assert await late.search(h) == ENGINE_OPENSEARCH
+    state = h.state(KIND)
+    assert not state.open  # nothing said PostgreSQL would have been faster
+    # PostgreSQL ran for 0.5 s without answering: its estimate starts there, not at nothing.
+    assert state.postgres.samples == 1
+    assert state.postgres.mean == pytest.approx(0.5)
+
+
+async def _search(h: SearchHedge, engine_loses: bool) -> None:
+    engine = Backend("engine", hang=engine_loses)
+    await h.run(KIND, engine, Backend("postgres"))
+
+
+async def test_the_breaker_opens_when_the_engine_loses_most_searches_though_never_three_in_a_row() -> None:
+    h = hedge(losses=3)
+    for loses in [True, True, False] * 4:  # loses two in three, 12 searches at most
+        await _search(h, loses)
+        if h.state(KIND).open:
+            break
+    assert h.state(KIND).open, "an engine losing two searches in three kept getting them all"
+
+
+async def test_an_engine_losing_one_search_in_three_keeps_its_searches() -> None:
+    h = hedge(losses=3)
+    for loses in [True, False, False] * 20:
+        await _search(h, loses)
+    assert not h.state(KIND).open
+
+
+async def test_a_probe_must_answer_within_what_postgres_usually_takes_not_its_upper_bound() -> None:
+    # A probe runs on an engine relieved of the kind's traffic: clearing only PostgreSQL's
+    # worst usual time would close the breaker on an engine that is slower again under load.
+    clock = Clock()
+    h = hedge(clock, floor=0.001, ceiling=5.0, losses=2)
+    await _open_breaker(h)
+    state = h.state(KIND)
+    for i in range(40):  # PostgreSQL: 0.1 s on average, up to 0.3 s usually
+        state.postgres.observe(0.05 if i % 2 else 0.15)
+        state.engine.observe(1.0)
+    assert state.postgres.upper is not None and state.postgres.upper > 0.2
+
+    async def probe(seconds: float) -> bool:
+        clock.now += 1000  # past any back-off
+
+        async def engine() -> str:
+            clock.now += seconds
+            return "engine"
+
+        await h.run(KIND, engine, Backend("postgres"))
+        await asyncio.gather(*h._probes)
+        return not state.open
+
+    assert not await probe(0.2)  # within PostgreSQL's upper bound, slower than its mean
+    assert await probe(0.05)
