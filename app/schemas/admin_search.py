@@ -32,6 +32,7 @@ class KindStatus(msgspec.Struct, frozen=True):
     kind: str
     breaker_open: bool
     losses_in_a_row: int
+    loss_share: float  # smoothed share of recent searches the engine lost (search_fallback.LOSS_SHARE)
     budget_ms: float
     engine_mean_ms: float | None
     postgres_mean_ms: float | None

@@ -60,7 +60,7 @@ _DEVIATIONS = 4
 # mean's gain) above which the breaker opens even without `losses` in a row: an engine losing
 # most searches of a kind, but not three in a row, makes most of them wait for the budget and
 # then for PostgreSQL, the slowest way to answer.
-_LOSS_SHARE = 0.5
+LOSS_SHARE = 0.5
 
 T = TypeVar("T")
 
@@ -245,7 +245,7 @@ class SearchHedge:
     def _engine_lost(self, kind: str, state: KindState) -> None:
         state.losses += 1
         state.loss_share += _MEAN_GAIN * (1 - state.loss_share)
-        if (state.losses >= self.losses or state.loss_share > _LOSS_SHARE) and not state.open:
+        if (state.losses >= self.losses or state.loss_share > LOSS_SHARE) and not state.open:
             state.open = True
             state.last_probe = self.clock()
             log.warning(
@@ -311,6 +311,7 @@ class SearchHedge:
                 kind=kind,
                 breaker_open=state.open,
                 losses_in_a_row=state.losses,
+                loss_share=round(state.loss_share, 3),
                 budget_ms=round(self.budget(kind) * 1000, 1),
                 engine_mean_ms=_ms(state.engine.mean),
                 postgres_mean_ms=_ms(state.postgres.mean),

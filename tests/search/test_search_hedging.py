@@ -338,6 +338,8 @@ async def test_the_breaker_opens_when_the_engine_loses_most_searches_though_neve
         if h.state(KIND).open:
             break
     assert h.state(KIND).open, "an engine losing two searches in three kept getting them all"
+    (status,) = h.status()  # what the admin view shows
+    assert status.breaker_open and status.loss_share > 0.5 and status.losses_in_a_row < 3
 
 
 async def test_an_engine_losing_one_search_in_three_keeps_its_searches() -> None:
