@@ -53,7 +53,7 @@ SELECT md5('bench-experience-' || g),
        ($4::text[])[1 + g % cardinality($4::text[])],
        'Worked on ' || ($5::text[])[1 + (g / 3) % cardinality($5::text[])]
            || ' with a team of ' || (2 + g % 17) || ' people.',
-       codes.c[1 + (g * 7919) % cardinality(codes.c)],
+       codes.c[1 + (g::bigint * 7919) % cardinality(codes.c)],
        ($6::text[])[1 + g % cardinality($6::text[])],
        ($7::text[])[1 + g % cardinality($7::text[])],
        timestamp '2012-01-01' + (g % 4000) * interval '1 day',
