@@ -7,10 +7,10 @@ another is fast:
 - Each back end's latency is learned as it serves, as a smoothed mean and mean deviation
   (the estimator TCP uses for its retransmission timeout, RFC 6298): ``upper = mean + 4 * dev``
   is what that back end takes "at most, usually".
-- budget = clamp(min(engine.upper, postgres.upper), floor, ceiling); before the engine has
+- budget = clamp(min(engine.upper, postgres.mean), floor, ceiling); before the engine has
   answered once, the ceiling; before PostgreSQL's latency is known, the floor, so the first
   engine answer slower than the floor teaches it. So the engine never gets longer than its own
-  usual latency, nor longer than the fallback usually takes.
+  usual latency, nor longer than the fallback takes on average.
 - The engine is asked first. If it has not answered within the budget (or fails), the
   PostgreSQL query starts and whichever answers first wins; the other is cancelled.
 - When both ran, the loser's elapsed time is recorded too (a lower bound of its latency).
@@ -165,7 +165,11 @@ class SearchHedge:
     def budget(self, kind: str) -> float:
         """Seconds the engine gets before PostgreSQL is asked too (formula in the module doc)."""
         state = self.state(kind)
-        engine, postgres = state.engine.upper, state.postgres.upper
+        # PostgreSQL's mean, not its upper bound: its estimate only moves when it runs, so an
+        # upper bound inflated by a slow start (cold connections and caches) let an engine three
+        # times slower than PostgreSQL answer "within budget" forever, and PostgreSQL was never
+        # asked again to correct it.
+        engine, postgres = state.engine.upper, state.postgres.mean
         if engine is None:
             return self.ceiling
         expected = self.floor if postgres is None else min(engine, postgres)
@@ -274,10 +278,11 @@ class SearchHedge:
 
     def recovery_bar(self, kind: str) -> float:
         """What a probe must answer within to close the breaker: what PostgreSQL takes on
-        average, within floor and ceiling (before PostgreSQL is known, the budget). Not its upper
-        bound, as for the budget: a probe runs on an engine relieved of the kind's traffic, so it
-        answers faster than the engine will once that traffic is back, and a bar it clears
-        only while relieved would close and reopen the breaker over and over."""
+        average, within floor and ceiling (before PostgreSQL is known, the budget). Not the
+        budget, which may be the engine's own usual time: a probe runs on an engine relieved of
+        the kind's traffic, so it answers faster than the engine will once that traffic is
+        back, and a bar it clears only while relieved would close and reopen the breaker over
+        and over."""
         postgres = self.state(kind).postgres.mean
         if postgres is None:
             return self.budget(kind)

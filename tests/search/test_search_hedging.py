@@ -146,6 +146,17 @@ def test_budget_follows_the_learned_latency_within_floor_and_ceiling() -> None:
     assert h.budget(KIND) == 1.0  # the ceiling
 
 
+def test_a_slow_first_postgres_answer_does_not_keep_a_slower_engine_within_budget() -> None:
+    h = hedge(floor=0.01, ceiling=5.0)
+    state = h.state(KIND)
+    state.postgres.observe(0.3)  # a cold start: one answer, so a wide deviation (upper 0.9 s)
+    for _ in range(50):
+        state.engine.observe(0.5)
+    # PostgreSQL answers in 0.3 s on average: an engine taking 0.5 s must not get longer, or
+    # PostgreSQL would never run again and its estimate never come down.
+    assert h.budget(KIND) == pytest.approx(0.3)
+
+
 def test_latency_upper_bound_grows_with_jitter() -> None:
     steady, jittery = Latency(), Latency()
     for i in range(40):
