@@ -364,7 +364,7 @@ async def test_a_probe_must_answer_within_what_postgres_usually_takes_not_its_up
     # A probe runs on an engine relieved of the kind's traffic: clearing only PostgreSQL's
     # worst usual time would close the breaker on an engine that is slower again under load.
     clock = Clock()
-    h = hedge(clock, floor=0.001, ceiling=5.0, losses=2)
+    h = hedge(clock, floor=0.001, ceiling=0.5, losses=2)
     await _open_breaker(h)
     state = h.state(KIND)
     for i in range(40):  # PostgreSQL: 0.1 s on average, up to 0.3 s usually
