@@ -20,8 +20,8 @@ another is fast:
   than half of the kind's recent searches (a smoothed share), the breaker opens:
   searches of that kind go straight to PostgreSQL, and every ``probe_seconds`` one engine
   query runs in the background. A probe answering within PostgreSQL's mean latency (clamped
-  like the budget) closes the breaker; each
-  one that does not doubles the interval to the next (up to 24 times the setting).
+  like the budget) closes the breaker; each one that does not doubles the interval to the
+  next (up to 24 times the setting).
 """
 
 from __future__ import annotations
@@ -172,8 +172,10 @@ class SearchHedge:
         engine, postgres = state.engine.upper, state.postgres.mean
         if engine is None:
             return self.ceiling
-        expected = self.floor if postgres is None else min(engine, postgres)
-        return min(max(expected, self.floor), self.ceiling)
+        return self._clamp(self.floor if postgres is None else min(engine, postgres))
+
+    def _clamp(self, seconds: float) -> float:
+        return min(max(seconds, self.floor), self.ceiling)
 
     async def run(
         self,
@@ -236,7 +238,7 @@ class SearchHedge:
         state.engine.observe(took)
         if budget is not None and took > budget:
             # First but late: PostgreSQL was asked too and happened to be slower this time. Both
-            # back ends did the work, and the engine missed what PostgreSQL usually takes: it
+            # back ends did the work, and the engine missed what PostgreSQL takes on average: it
             # counts against the engine, or a kind the engine answers late but first would never
             # open the breaker, and every search of it would cost both back ends.
             self._engine_lost(kind, state)
@@ -284,9 +286,7 @@ class SearchHedge:
         back, and a bar it clears only while relieved would close and reopen the breaker over
         and over."""
         postgres = self.state(kind).postgres.mean
-        if postgres is None:
-            return self.budget(kind)
-        return min(max(postgres, self.floor), self.ceiling)
+        return self.budget(kind) if postgres is None else self._clamp(postgres)
 
     async def _probe(self, kind: str, engine: Callable[[], Awaitable[object]]) -> None:
         state = self.state(kind)
