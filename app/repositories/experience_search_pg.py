@@ -7,8 +7,9 @@ a 'simple' tsvector over that text, served by the GIN expression index of migrat
 0004_experience_search; results whose title resembles the query most (pg_trgm
 similarity) come first, then the newest (a blank query walks the btree sort index).
 
-Returns ids (the caller hydrates them like engine hits), the total and the facets, whose
-counts each ignore their own filter. Only experiences of active owners are visible.
+Returns the page's hits, built in the same statement with the SQL that reads engine hits
+(app.repositories.experience_hits), the total and the facets, whose counts each ignore their
+own filter. Only experiences of active owners are visible.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from sqlalchemy import String, TextClause, bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.repositories.experience_hits import decode_hits, hits_json
+from app.schemas.experience_search import ExperienceItem
 from app.search.facets import EXPERIENCE_FACETS
 from app.search.text import MAX_QUERY_WORDS, PreparedQuery
 
@@ -41,6 +44,11 @@ _FILTERS = {
     "naics_code": "in_naics_code",
 }
 _ALL = " AND ".join(_FILTERS.values())
+
+
+def _newest(alias: str) -> str:
+    """The documented order of a blank query, and of equally ranked hits: newest first."""
+    return f"{alias}.start_date DESC NULLS LAST, {alias}.created_at DESC NULLS LAST, {alias}.id"
 
 
 def ts_prefix_query(words: Sequence[str]) -> str:
@@ -116,16 +124,17 @@ cube AS MATERIALIZED (
     FROM (SELECT m.category, m.experience_type, m.naics_code, n.sector, count(*) AS n
           FROM matched AS m LEFT JOIN naics_codes AS n ON n.code = m.naics_code
           GROUP BY m.category, m.experience_type, m.naics_code, n.sector) AS c
+),
+page AS (
+    SELECT m.id, {rank} AS rank, m.start_date, m.created_at
+    FROM matched AS m LEFT JOIN naics_codes AS n ON n.code = m.naics_code
+    WHERE {page_filters}
+    ORDER BY rank DESC, {_newest("m")}
+    LIMIT :limit OFFSET :offset
 )
 SELECT
     (SELECT coalesce(sum(n), 0) FROM cube WHERE {_ALL}) AS total,
-    (SELECT coalesce(json_agg(p.id ORDER BY p.rank DESC, p.start_date DESC NULLS LAST,
-                                          p.created_at DESC NULLS LAST, p.id), '[]')
-     FROM (SELECT m.id, {rank} AS rank, m.start_date, m.created_at
-           FROM matched AS m LEFT JOIN naics_codes AS n ON n.code = m.naics_code
-           WHERE {page_filters}
-           ORDER BY rank DESC, m.start_date DESC NULLS LAST, m.created_at DESC NULLS LAST, m.id
-           LIMIT :limit OFFSET :offset) AS p) AS ids{facets}
+    {hits_json("page", "p.rank DESC, " + _newest("p"))} AS hits{facets}
 """  # noqa: S608
     return text(sql).bindparams(*(bindparam(name, type_=ARRAY(String)) for name in _FILTERS))
 
@@ -141,7 +150,8 @@ class ExperienceFilterValues:
 @dataclass(frozen=True, slots=True)
 class PgExperienceResult:
     total: int
-    ids: list[str]
+    # The page, rows gone or of inactive owners left out (app.repositories.experience_hits).
+    hits: list[ExperienceItem]
     # facet name -> [{"value", "label", "count"}]
     facets: dict[str, list[dict[str, Any]]]
 
@@ -189,7 +199,7 @@ async def search_experiences(
     row = (await session.execute(statement, params)).mappings().one()
     return PgExperienceResult(
         total=int(row["total"]),
-        ids=[str(i) for i in _json(row["ids"])],
+        hits=decode_hits(row["hits"]),
         facets={name: _json(row[f"{name}_facet"]) for name in _FILTERS} if with_facets else {},
     )
 
@@ -222,18 +232,21 @@ ORDER BY g.category, g.experience_type, g.naics_code
 )
 
 _BROWSE_PAGE = text(
-    """
-SELECT e.id FROM experiences AS e
-JOIN users AS u ON u.id = e.user_id AND u.is_active
-LEFT JOIN naics_codes AS n ON n.code = e.naics_code
-WHERE (cardinality(CAST(:category AS text[])) = 0 OR e.category = ANY(CAST(:category AS text[])))
-  AND (cardinality(CAST(:experience_type AS text[])) = 0
-       OR e.experience_type = ANY(CAST(:experience_type AS text[])))
-  AND (cardinality(CAST(:sector AS text[])) = 0 OR n.sector = ANY(CAST(:sector AS text[])))
-  AND (cardinality(CAST(:naics_code AS text[])) = 0 OR e.naics_code = ANY(CAST(:naics_code AS text[])))
-ORDER BY e.start_date DESC NULLS LAST, e.created_at DESC NULLS LAST, e.id
-LIMIT :limit OFFSET :offset
-"""
+    f"""
+WITH page AS (
+    SELECT e.id, e.start_date, e.created_at FROM experiences AS e
+    JOIN users AS u ON u.id = e.user_id AND u.is_active
+    LEFT JOIN naics_codes AS n ON n.code = e.naics_code
+    WHERE (cardinality(CAST(:category AS text[])) = 0 OR e.category = ANY(CAST(:category AS text[])))
+      AND (cardinality(CAST(:experience_type AS text[])) = 0
+           OR e.experience_type = ANY(CAST(:experience_type AS text[])))
+      AND (cardinality(CAST(:sector AS text[])) = 0 OR n.sector = ANY(CAST(:sector AS text[])))
+      AND (cardinality(CAST(:naics_code AS text[])) = 0 OR e.naics_code = ANY(CAST(:naics_code AS text[])))
+    ORDER BY {_newest("e")}
+    LIMIT :limit OFFSET :offset
+)
+SELECT {hits_json("page", _newest("p"))}
+"""  # noqa: S608
 ).bindparams(*(bindparam(name, type_=ARRAY(String)) for name in _FILTERS))
 
 _LABEL_COLUMN = {"sector": "sector_title", "naics_code": "naics_title"}
@@ -309,8 +322,7 @@ def cube_counts(
 
 async def browse_page(
     session: AsyncSession, filters: ExperienceFilterValues, *, limit: int, offset: int
-) -> list[str]:
-    """One page of a blank query, newest first (walks ix_experiences_newest)."""
+) -> list[ExperienceItem]:
+    """The hits of one page of a blank query, newest first (walks ix_experiences_newest)."""
     params: dict[str, Any] = {name: list(values) for name, values in _filter_values(filters).items()}
-    rows = await session.execute(_BROWSE_PAGE, {**params, "limit": limit, "offset": offset})
-    return [str(row[0]) for row in rows]
+    return decode_hits(await session.scalar(_BROWSE_PAGE, {**params, "limit": limit, "offset": offset}))

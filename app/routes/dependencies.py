@@ -63,10 +63,8 @@ def provide_naics_search(search_backends: SearchBackends, state: State) -> Naics
     return NaicsSearch(search_backends, state.typeahead, state.classifier, state.insights)
 
 
-def provide_experience_search(
-    search_backends: SearchBackends, db_session: AsyncSession, state: State
-) -> ExperienceSearch:
-    return ExperienceSearch(search_backends, state.facet_cache, db_session)
+def provide_experience_search(search_backends: SearchBackends, state: State) -> ExperienceSearch:
+    return ExperienceSearch(search_backends, state.facet_cache)
 
 
 def provide_classifier(state: State) -> Classifier:

@@ -1,9 +1,9 @@
 """Experience search: OpenSearch first, PostgreSQL when the engine is gone or late
 (a hedged request, services.search_fallback).
 
-Whichever back end ranks the hits, the items are read from PostgreSQL by id, so a deleted
-or changed experience never shows stale data: hits whose row is gone or whose owner is
-inactive are dropped (and not counted).
+Whichever back end ranks the hits, the items are PostgreSQL's current rows
+(app.repositories.experience_hits), so a deleted or changed experience never shows stale data:
+engine hits whose row is gone or whose owner is inactive are dropped (and not counted).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
 
 import msgspec
@@ -21,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.experiences.types import ExperienceCategory, ExperienceType
 from app.limits import check_page
+from app.repositories.experience_hits import experience_hits
 from app.repositories.experience_search_pg import (
     CubeRow,
     ExperienceFilterValues,
@@ -31,7 +31,6 @@ from app.repositories.experience_search_pg import (
     experience_generation,
     search_experiences,
 )
-from app.repositories.search_sources import experience_rows
 from app.schemas.experience_search import ExperienceItem, ExperienceSearchResponse
 from app.search.definitions import alias_name
 from app.search.experience_query import (
@@ -49,43 +48,22 @@ from app.services.facet_cache import (
     FacetCache,
     index_generation,
 )
-from app.services.search_fallback import ENGINE_OPENSEARCH, ENGINE_POSTGRES, SearchBackends, fallback_session
+from app.services.search_fallback import ENGINE_OPENSEARCH, ENGINE_POSTGRES, SearchBackends, search_session
 from app.services.search_input import category_values, check_query, naics_code_values, sector_values
 
 log = logging.getLogger(__name__)
 
 
-def _day(value: datetime | date | None) -> date | None:
-    # Stored as midnight timestamps; an experience's dates are days (as in the experience API).
-    return value.date() if isinstance(value, datetime) else value
-
-
-def _item(row: dict[str, Any]) -> ExperienceItem:
-    return ExperienceItem(
-        id=row["id"],
-        title=row["title"],
-        description=row["description"],
-        organization=row["organization"],
-        location=row["location"],
-        experience_type=row["experience_type"],
-        category=row["category"],
-        start_date=_day(row["start_date"]),
-        end_date=_day(row["end_date"]),
-        is_current=bool(row["is_current"]),
-        tags=[str(t) for t in row["tags"] or []],
-        naics_code=row["naics_code"],
-        naics_title=row["naics_title"],
-        sector=row["sector"],
-        sector_title=row["sector_title"],
-        username=row["username"],
-    )
-
-
-async def _hydrate(session: AsyncSession, ids: list[str]) -> tuple[list[ExperienceItem], int]:
-    """Current rows for the hit ids, in hit order; returns (items, how many hits were dropped)."""
-    rows = {row["id"]: row for row in await experience_rows(session, ids)}
-    items = [_item(rows[i]) for i in ids if i in rows and rows[i]["owner_active"]]
-    return items, len(ids) - len(items)
+async def _engine_hits(
+    sessions: async_sessionmaker[AsyncSession], ids: list[str]
+) -> tuple[list[ExperienceItem], int]:
+    """The current rows of the engine's hits, in its order; returns (hits, how many were
+    dropped). An empty page needs no session."""
+    if not ids:
+        return [], 0
+    async with search_session(sessions) as session:
+        hits = await experience_hits(session, ids)
+    return hits, len(ids) - len(hits)
 
 
 async def _engine_page(
@@ -151,7 +129,7 @@ async def _refresh_cube(
     sessions: async_sessionmaker[AsyncSession], cache: FacetCache, generation: int
 ) -> None:
     try:
-        async with sessions() as session:
+        async with search_session(sessions) as session:
             await _read_cube(session, cache, generation)
     except Exception:  # the next browse tries again; the cube it has stays valid meanwhile
         log.warning("re-reading the experience counts failed", exc_info=True)
@@ -211,8 +189,8 @@ async def _browse_postgres(
 ) -> PgExperienceResult:
     """A blank query on PostgreSQL: a page off the sort index, counts from the cached cube."""
     total, facets = await _postgres_counts(session, sessions, filters, cache, with_facets=with_facets)
-    ids = await browse_page(session, filters, limit=limit, offset=offset)
-    return PgExperienceResult(total=total, ids=ids, facets=facets)
+    hits = await browse_page(session, filters, limit=limit, offset=offset)
+    return PgExperienceResult(total=total, hits=hits, facets=facets)
 
 
 class ExperienceQuery(msgspec.Struct, frozen=True):
@@ -240,12 +218,10 @@ class ExperienceQuery(msgspec.Struct, frozen=True):
 
 @dataclass(frozen=True, slots=True)
 class ExperienceSearch:
-    """Experience search for one request (app.routes.dependencies provides it): ``session`` is
-    the request's own, which reads the hits' current rows."""
+    """Experience search (app.routes.dependencies provides it)."""
 
     backends: SearchBackends
     facet_cache: FacetCache
-    session: AsyncSession
 
     async def search(self, query: ExperienceQuery) -> ExperienceSearchResponse:
         q = check_query(query.q)
@@ -272,7 +248,7 @@ class ExperienceSearch:
             return await _engine_page(backends.client, index, body, facets_of, facet_cache)
 
         async def from_postgres() -> ExperienceSearchResponse:
-            async with fallback_session(backends.sessions) as own:
+            async with search_session(backends.sessions) as own:
                 if prepared.words:
                     pg = await search_experiences(
                         own, prepared, filters, limit=limit, offset=offset, with_facets=facets
@@ -287,10 +263,9 @@ class ExperienceSearch:
                         offset=offset,
                         with_facets=facets,
                     )
-                items, dropped = await _hydrate(own, pg.ids)
             return ExperienceSearchResponse(
-                items=items,
-                total=pg.total - dropped,
+                items=pg.hits,
+                total=pg.total,
                 facets=facets_from_rows(EXPERIENCE_FACETS, pg.facets) if facets else {},
                 engine=ENGINE_POSTGRES,
             )
@@ -300,7 +275,7 @@ class ExperienceSearch:
         if isinstance(answer.value, ExperienceSearchResponse):
             return answer.value
         parsed = answer.value
-        items, dropped = await _hydrate(self.session, [hit.id for hit in parsed.items])
+        items, dropped = await _engine_hits(backends.sessions, [hit.id for hit in parsed.items])
         return ExperienceSearchResponse(
             items=items,
             total=max(parsed.total - dropped, 0),

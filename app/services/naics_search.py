@@ -41,7 +41,7 @@ from app.search.tiers import (
 )
 from app.services.naics_classifier import RERANK_WINDOW, Classifier, learned_fill, learned_signal
 from app.services.naics_typeahead import Typeahead
-from app.services.search_fallback import ENGINE_OPENSEARCH, ENGINE_POSTGRES, SearchBackends, fallback_session
+from app.services.search_fallback import ENGINE_OPENSEARCH, ENGINE_POSTGRES, SearchBackends, search_session
 from app.services.search_input import (
     category_values,
     check_query,
@@ -143,7 +143,7 @@ async def _search(backends: SearchBackends, query: NaicsQuery) -> NaicsSearchRes
         return NaicsSearchResponse(items=items, total=total, facets=parsed.facets, engine=ENGINE_OPENSEARCH)
 
     async def from_postgres() -> NaicsSearchResponse:
-        async with fallback_session(backends.sessions) as session:
+        async with search_session(backends.sessions) as session:
             pg = await search_naics(session, prepared, filters, limit=limit, offset=offset, browse=browse)
         return NaicsSearchResponse(
             items=_from_postgres(pg, prepared),
@@ -208,7 +208,7 @@ async def _autocomplete(
     async def from_postgres() -> NaicsAutocompleteResponse:
         # A session only now: most keystrokes never need PostgreSQL, and a per-request
         # session (created, committed, closed) cost more than the in-memory search itself.
-        async with fallback_session(backends.sessions) as session:
+        async with search_session(backends.sessions) as session:
             for broad in attempts:
                 pg = await search_naics(
                     session,

@@ -354,9 +354,16 @@ class SearchBackends:
     index_prefix: str = ""
 
 
+# A search only reads: its session runs in autocommit, so no BEGIN and ROLLBACK travel around
+# each search (two of its five round trips to PostgreSQL). Each statement reads its own
+# snapshot, which a search tolerates: hydration drops the hits whose rows went meanwhile.
+_READ_ONLY = {"isolation_level": "AUTOCOMMIT"}
+
+
 @contextlib.asynccontextmanager
-async def fallback_session(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
-    """A session of the fallback's own, safe to cancel mid-query.
+async def search_session(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """A read-only session of a search's own (the fallback's, or the hydration of engine hits),
+    safe to cancel mid-query.
 
     A cancelled hedge may leave its connection inside a running statement; that connection is
     invalidated (closed, the server-side statement ends with it) rather than returned to the
@@ -364,6 +371,7 @@ async def fallback_session(sessions: async_sessionmaker[AsyncSession]) -> AsyncI
     """
     async with sessions() as session:
         try:
+            await session.connection(execution_options=_READ_ONLY)
             yield session
         except asyncio.CancelledError:
             await asyncio.shield(session.invalidate())

@@ -162,3 +162,13 @@ async def test_filters_apply_without_facets(search_world: SearchWorld, engine: s
     faceted = await get(search_world, engine, category="workplace")
     assert {i["category"] for i in filtered["items"]} == {"workplace"}
     assert filtered["items"] == faceted["items"]
+
+
+@pytest.mark.parametrize("params", [{"q": "line cook"}, {"sector": "54"}, {}])
+async def test_either_back_end_shows_the_same_items(
+    search_world: SearchWorld, engine: str, params: dict[str, Any]
+) -> None:
+    # Each back end reads its hits with its own statement; the items must not differ by a field.
+    other = "postgres" if engine == "opensearch" else "opensearch"
+    mine, theirs = await get(search_world, engine, **params), await get(search_world, other, **params)
+    assert mine["items"] and mine["items"] == theirs["items"]

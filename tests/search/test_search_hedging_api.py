@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from app.services.search_fallback import SearchHedge, fallback_session
+from app.services.search_fallback import SearchHedge, search_session
 from tests.search.conftest import SearchWorld
 
 
@@ -64,7 +64,7 @@ async def test_a_cancelled_fallback_query_leaves_the_pool_usable(search_world: S
     started = asyncio.Event()
 
     async def long_query() -> None:
-        async with fallback_session(search_world.sessions) as session:
+        async with search_session(search_world.sessions) as session:
             await session.execute(text("SELECT 1"))
             started.set()
             await session.execute(text("SELECT pg_sleep(30)"))

@@ -140,7 +140,7 @@ SERVICE_FLOWS: list[Case] = [
     ),
     Case(
         "experience search service",
-        lambda c: ExperienceSearch(backends(c), FacetCache(), None).search(
+        lambda c: ExperienceSearch(backends(c), FacetCache()).search(
             ExperienceQuery(q="line cook", sector=["72"], experience_type=[ExperienceType.FULL_TIME.value])
         ),
     ),
