@@ -21,6 +21,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.schemas.experience_search import ExperienceItem
 
+# asyncpg writes Python's datetime.min and datetime.max as -infinity and infinity (and reads
+# them back so); the hit's day is the one they stand for, as in the engine's documents.
+_DAY = (
+    "CASE WHEN {0} = '-infinity' THEN DATE '0001-01-01' "
+    "WHEN {0} = 'infinity' THEN DATE '9999-12-31' ELSE {0}::date END"
+)
 # ExperienceItem's fields, as SQL over the experience (e), its owner (u), its NAICS code (n)
 # and that code's sector (s).
 _FIELDS = {
@@ -32,8 +38,8 @@ _FIELDS = {
     "experience_type": "e.experience_type",
     "category": "e.category",
     # Stored as midnight timestamps; an experience's dates are days (as in the experience API).
-    "start_date": "e.start_date::date",
-    "end_date": "e.end_date::date",
+    "start_date": _DAY.format("e.start_date"),
+    "end_date": _DAY.format("e.end_date"),
     "is_current": "e.is_current",
     "tags": "e.tags",
     "naics_code": "e.naics_code",
@@ -43,20 +49,19 @@ _FIELDS = {
     "username": "u.username",
 }
 assert set(_FIELDS) == set(ExperienceItem.__struct_fields__), "every field of a hit has its SQL"
+_HIT_OBJECT = "json_build_object(" + ", ".join(f"'{name}', {sql}" for name, sql in _FIELDS.items()) + ")"
 
-_DECODER = msgspec.json.Decoder(list[ExperienceItem])
-
-
-def hits_json(page: str, order: str) -> str:
-    """A SQL scalar subquery: the hits of the experiences listed by the relation ``page`` (its
-    ``id`` column), as JSON text ordered by ``order`` (an expression over ``page`` as ``p``)."""
-    fields = ", ".join(f"'{name}', {sql}" for name, sql in _FIELDS.items())
-    return f"""(SELECT coalesce(json_agg(json_build_object({fields}) ORDER BY {order}), '[]')::text
-     FROM {page} AS p
+# A scalar subquery: the hits of the experiences a relation named ``page`` lists (its ``id``
+# and ``ord`` columns), in ``ord`` order, as JSON text. A statement that ranks a page builds
+# its hits with it.
+PAGE_HITS = f"""(SELECT coalesce(json_agg({_HIT_OBJECT} ORDER BY p.ord), '[]')::text
+     FROM page AS p
      JOIN experiences AS e ON e.id = p.id
      JOIN users AS u ON u.id = e.user_id AND u.is_active
      LEFT JOIN naics_codes AS n ON n.code = e.naics_code
      LEFT JOIN naics_codes AS s ON s.code = n.sector)"""  # noqa: S608
+
+_DECODER = msgspec.json.Decoder(list[ExperienceItem])
 
 
 def decode_hits(raw: str | bytes) -> list[ExperienceItem]:
@@ -66,7 +71,7 @@ def decode_hits(raw: str | bytes) -> list[ExperienceItem]:
 _BY_IDS = text(
     f"""
 WITH page AS (SELECT q.id, q.ord FROM unnest(CAST(:ids AS text[])) WITH ORDINALITY AS q(id, ord))
-SELECT {hits_json("page", "p.ord")}
+SELECT {PAGE_HITS}
 """  # noqa: S608
 ).bindparams(bindparam("ids", type_=ARRAY(String)))
 

@@ -24,7 +24,7 @@ from sqlalchemy import String, TextClause, bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.repositories.experience_hits import decode_hits, hits_json
+from app.repositories.experience_hits import PAGE_HITS, decode_hits
 from app.schemas.experience_search import ExperienceItem
 from app.search.facets import EXPERIENCE_FACETS
 from app.search.text import MAX_QUERY_WORDS, PreparedQuery
@@ -126,15 +126,16 @@ cube AS MATERIALIZED (
           GROUP BY m.category, m.experience_type, m.naics_code, n.sector) AS c
 ),
 page AS (
-    SELECT m.id, {rank} AS rank, m.start_date, m.created_at
-    FROM matched AS m LEFT JOIN naics_codes AS n ON n.code = m.naics_code
-    WHERE {page_filters}
-    ORDER BY rank DESC, {_newest("m")}
-    LIMIT :limit OFFSET :offset
+    SELECT q.id, row_number() OVER (ORDER BY q.rank DESC, {_newest("q")}) AS ord
+    FROM (SELECT m.id, {rank} AS rank, m.start_date, m.created_at
+          FROM matched AS m LEFT JOIN naics_codes AS n ON n.code = m.naics_code
+          WHERE {page_filters}
+          ORDER BY rank DESC, {_newest("m")}
+          LIMIT :limit OFFSET :offset) AS q
 )
 SELECT
     (SELECT coalesce(sum(n), 0) FROM cube WHERE {_ALL}) AS total,
-    {hits_json("page", "p.rank DESC, " + _newest("p"))} AS hits{facets}
+    {PAGE_HITS} AS hits{facets}
 """  # noqa: S608
     return text(sql).bindparams(*(bindparam(name, type_=ARRAY(String)) for name in _FILTERS))
 
@@ -231,21 +232,24 @@ ORDER BY g.category, g.experience_type, g.naics_code
 """
 )
 
+_NEWEST_E, _NEWEST_Q = _newest("e"), _newest("q")
 _BROWSE_PAGE = text(
     f"""
 WITH page AS (
-    SELECT e.id, e.start_date, e.created_at FROM experiences AS e
-    JOIN users AS u ON u.id = e.user_id AND u.is_active
-    LEFT JOIN naics_codes AS n ON n.code = e.naics_code
-    WHERE (cardinality(CAST(:category AS text[])) = 0 OR e.category = ANY(CAST(:category AS text[])))
-      AND (cardinality(CAST(:experience_type AS text[])) = 0
-           OR e.experience_type = ANY(CAST(:experience_type AS text[])))
-      AND (cardinality(CAST(:sector AS text[])) = 0 OR n.sector = ANY(CAST(:sector AS text[])))
-      AND (cardinality(CAST(:naics_code AS text[])) = 0 OR e.naics_code = ANY(CAST(:naics_code AS text[])))
-    ORDER BY {_newest("e")}
-    LIMIT :limit OFFSET :offset
+    SELECT q.id, row_number() OVER (ORDER BY {_NEWEST_Q}) AS ord
+    FROM (SELECT e.id, e.start_date, e.created_at FROM experiences AS e
+          JOIN users AS u ON u.id = e.user_id AND u.is_active
+          LEFT JOIN naics_codes AS n ON n.code = e.naics_code
+          WHERE (cardinality(CAST(:category AS text[])) = 0 OR e.category = ANY(CAST(:category AS text[])))
+            AND (cardinality(CAST(:experience_type AS text[])) = 0
+                 OR e.experience_type = ANY(CAST(:experience_type AS text[])))
+            AND (cardinality(CAST(:sector AS text[])) = 0 OR n.sector = ANY(CAST(:sector AS text[])))
+            AND (cardinality(CAST(:naics_code AS text[])) = 0
+                 OR e.naics_code = ANY(CAST(:naics_code AS text[])))
+          ORDER BY {_NEWEST_E}
+          LIMIT :limit OFFSET :offset) AS q
 )
-SELECT {hits_json("page", _newest("p"))}
+SELECT {PAGE_HITS}
 """  # noqa: S608
 ).bindparams(*(bindparam(name, type_=ARRAY(String)) for name in _FILTERS))
 

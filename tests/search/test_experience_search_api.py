@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -172,3 +173,28 @@ async def test_either_back_end_shows_the_same_items(
     other = "postgres" if engine == "opensearch" else "opensearch"
     mine, theirs = await get(search_world, engine, **params), await get(search_world, other, **params)
     assert mine["items"] and mine["items"] == theirs["items"]
+
+
+async def test_dates_at_the_calendar_ends_keep_their_day(search_world: SearchWorld, engine: str) -> None:
+    # asyncpg stores datetime.min and datetime.max as -infinity and infinity.
+    async with search_world.sessions() as session:
+        bob = await session.scalar(select(User).where(User.username == "bob"))
+        session.add(
+            EXPERIENCE_CLASSES[ExperienceType.GIG](
+                user_id=bob.id,
+                naics_code="621210",
+                title="Timeless Molar Survey",
+                start_date=datetime.min,
+                end_date=datetime.max,
+            )
+        )
+        await session.commit()
+    await search_world.reindex("experiences")
+    try:
+        [item] = (await get(search_world, engine, q="timeless"))["items"]
+        assert (item["start_date"], item["end_date"]) == ("0001-01-01", "9999-12-31")
+    finally:
+        async with search_world.sessions() as session:
+            await session.execute(delete(Experience).where(Experience.title == "Timeless Molar Survey"))
+            await session.commit()
+        await search_world.reindex("experiences")
