@@ -355,8 +355,8 @@ class SearchBackends:
 
 
 # A search only reads: its session runs in autocommit, so no BEGIN and ROLLBACK travel around
-# each search (two of its five round trips to PostgreSQL). Each statement reads its own
-# snapshot, which a search tolerates: hydration drops the hits whose rows went meanwhile.
+# each search. Each statement reads its own snapshot, which a search tolerates: a browse's
+# counts and page may be moments apart, as they are when the counts come from the cache.
 _READ_ONLY = {"isolation_level": "AUTOCOMMIT"}
 
 
