@@ -32,7 +32,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.limits import FACET_SIZE
-from app.search.text import PreparedQuery, exact_code_candidates, fuzzy_max_edits
+from app.search.text import PreparedQuery, exact_code_candidates
 from app.search.tiers import COVERAGE_WEIGHT, TIERS, Rule, Tier
 from app.search.wording import SUFFIX_RULES, root
 
@@ -343,7 +343,7 @@ async def search_naics(
         "browse": browse,
         "broad": broad,
         "words": words,
-        "edits": [fuzzy_max_edits(w) for w in words],
+        "edits": [prepared.typo_edits(w) for w in words],
         "nwords": len(words),
         "content_words": list(prepared.content_roots),
         "form_texts": [form.text for form in prepared.forms],

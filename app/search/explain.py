@@ -35,6 +35,8 @@ class WordCorrection(msgspec.Struct, frozen=True):
     target: str = msgspec.field(name="to")
     field_weight: int = 0
     frequency: int = 0
+    # How many of the query's other words the catalogue writes beside the correction.
+    context_words: int = 0
 
 
 class Explain(msgspec.Struct, frozen=True):
@@ -74,7 +76,7 @@ def explain_hit(
     signals: dict[str, Any],
 ) -> Explain:
     corrections = [
-        WordCorrection(c.original, c.corrected, c.weight, c.frequency)
+        WordCorrection(c.original, c.corrected, c.weight, c.frequency, c.context)
         for c in (corrected.corrections if corrected else ())
     ]
     return Explain(

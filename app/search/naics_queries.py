@@ -27,7 +27,7 @@ from typing import Any
 from app.limits import MAX_AUTOCOMPLETE_LIMIT, check_page
 from app.search.facets import NAICS_FACETS, FilterInput, faceted_page, filter_clauses, normalise_filters
 from app.search.naics_document import FOLD_FIELDS, INTERNAL_FIELDS, ITEM_FIELDS, NORM_FIELDS, WORD_FIELDS
-from app.search.text import PreparedQuery, exact_code_candidates, fuzzy_max_edits, prepare_query
+from app.search.text import PreparedQuery, SpelledWords, exact_code_candidates, prepare_query
 from app.search.tiers import BROAD_TIERS, COVERAGE_WEIGHT, TEXT_FIELDS, TIER_WEIGHT, TIERS, Rule, Tier
 from app.search.wording import root
 
@@ -66,8 +66,7 @@ def _some_words(words: tuple[str, ...], minimum: int) -> dict[str, Any]:
     return {"bool": {"should": [_starts_a_word(fields, w) for w in words], "minimum_should_match": minimum}}
 
 
-def _fuzzy_word(word: str, *, last: bool) -> dict[str, Any]:
-    edits = fuzzy_max_edits(word)
+def _fuzzy_word(word: str, edits: int, *, last: bool) -> dict[str, Any]:
     # The edit distance is computed here (not "AUTO") so the fallback uses the same
     # numbers; transpositions off because PostgreSQL's levenshtein() has none.
     # rewrite constant_score: every vocabulary word within the distance counts (no
@@ -140,7 +139,9 @@ def tier_clause(tier: Tier, prepared: PreparedQuery) -> dict[str, Any] | None:
     if not words:
         return None
     if rule is Rule.FUZZY:
-        return {"bool": {"filter": [_fuzzy_word(w, last=i == len(words) - 1) for i, w in enumerate(words)]}}
+        last = len(words) - 1
+        clauses = [_fuzzy_word(w, prepared.typo_edits(w), last=i == last) for i, w in enumerate(words)]
+        return {"bool": {"filter": clauses}}
     if rule is Rule.SOME_WORDS:
         minimum = prepared.some_words_minimum
         return _some_words(prepared.content_roots, minimum) if minimum else None
@@ -210,15 +211,14 @@ def _tier_score(tier: Tier, clause: dict[str, Any], prepared: PreparedQuery) -> 
     band = {"constant_score": {"filter": clause, "boost": tier.score * TIER_WEIGHT}}
     if tier.rule is not Rule.FUZZY:
         return band
-    order = [_typo_order(w) for w in prepared.words if fuzzy_max_edits(w)]
+    order = [_typo_order(w, edits) for w in prepared.words if (edits := prepared.typo_edits(w))]
     return {"bool": {"must": [band], "should": order}}
 
 
-def _typo_order(word: str) -> dict[str, Any]:
+def _typo_order(word: str, edits: int) -> dict[str, Any]:
     # Per query word, its best field: the same words and edit budget as the fuzzy tier, but
     # scored (Lucene's default fuzzy rewrite weighs each near word by its similarity and its
     # frequency), with the relevance fields' weights. Summed over words: more words, higher.
-    edits = fuzzy_max_edits(word)
     return {
         "dis_max": {
             "queries": [
@@ -248,16 +248,18 @@ def build_naics_search(
     offset: int = 0,
     active_only: bool = True,
     broad: bool = True,
+    spelled: SpelledWords | None = None,
 ) -> dict[str, Any]:
     """The search body for ``client.search(index=alias, body=...)``.
 
     filters: facet filters by facet name (sector, category, level); each a value or
     a list of values (ORed). Raises ValueError for unknown facets or bad paging.
     A query that normalises to nothing matches nothing (and shows empty facets).
+    spelled: the catalogue's words, when known; the fuzzy tier never corrects them.
     """
     check_page(limit, offset)
     clauses = filter_clauses(NAICS_FACETS, normalise_filters(NAICS_FACETS, filters))
-    prepared = prepare_query(query)
+    prepared = prepare_query(query, spelled)
     tiers = tier_queries(prepared, broad=broad)
 
     base_filters: list[dict[str, Any]] = []
@@ -315,13 +317,15 @@ def build_naics_browse(
     )
 
 
-def build_naics_autocomplete(query: str | None, *, limit: int = 8, broad: bool = True) -> dict[str, Any]:
+def build_naics_autocomplete(
+    query: str | None, *, limit: int = 8, broad: bool = True, spelled: SpelledWords | None = None
+) -> dict[str, Any]:
     """The search body trimmed for per-keystroke calls: no aggregations, only the item fields.
 
     broad=False: without BROAD_TIERS, the cheap first try (see services.naics_search).
     """
     check_page(limit, 0, MAX_AUTOCOMPLETE_LIMIT)
-    body = build_naics_search(query, None, limit=limit, offset=0, broad=broad)
+    body = build_naics_search(query, None, limit=limit, offset=0, broad=broad, spelled=spelled)
     del body["aggs"]
     body["_source"] = {"includes": list(ITEM_FIELDS)}
     return body

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from app.naics.codes import SECTOR_ALIASES
@@ -201,12 +201,24 @@ class PreparedQuery:
     forms: the query as typed, then (when it differs) with abbreviations, symbols and
     compounds rewritten; a row matches a text tier if one form does.
     sic_code: the SIC code of a "SIC 7372" query, or None.
+    spelled: the words the catalogue itself uses (app.search.spelling.Speller.spelled). They
+    are not typos, so the fuzzy tier takes them as written (:meth:`typo_edits`).
     """
 
     raw_code: str | None
     words: tuple[str, ...]
     forms: tuple[QueryForm, ...] = ()
     sic_code: str | None = None
+    spelled: frozenset[str] = frozenset()
+
+    def typo_edits(self, word: str) -> int:
+        """The fuzzy tier's edit budget for one of the query's words.
+
+        0 for a word the catalogue uses: "flying instruction" is not two typos of
+        "laying construction", and correcting it buried Flight Training under every
+        construction code (docs/search-relevance.md, "Typos").
+        """
+        return 0 if word in self.spelled else fuzzy_max_edits(word)
 
     @property
     def text(self) -> str:
@@ -238,8 +250,15 @@ class PreparedQuery:
         return (len(self.content_words) + 1) // 2
 
 
-def prepare_query(query: str | None) -> PreparedQuery:
-    """Cut, normalise and tokenise a user query once, for any back end."""
+# Which of a query's words the catalogue uses (app.search.spelling.Speller.spelled).
+SpelledWords = Callable[[tuple[str, ...]], frozenset[str]]
+
+
+def prepare_query(query: str | None, spelled: SpelledWords | None = None) -> PreparedQuery:
+    """Cut, normalise and tokenise a user query once, for any back end.
+
+    spelled: which of the words the catalogue uses (a Speller's), when the caller has one.
+    """
     raw = (query or "")[:MAX_QUERY_CHARS]
     words = _words(raw)
     forms = [QueryForm.of(words)] if words else []
@@ -254,6 +273,7 @@ def prepare_query(query: str | None) -> PreparedQuery:
         words=words,
         forms=tuple(forms),
         sic_code=sic.group(1) if sic else None,
+        spelled=spelled(words) if spelled is not None and words else frozenset(),
     )
 
 

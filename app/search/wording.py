@@ -72,6 +72,7 @@ ABBREVIATIONS: Final[Mapping[str, str]] = MappingProxyType(
         "hr": "human resources",
         "pr": "public relations",
         "vet": "veterinary",
+        "tv": "television",
     }
 )
 # Symbols that carry a word; replaced before normalisation turns them into spaces.
@@ -149,6 +150,11 @@ def _compounds() -> tuple[Mapping[str, tuple[str, str]], Mapping[tuple[str, str]
         if fields[2:] == ["+"]:
             joins[first, second] = first + second
     return MappingProxyType(splits), MappingProxyType(joins)
+
+
+def compound_splits() -> Mapping[str, tuple[str, str]]:
+    """Each joined compound ("bookstore", "bookstor") -> the two words the catalogue writes."""
+    return _compounds()[0]
 
 
 def rewrite(words: Sequence[str]) -> tuple[str, ...]:

@@ -28,7 +28,7 @@ from app.search.facets import NAICS_FACETS, facets_from_rows
 from app.search.naics_queries import build_naics_autocomplete, build_naics_browse, build_naics_search
 from app.search.naics_results import NaicsSearchResult, parse_naics_response
 from app.search.spelling import CorrectedQuery
-from app.search.text import PreparedQuery, prepare_query
+from app.search.text import PreparedQuery, SpelledWords, prepare_query
 from app.search.tiers import (
     BROAD_TIERS,
     BROWSE,
@@ -117,13 +117,19 @@ class NaicsQuery(msgspec.Struct, frozen=True):
         )
 
 
-async def _search(backends: SearchBackends, query: NaicsQuery) -> NaicsSearchResponse:
-    """Tiered search; a blank query lists every code in code order (score 0, "browse")."""
+async def _search(
+    backends: SearchBackends, query: NaicsQuery, spelled: SpelledWords | None = None
+) -> NaicsSearchResponse:
+    """Tiered search; a blank query lists every code in code order (score 0, "browse").
+
+    spelled: the catalogue's words (the in-memory index's speller), which the fuzzy tier
+    takes as written; None without the process's catalogue.
+    """
     q = check_query(query.q)
     limit, offset = query.limit, query.offset
     check_page(limit, offset)
     browse = not q.strip()
-    prepared = prepare_query(q)
+    prepared = prepare_query(q, spelled)
     filters = query.filter_values()
     engine_filters: dict[str, Any] = {
         "sector": list(filters.sectors),
@@ -133,7 +139,7 @@ async def _search(backends: SearchBackends, query: NaicsQuery) -> NaicsSearchRes
     if browse:
         body = build_naics_browse(engine_filters, limit=limit, offset=offset)
     else:
-        body = build_naics_search(q, engine_filters, limit=limit, offset=offset)
+        body = build_naics_search(q, engine_filters, limit=limit, offset=offset, spelled=spelled)
     index = alias_name("naics", backends.index_prefix)
 
     async def from_engine() -> NaicsSearchResponse:
@@ -171,11 +177,12 @@ async def _autocomplete(
     """
     q = check_query(q)
     check_page(limit, 0, MAX_AUTOCOMPLETE_LIMIT)
-    prepared = prepare_query(q)
+    index = await typeahead.index() if typeahead is not None else None
+    spelled = index.speller.spelled if index is not None else None
+    prepared = prepare_query(q, spelled)
     if prepared.is_empty:
         return NaicsAutocompleteResponse(items=[], total=0, engine=ENGINE_OPENSEARCH)
     attempts: tuple[bool, ...] = (False, True)
-    index = await typeahead.index() if typeahead is not None else None
     if index is not None:
         found = index.search(prepared, limit)
         corrected = None if found.items else index.speller.correct(prepared.words)
@@ -197,7 +204,7 @@ async def _autocomplete(
 
     async def from_engine() -> NaicsAutocompleteResponse:
         for broad in attempts:
-            body = build_naics_autocomplete(q, limit=limit, broad=broad)
+            body = build_naics_autocomplete(q, limit=limit, broad=broad, spelled=spelled)
             items, total = _from_engine(
                 parse_naics_response(await backends.client.search(index=alias, body=body)), prepared
             )
@@ -231,18 +238,13 @@ async def _autocomplete(
 # --------------------------------------------------------------------------- corrections, explain
 
 
+def _best_score(items: Sequence[NaicsItem]) -> int:
+    return items[0].score if items else -1
+
+
 def _found_nothing_strong(items: Sequence[NaicsItem]) -> bool:
     # Only the broad tiers (or nothing) answered: the query as typed is likely misspelt.
     return not items or items[0].match_type in BROAD_TIERS
-
-
-async def _correction(typeahead: Typeahead | None, q: str) -> CorrectedQuery | None:
-    """A one-typo-per-word correction of q from the catalogue's vocabulary (the autocomplete
-    index's), or None (no index in this process, or nothing to correct)."""
-    index = await typeahead.index() if typeahead is not None else None
-    if index is None:
-        return None
-    return index.speller.correct(prepare_query(q).words)
 
 
 Response = TypeVar("Response", NaicsSearchResponse, NaicsAutocompleteResponse)
@@ -333,13 +335,17 @@ def _spans(offset: int, limit: int) -> list[tuple[int, int]]:
 
 
 async def _search_spans(
-    backends: SearchBackends, query: NaicsQuery, spans: Sequence[tuple[int, int]]
+    backends: SearchBackends,
+    query: NaicsQuery,
+    spans: Sequence[tuple[int, int]],
+    spelled: SpelledWords | None,
 ) -> NaicsSearchResponse:
     """One response holding the hits of consecutive pages (total and facets of the first)."""
     first: NaicsSearchResponse | None = None
     items: list[NaicsItem] = []
     for offset, limit in spans:
-        page_response = await _search(backends, msgspec.structs.replace(query, limit=limit, offset=offset))
+        page = msgspec.structs.replace(query, limit=limit, offset=offset)
+        page_response = await _search(backends, page, spelled)
         first = first or page_response
         items += page_response.items
     assert first is not None
@@ -381,7 +387,9 @@ class NaicsSearch:
         """Tiered search; a blank query lists every code in code order (score 0, "browse").
 
         When only the broad tiers answer q and a spelling correction exists, the corrected
-        query answers instead if any stronger tier has it (``corrected_query`` says so).
+        query answers instead if it reaches the same tier or a stronger one
+        (``corrected_query`` says so). The fuzzy tier takes the words the catalogue writes
+        as written (PreparedQuery.typo_edits).
 
         With a trained classifier, the first RERANK_WINDOW hits are ordered inside their tiers
         by the learned signal (pages overlapping them are cut from the reordered window), and
@@ -395,15 +403,19 @@ class NaicsSearch:
         model = await classifier.current(wait=False) if classifier is not None and q.strip() else None
         windowed = model is not None and offset < RERANK_WINDOW
         spans = _spans(offset, limit) if windowed else [(offset, limit)]
-        response = await _search_spans(self.backends, query, spans)
+        index = await self.typeahead.index() if self.typeahead is not None and q.strip() else None
+        spelled = index.speller.spelled if index is not None else None
+        response = await _search_spans(self.backends, query, spans, spelled)
         corrected = None
-        if q.strip() and _found_nothing_strong(response.items):
-            corrected = await _correction(self.typeahead, q)
+        if index is not None and _found_nothing_strong(response.items):
+            corrected = index.speller.correct(prepare_query(q).words)
             if corrected is not None:
                 retry = await _search_spans(
-                    self.backends, msgspec.structs.replace(query, q=corrected.text), spans
+                    self.backends, msgspec.structs.replace(query, q=corrected.text), spans, spelled
                 )
-                if _found_nothing_strong(retry.items):
+                # Taken when it reaches the tier the query as typed reached, or a better one: its
+                # words are the catalogue's, where the typed query had one it never writes.
+                if _best_score(retry.items) < max(_best_score(response.items), 0):
                     corrected = None
                 else:
                     response = retry

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.config import Settings
 from app.models import NaicsCode
-from app.services.naics_classifier import MAX_CLASSIFY_TEXT
+from app.services.naics_classifier import MAX_CLASSIFY_TEXT, learned_signal
 from tests.search.conftest import SearchWorld
 from tests.support.accounts import sign_up
 from tests.support.experience_bodies import create_experience
@@ -143,3 +143,25 @@ async def test_guesses_come_after_every_rule_tier_and_only_fill_the_page(search_
         await search_world.search.get(SEARCH, params={"q": "pizza delivery drones", "offset": 20})
     ).json()
     assert "classifier" not in {i["match_type"] for i in second["items"]}
+
+
+class _Sure:
+    """A model that is sure of one code and knows nothing of the rest."""
+
+    def __init__(self, code: str, confidence: float) -> None:
+        self.code, self.sure = code, confidence
+
+    def assess(self, text: str, **_: Any) -> Any:
+        return self
+
+    def confidence(self, code: str) -> float:
+        return self.sure if code == self.code else 0.0
+
+
+@pytest.mark.parametrize(("confidence", "first"), [(0.9, "221122"), (0.3, "926130")])
+def test_a_sure_guess_outweighs_one_word_more_and_an_unsure_one_does_not(
+    confidence: float, first: str
+) -> None:
+    # Inside a broad tier: 926130 holds both words of "electric utility", 221122 one of them.
+    signal = learned_signal(_Sure("221122", confidence), "electric utility", {"926130": 2, "221122": 1})  # type: ignore[arg-type]
+    assert max(("926130", "221122"), key=signal) == first

@@ -107,6 +107,59 @@ def test_speller_prefers_title_words_then_common_ones_never_code_order():
     assert dentist.correct(("denist",)).text == "dentist"
 
 
+def test_speller_reads_the_other_words_of_the_query():
+    speller = Speller(
+        [
+            _doc("100001", "Food Banks", keywords=["Community food pantries"]),
+            _doc("100002", "Flat Glass for Windows"),
+            _doc("100010", "Flat Rolled Steel for Cars"),
+            _doc("100011", "Support for Farms"),
+            _doc("100003", "Fast Food Restaurants", keywords=["Fat rendering"]),
+            _doc("100004", "Fat and Oil Refining"),
+            _doc("100005", "Pet Care Services", keywords=["Pet grooming"]),
+            _doc("100006", "Nursery Growing", keywords=["Growing of plants"]),
+            _doc("100007", "Shoe Stores"),
+            _doc("100008", "Stone Cutting", keywords=["Shoe soles of stone"]),
+            _doc("100009", "Stone Quarrying"),
+        ]
+    )
+
+    def fixed(*words: str) -> str | None:
+        found = speller.correct(words)
+        return found.text if found else None
+
+    # A stop word carries no meaning to correct into ("for" is in more titles than "food").
+    assert fixed("fod", "bank") == "food bank"
+    # The word written next to its neighbour in the catalogue: "fast food", not "fat food"
+    # (also beside "food", in 100003) or "flat food" (in more titles than "fast").
+    assert fixed("fsat", "food") == "fast food"
+    # Written in the same code as the query's other word: "grooming", not the commoner
+    # "growing"; then in more codes: "store" beside "shoe" in two, "stone" in one.
+    assert fixed("pet", "grooing") == "pet grooming"
+    assert fixed("shoe", "stoe") == "shoe store"
+    fix = speller.correct(("pet", "grooing"))
+    assert fix is not None and fix.corrections[0].context == 1
+    # Without context, the first letter is kept: "mtel" is not "tel" (a title word here).
+    motels = Speller(
+        [_doc("1", "Hotels and Motels"), _doc("2", "Tel Services"), _doc("3", "Melons", ["Melons"])]
+    )
+    # The singular of a plural the catalogue writes is a word, and a whole word beats the
+    # start of one ("mel", of "melons", is in a title too).
+    assert motels.correct(("mtel",)).text == "motel"
+
+
+def test_speller_knows_compounds_and_abbreviations():
+    speller = Speller([_doc("1", "Book Stores", keywords=["Book stores, new"]), _doc("2", "Mfr Parts")])
+    # "bookstore" is written "book stores" (data/compounds.txt): a typo of it is corrected to
+    # it, and the tiers then search it split.
+    assert speller.correct(("bokstore",)).text == "bookstore"
+    # An abbreviation is a word as written, never a typo (of "mfr" here).
+    assert speller.correct(("mfg",)) is None
+    assert speller.spelled(("mfg", "book", "stor", "bokstore")) == {"mfg", "book"}
+    # The last word may be the start of one.
+    assert speller.spelled(("book", "stor")) == {"book", "stor"}
+
+
 @pytest.mark.parametrize("tier", TIERS, ids=lambda t: t.name)
 def test_every_tier_has_a_clause_on_each_back_end(tier):
     # One definition: the engine builder and the SQL fallback translate every tier of the

@@ -9,12 +9,15 @@ default configuration has (`search_world.typeahead`).
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from litestar.testing import AsyncTestClient
 
-from tests.search.conftest import SearchWorld, rule_items
+from app.config import Settings
+from tests.search.conftest import DEAD_SEARCH_URL, SearchWorld, rule_items
 
 SEARCH = "/api/v1/naics/search"
 AUTOCOMPLETE = "/api/v1/naics/autocomplete"
@@ -163,3 +166,53 @@ async def test_engine_typo_tier_ranks_by_where_and_how_close(search_world: Searc
     learned = [i["explain"]["signals"]["learned"] for i in body["items"]]
     assert learned == sorted(learned, reverse=True)
     assert all("relevance" in i["explain"]["signals"] for i in body["items"])
+
+
+@pytest.fixture(scope="module")
+async def fallback_with_speller(search_world: SearchWorld) -> AsyncIterator[AsyncTestClient[Any]]:
+    """The default configuration (in-memory index and its speller) with the engine unreachable."""
+    from app.asgi import create_app
+
+    settings = replace(
+        search_world.settings,
+        opensearch_url=DEAD_SEARCH_URL,
+        typeahead_refresh_seconds=Settings.typeahead_refresh_seconds,
+    )
+    async with AsyncTestClient(app=create_app(settings)) as client:
+        # As search_world does: searches never wait for the first training.
+        trained = await client.post("/api/v1/naics/classify", json={"text": "software"})
+        assert trained.json()["suggestions"], trained.text
+        yield client
+
+
+@pytest.mark.parametrize("engine_up", [True, False], ids=["engine", "fallback"])
+async def test_a_word_the_catalogue_writes_is_not_a_typo(
+    search_world: SearchWorld, fallback_with_speller: AsyncTestClient[Any], engine_up: bool
+) -> None:
+    # Both words are the catalogue's. Current-Carrying Wiring Device Manufacturing holds a word
+    # within the typo tier's edits of each ("carrying", "device"): read as two typos, it came
+    # first, above every code that quarries.
+    client = search_world.typeahead if engine_up else fallback_with_speller
+    # The whole tier (inside it PostgreSQL's ts_rank, unlike BM25, puts no rare word first).
+    body = await _get(client, SEARCH, q="quarrying service", level=6, limit=100)
+    assert body["engine"] == ("opensearch" if engine_up else "postgres")
+    assert body["corrected_query"] is None
+    assert "335931" not in [i["code"] for i in body["items"]]
+    assert "fuzzy" not in {i["match_type"] for i in body["items"]}
+    assert any("quarrying" in i["title"].lower() for i in body["items"] if i["match_type"] == "some_words")
+    _tiers_never_rise(body)
+    # A word the catalogue does not write still gets the typo tier's edits.
+    typo = await _get(client, SEARCH, q="sftwre publishers")
+    assert (typo["items"][0]["title"], typo["items"][0]["match_type"]) == ("Software Publishers", "fuzzy")
+
+
+async def test_a_correction_is_taken_when_it_does_as_well_as_the_typed_words(
+    search_world: SearchWorld,
+) -> None:
+    # No code is both a dentist and a bakery: as typed, only "bakeries" matches (some_words),
+    # and corrected, "dentist" matches too, in the same tier. The corrected query is still
+    # the one the person meant, so it answers.
+    body = await _get(search_world.typeahead, SEARCH, q="dentst bakeries", level=6)
+    assert body["corrected_query"] == "dentist bakeries"
+    assert {i["match_type"] for i in body["items"]} <= {"some_words", "classifier"}
+    assert "Offices of Dentists" in [i["title"] for i in body["items"]]
