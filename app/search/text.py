@@ -216,7 +216,7 @@ class PreparedQuery:
 
         0 for a word the catalogue uses: "flying instruction" is not two typos of
         "laying construction", and correcting it buried Flight Training under every
-        construction code (docs/search-relevance.md, "Typos").
+        construction code (docs/search-relevance.md, "Typos that rank").
         """
         return 0 if word in self.spelled else fuzzy_max_edits(word)
 

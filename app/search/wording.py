@@ -153,7 +153,7 @@ def _compounds() -> tuple[Mapping[str, tuple[str, str]], Mapping[tuple[str, str]
 
 
 def compound_splits() -> Mapping[str, tuple[str, str]]:
-    """Each joined compound ("bookstore", "bookstor") -> the two words the catalogue writes."""
+    """Each joined compound ("bookstores", "bookstore") -> the two words the catalogue writes."""
     return _compounds()[0]
 
 
