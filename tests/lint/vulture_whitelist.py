@@ -18,6 +18,7 @@ _.admin_user
 # msgspec response fields, read by the encoder (services' response structs).
 _.target  # app/search/explain.py Folding and WordCorrection ("to")
 _.field_weight  # app/search/explain.py WordCorrection
+_.context_words  # app/search/explain.py WordCorrection
 _.foldings  # app/search/explain.py Explain
 _.naics_title  # app/repositories/experience_search_pg.py CubeRow, read by name (_LABEL_COLUMN)
 _.industry_detail  # app/naics/codes.py Hierarchy, a naics_codes column written by name (msgspec.to_builtins)
