@@ -134,8 +134,9 @@ def _tier_condition(tier: Tier) -> str:
                   AND NOT (fr.r <> fr.w AND strpos(' ' || {text}, ' ' || fr.r) > 0
                            AND strpos({words_and_roots}, ' ' || fr.r || ' ') > 0)))"""
     if rule is Rule.FUZZY:
-        # Broad (app.search.tiers.BROAD_RULES): only when asked.
-        return """:broad AND :nwords > 0 AND (SELECT count(*) FROM fuzzy_hits
+        # Broad (app.search.tiers.BROAD_RULES): only when asked, and only for a query with a
+        # word that may be misspelt (PreparedQuery.may_have_typos).
+        return """:broad AND :typos AND :nwords > 0 AND (SELECT count(*) FROM fuzzy_hits
               WHERE fuzzy_hits.tokens && string_to_array(concat_ws(' ', b.title_norm,
                         array_to_string(b.aliases_norm, ' '), array_to_string(b.keywords_norm, ' ')), ' ')
              ) = :nwords"""
@@ -344,6 +345,7 @@ async def search_naics(
         "broad": broad,
         "words": words,
         "edits": [prepared.typo_edits(w) for w in words],
+        "typos": prepared.may_have_typos,
         "nwords": len(words),
         "content_words": list(prepared.content_roots),
         "form_texts": [form.text for form in prepared.forms],

@@ -139,6 +139,8 @@ def tier_clause(tier: Tier, prepared: PreparedQuery) -> dict[str, Any] | None:
     if not words:
         return None
     if rule is Rule.FUZZY:
+        if not prepared.may_have_typos:
+            return None
         last = len(words) - 1
         clauses = [_fuzzy_word(w, prepared.typo_edits(w), last=i == last) for i, w in enumerate(words)]
         return {"bool": {"filter": clauses}}

@@ -221,6 +221,17 @@ class PreparedQuery:
         return 0 if word in self.spelled else fuzzy_max_edits(word)
 
     @property
+    def may_have_typos(self) -> bool:
+        """Whether any word has an edit budget: the fuzzy tier applies only then.
+
+        With none, the tier would only say that every word is somewhere in the row's title,
+        aliases or keywords, which the some_words tier and its coverage already weigh; ranked
+        above some_words, it also kept the classifier from ordering those rows, and explain
+        called them typo matches.
+        """
+        return any(self.typo_edits(w) for w in self.words)
+
+    @property
     def text(self) -> str:
         return " ".join(self.words)
 

@@ -40,13 +40,18 @@ async def test_memory_gives_the_engines_tiers(search_world: SearchWorld, query: 
         # with): the memory answer is the engine's answer to the corrected query.
         engine = await autocomplete(search_world.search, memory["corrected_query"])
     if memory["engine"] != "memory":
-        # Nothing in the cheap tiers: the engine's broad tiers answered, exactly as without the index.
-        assert memory == engine
+        # Nothing in the cheap tiers: the engine's broad tiers answered, as without the index,
+        # but for the typo tier: the index's speller knows which words the catalogue writes,
+        # and those are no typos (PreparedQuery.may_have_typos), so it may hold fewer rows.
         assert not engine["items"] or engine["items"][0]["match_type"] in {
             "fuzzy",
             "some_words",
             "classifier",
         }
+        if "fuzzy" in {i["match_type"] for i in engine["items"]}:
+            assert memory["engine"] == "opensearch" and memory["total"] <= engine["total"]
+        else:
+            assert memory == engine
         return
     assert memory["total"] == engine["total"]
     assert [(i["score"], i["match_type"]) for i in memory["items"]] == [

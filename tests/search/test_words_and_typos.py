@@ -216,3 +216,16 @@ async def test_a_correction_is_taken_when_it_does_as_well_as_the_typed_words(
     assert body["corrected_query"] == "dentist bakeries"
     assert {i["match_type"] for i in body["items"]} <= {"some_words", "classifier"}
     assert "Offices of Dentists" in [i["title"] for i in body["items"]]
+
+
+async def test_words_the_catalogue_writes_are_never_the_typo_tier(search_world: SearchWorld) -> None:
+    # With the speller (the default configuration), both words are known: no typo tier, so a
+    # row holding them in different fields (Offices of Dentists: the keyword "dentistry", the
+    # alias "Dental Clinic") is a some_words hit, ordered by how many it holds.
+    body = await _get(search_world.typeahead, SEARCH, q="dentistry clinic", level=6, explain="true")
+    assert body["engine"] == "opensearch"
+    assert body["items"][0]["code"] == "621210"
+    assert {i["match_type"] for i in body["items"]} <= {"some_words", "classifier"}
+    # A word the catalogue does not write still may be a typo.
+    typo = await _get(search_world.typeahead, SEARCH, q="dentistry clinik", level=6)
+    assert typo["corrected_query"] == "dentistry clinic" or typo["items"][0]["match_type"] == "fuzzy"

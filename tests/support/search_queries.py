@@ -48,6 +48,11 @@ QUERIES = [
     "auto repair",
     "food & beverage",
     "child day care",
+    # Words spread over several keywords or aliases of one code, or in one of them.
+    "surgery oral",
+    "dentistry surgery",
+    "juice espresso",
+    "fast food takeout",
 ]
 
 
