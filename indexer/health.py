@@ -2,7 +2,8 @@
 
 An engine can come back empty: a new cluster, a deleted index, or osmem, which keeps nothing
 across restarts. The indexer checks on every reconnect and periodically; `levelith serve`
-checks at start-up, where a count that differs from PostgreSQL also means "rebuild".
+checks at start-up, where a count that differs from PostgreSQL, or an index built from an older
+definition version (opensearch/*.json), also means "rebuild".
 Meanwhile searches answer from PostgreSQL (the query side falls back on a missing alias).
 """
 
@@ -18,7 +19,7 @@ from app.config import Settings
 from app.db.engine import create_engine, session_factory
 from app.repositories.search_sources import count_documents
 from app.search.client import create_bulk_client
-from app.search.definitions import INDEX_KINDS
+from app.search.definitions import INDEX_KINDS, definition_version_of, load_definition
 from app.search.indexes import IndexManager
 from app.services.search_fallback import engine_unavailable
 from indexer.rebuild_lock import RebuildBusy, rebuild_lock
@@ -49,7 +50,22 @@ async def _index_count(manager: IndexManager, kind: str) -> int | None:
         return None
 
 
+async def _outdated(manager: IndexManager, kind: str) -> Reason:
+    # An upgrade that changed the mapping (a new definition version) needs the new fields before
+    # a query can use them: a query on a field the live index lacks matches nothing, or (a
+    # nested path) fails with a 400. Before, that took a manual `levelith reindex`.
+    live = await manager.live_index(kind)
+    if live is None:
+        return None
+    built, current = definition_version_of(live, kind, manager.prefix), load_definition(kind).version
+    if built == current:
+        return None
+    return logging.INFO, f"was built from definition version {built}, now {current}: rebuilding"
+
+
 async def _incomplete(manager: IndexManager, sessions: async_sessionmaker[AsyncSession], kind: str) -> Reason:
+    if (outdated := await _outdated(manager, kind)) is not None:
+        return outdated
     async with sessions() as session:
         expected = await count_documents(session, kind)
     found = await _index_count(manager, kind)

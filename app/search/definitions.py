@@ -78,6 +78,13 @@ def physical_index_name(kind: str, version: int, *, prefix: str = "", now: datet
     return f"{alias_name(kind, prefix)}_v{version}_{moment.strftime(_TIMESTAMP_FORMAT)}"
 
 
+def definition_version_of(index: str, kind: str, prefix: str = "") -> int | None:
+    """The definition version a physical index of the alias was built from (None: not one)."""
+    head = f"{alias_name(kind, prefix)}_v"
+    version, _, _ = index.removeprefix(head).partition("_")
+    return int(version) if index.startswith(head) and version.isdigit() else None
+
+
 def physical_index_pattern(kind: str, prefix: str = "") -> str:
     """Wildcard matching every physical index of an alias (for listing and clean-up)."""
     return f"{alias_name(kind, prefix)}_v*"

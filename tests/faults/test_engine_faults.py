@@ -9,6 +9,7 @@ import os
 import signal
 import socket
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from opensearchpy import AsyncOpenSearch
@@ -18,7 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.config import Settings
 from app.embedded.opensearch import EmbeddedOpenSearch
 from app.models import Experience, SearchOutbox, User
+from app.search import definitions, indexes
 from app.search.indexes import IndexManager
+from indexer import health
 from indexer.health import ensure_complete, ensure_search_indexes
 from indexer.reindex import reindex
 from indexer.worker import OutboxWorker
@@ -239,6 +242,33 @@ async def test_start_up_check_rebuilds_missing_or_incomplete_indexes_only(
     assert await indexed_documents(search, prefix, "experiences") == await expected_documents(
         sessions, "experiences"
     )
+
+
+async def test_start_up_check_rebuilds_an_index_built_from_an_older_mapping(
+    settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
+    search: AsyncOpenSearch,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # An upgrade that ships a new mapping version: its queries may use fields the live index
+    # lacks (no match, or a 400 for a nested path), so start-up builds the new one.
+    prefix = settings.index_prefix
+    manager = IndexManager(search, prefix)
+    await ensure_complete(search, sessions, prefix)
+    before = await manager.live_index("naics")
+    current = definitions.load_definition("naics")
+
+    def upgraded(kind: str, *args: Any) -> definitions.IndexDefinition:
+        found = definitions.load_definition(kind, *args)
+        return replace(found, version=current.version + 1) if kind == "naics" else found
+
+    monkeypatch.setattr(health, "load_definition", upgraded)
+    monkeypatch.setattr(indexes, "load_definition", upgraded)
+    rebuilt = await ensure_complete(search, sessions, prefix)
+    assert [s.kind for s in rebuilt] == ["naics"]
+    after = await manager.live_index("naics")
+    assert after != before and f"_v{current.version + 1}_" in str(after)
+    assert await ensure_complete(search, sessions, prefix) == [], "now current: left alone"
 
 
 async def test_the_service_starts_while_the_engine_is_down(
