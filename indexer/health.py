@@ -39,10 +39,10 @@ async def _missing(manager: IndexManager, sessions: async_sessionmaker[AsyncSess
     return logging.WARNING, "is missing: rebuilding it from PostgreSQL"
 
 
-async def _index_count(manager: IndexManager, kind: str) -> int | None:
-    # Asked first, so the expected absence (every start of the in-memory engine) is an answer,
-    # not a failed request the client logs as a warning.
-    if await manager.live_index(kind) is None:
+async def _index_count(manager: IndexManager, kind: str, live: str | None) -> int | None:
+    # The live index is asked first, so the expected absence (every start of the in-memory
+    # engine) is an answer, not a failed request the client logs as a warning.
+    if live is None:
         return None
     try:
         return int((await manager.client.count(index=manager.names(kind).alias))["count"])
@@ -50,25 +50,23 @@ async def _index_count(manager: IndexManager, kind: str) -> int | None:
         return None
 
 
-async def _outdated(manager: IndexManager, kind: str) -> Reason:
+def _outdated(live: str, kind: str, prefix: str) -> Reason:
     # An upgrade that changed the mapping (a new definition version) needs the new fields before
     # a query can use them: a query on a field the live index lacks matches nothing, or (a
     # nested path) fails with a 400. Before, that took a manual `levelith reindex`.
-    live = await manager.live_index(kind)
-    if live is None:
-        return None
-    built, current = definition_version_of(live, kind, manager.prefix), load_definition(kind).version
+    built, current = definition_version_of(live, kind, prefix), load_definition(kind).version
     if built == current:
         return None
     return logging.INFO, f"was built from definition version {built}, now {current}: rebuilding"
 
 
 async def _incomplete(manager: IndexManager, sessions: async_sessionmaker[AsyncSession], kind: str) -> Reason:
-    if (outdated := await _outdated(manager, kind)) is not None:
+    live = await manager.live_index(kind)
+    if live is not None and (outdated := _outdated(live, kind, manager.prefix)) is not None:
         return outdated
     async with sessions() as session:
         expected = await count_documents(session, kind)
-    found = await _index_count(manager, kind)
+    found = await _index_count(manager, kind, live)
     if found == expected:
         return None
     if found is None:
