@@ -32,6 +32,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.limits import FACET_SIZE
+from app.search.naics_document import ELEMENT_FIELDS, NORM_FIELDS
 from app.search.text import PreparedQuery, exact_code_candidates
 from app.search.tiers import COVERAGE_WEIGHT, TIERS, Rule, Tier
 from app.search.wording import SUFFIX_RULES, root
@@ -87,19 +88,11 @@ def _text_matches(rule: Rule, value: str) -> str:
     return f"({plain} OR CASE WHEN {_starts_with_a_first_root(value)} THEN {folded} ELSE false END)"
 
 
-# Each text field of the tiers as one normalised string (contains) and as its values (exact,
-# prefix), over the columns of the `covered` CTE.
-_FIELD_TEXT: dict[str, str] = {
-    "title": "b.title_norm",
-    "aliases": "array_to_string(b.aliases_norm, ' ')",
-    "keywords": "array_to_string(b.keywords_norm, ' ')",
-    "description": "b.description_norm",
-}
-_FIELD_VALUES: dict[str, str | None] = {
-    "title": None,
-    "aliases": "b.aliases_norm",
-    "keywords": "b.keywords_norm",
-}
+# Each text field of the tiers as one normalised string, or as its values (the array fields:
+# exact and prefix compare each value, contains needs every word in one of them, as
+# app.search.naics_document.ELEMENT_FIELDS), over the columns of the `covered` CTE.
+_FIELD_TEXT: dict[str, str] = {"title": "b.title_norm", "description": "b.description_norm"}
+_FIELD_VALUES: dict[str, str] = {field: f"b.{NORM_FIELDS[field]}" for field in ELEMENT_FIELDS}
 
 
 def _tier_condition(tier: Tier) -> str:
@@ -114,9 +107,9 @@ def _tier_condition(tier: Tier) -> str:
     if rule is Rule.SIC_CODE:
         return f":sic <> '' AND :sic = ANY(b.{field})"
     if rule in (Rule.EXACT, Rule.PREFIX):
-        values = _FIELD_VALUES[field]
+        values = _FIELD_VALUES.get(field)
         if values is None:
-            return f":nwords > 0 AND {_text_matches(rule, 'b.title_norm')}"
+            return f":nwords > 0 AND {_text_matches(rule, _FIELD_TEXT[field])}"
         matches = _text_matches(rule, "v.x")
         return f":nwords > 0 AND EXISTS (SELECT 1 FROM unnest({values}) AS v(x) WHERE {matches})"
     if rule is Rule.CONTAINS:
@@ -124,15 +117,19 @@ def _tier_condition(tier: Tier) -> str:
         # in ' ' || field: normalised text is single-space separated) or its root is a word or
         # a word's root there (naics_queries._word_or_root). A root is a prefix of its word: the
         # cheap strpos goes first, the fold only for rows that pass it.
-        text = _FIELD_TEXT[field]
+        values = _FIELD_VALUES.get(field)
+        text = _FIELD_TEXT[field] if values is None else "e.x"
         words_and_roots = f"' ' || {text} || ' ' || {_fold(text)} || ' '"
-        return f""":nwords > 0 AND EXISTS (
+        condition = f"""EXISTS (
             SELECT 1 FROM unnest(CAST(:form_ids AS int[])) AS f(v)
             WHERE NOT EXISTS (
                 SELECT 1 FROM form_roots AS fr
                 WHERE fr.v = f.v AND strpos(' ' || {text}, ' ' || fr.w) = 0
                   AND NOT (fr.r <> fr.w AND strpos(' ' || {text}, ' ' || fr.r) > 0
                            AND strpos({words_and_roots}, ' ' || fr.r || ' ') > 0)))"""
+        if values is not None:
+            condition = f"EXISTS (SELECT 1 FROM unnest({values}) AS e(x) WHERE {condition})"
+        return f":nwords > 0 AND {condition}"
     if rule is Rule.FUZZY:
         # Broad (app.search.tiers.BROAD_RULES): only when asked, and only for a query with a
         # word that may be misspelt (PreparedQuery.may_have_typos).

@@ -17,6 +17,11 @@ from app.search.wording import fold_list, fold_text
 
 # Word arrays the contains and some_words tiers search, by tier (from the tier table).
 WORD_FIELDS: dict[str, str] = {t.name: f"{t.field}_words" for t in TIERS if t.rule is Rule.CONTAINS}
+# Array fields whose contains tier needs every query word in one element (one alias, one
+# index item), as the seed's "keyword contains query" says: a nested object per element
+# holding its words. On the flat *_words array, "water utility" matched a code with
+# "Personal watercraft" and "Utility trailers" among its keywords.
+ELEMENT_FIELDS: dict[str, str] = {"aliases": "aliases_elements", "keywords": "keywords_elements"}
 # Per text field, the keyword fields of the exact and prefix tiers: as normalised, and folded
 # (each word replaced by its root, app.search.wording).
 NORM_FIELDS: dict[str, str] = {"title": "title_norm", "aliases": "aliases_norm", "keywords": "keywords_norm"}
@@ -27,6 +32,7 @@ INTERNAL_FIELDS: tuple[str, ...] = (
     *FOLD_FIELDS.values(),
     "match_words",
     *WORD_FIELDS.values(),
+    *ELEMENT_FIELDS.values(),
 )
 
 _SOURCE_FIELDS: tuple[str, ...] = (
@@ -83,6 +89,9 @@ def build_naics_document(record: Mapping[str, Any]) -> dict[str, Any]:
     doc["aliases_words"] = distinct_words([*doc["aliases_norm"], *doc["aliases_fold"]])
     doc["keywords_words"] = distinct_words([*doc["keywords_norm"], *doc["keywords_fold"]])
     doc["description_words"] = distinct_words([description_norm, fold_text(description_norm)])
+    for field, elements in ELEMENT_FIELDS.items():
+        values = doc[NORM_FIELDS[field]]
+        doc[elements] = [{"words": distinct_words([norm, fold_text(norm)])} for norm in values]
     # Former and foreign codes, for the former_code and sic_code tiers. A 2017 code that
     # carried over unchanged is the document's own code, which exact_code already finds.
     doc["former_codes"] = [str(c) for c in (record.get("naics_2017_codes") or []) if str(c) != doc["code"]]

@@ -26,7 +26,14 @@ from typing import Any
 
 from app.limits import MAX_AUTOCOMPLETE_LIMIT, check_page
 from app.search.facets import NAICS_FACETS, FilterInput, faceted_page, filter_clauses, normalise_filters
-from app.search.naics_document import FOLD_FIELDS, INTERNAL_FIELDS, ITEM_FIELDS, NORM_FIELDS, WORD_FIELDS
+from app.search.naics_document import (
+    ELEMENT_FIELDS,
+    FOLD_FIELDS,
+    INTERNAL_FIELDS,
+    ITEM_FIELDS,
+    NORM_FIELDS,
+    WORD_FIELDS,
+)
 from app.search.text import PreparedQuery, SpelledWords, exact_code_candidates, prepare_query
 from app.search.tiers import BROAD_TIERS, COVERAGE_WEIGHT, TEXT_FIELDS, TIER_WEIGHT, TIERS, Rule, Tier
 from app.search.wording import root
@@ -59,6 +66,15 @@ def _contains(field: str, words: tuple[str, ...]) -> dict[str, Any]:
     # Every word must start a word of the field, in any order. On an array field each
     # query word may sit in a different element.
     return {"bool": {"filter": [_word_or_root(field, w) for w in words]}}
+
+
+def _contains_in(field: str, words: tuple[str, ...]) -> dict[str, Any]:
+    """Every word starts a word of the field; of one element, for the array fields."""
+    path = ELEMENT_FIELDS.get(field)
+    if path is None or len(words) < 2:
+        # One word is in one element wherever it is: the flat array answers the same.
+        return _contains(f"{field}_words", words)
+    return {"nested": {"path": path, "query": _contains(f"{path}.words", words), "score_mode": "none"}}
 
 
 def _some_words(words: tuple[str, ...], minimum: int) -> dict[str, Any]:
@@ -111,7 +127,7 @@ def _text_clause(tier: Tier, prepared: PreparedQuery) -> dict[str, Any] | None:
     elif tier.rule is Rule.PREFIX:
         kind = "prefix"
     elif tier.rule is Rule.CONTAINS:
-        return _any([_contains(f"{field}_words", form.words) for form in forms])
+        return _any([_contains_in(field, form.words) for form in forms])
     else:
         return None
     clauses: list[dict[str, Any]] = []

@@ -224,10 +224,10 @@ class PreparedQuery:
     def may_have_typos(self) -> bool:
         """Whether any word has an edit budget: the fuzzy tier applies only then.
 
-        With none, the tier would only say that every word is somewhere in the row's title,
-        aliases or keywords, which the some_words tier and its coverage already weigh; ranked
-        above some_words, it also kept the classifier from ordering those rows, and explain
-        called them typo matches.
+        With none, the tier would only say that every word is somewhere in the row (in any
+        field, any element), which the some_words tier and its coverage already weigh; ranking
+        that above some_words put "sheet metal duct work ... merchant wholesalers" under a
+        construction code holding those words in different index items.
         """
         return any(self.typo_edits(w) for w in self.words)
 

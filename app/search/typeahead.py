@@ -6,8 +6,9 @@ way and a query on the engine for every letter typed (measured: about 8 ms of CP
 against 0.3 ms for a trivial endpoint). So each API process holds the catalogue as bitmaps and
 evaluates the cheap tiers itself, with the same rules as the engine and the PostgreSQL fallback
 (opensearch/README.md), over the same documents (:func:`build_naics_document`): the same codes
-land in the same tiers, and ``total`` is the same number. The broad tiers (typos, some words)
-are not here: when the cheap tiers find nothing, the service asks the engine.
+land in the same tiers, and ``total`` is the same number. Of the broad tiers, only some_words is
+here, for a query with no possible typo (:meth:`TypeaheadIndex.some_words`); the typo tier's
+edit-distance automata stay on the engine.
 
 Every set of codes is a Python int used as a bitmap: bit ``i`` is the ``i``-th document in
 *display order* (shorter titles first, then code). Intersections and unions are then single
@@ -28,11 +29,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from app.search.naics_document import FOLD_FIELDS, ITEM_FIELDS, NORM_FIELDS, WORD_FIELDS
+from app.search.naics_document import ELEMENT_FIELDS, FOLD_FIELDS, ITEM_FIELDS, NORM_FIELDS, WORD_FIELDS
 from app.search.naics_queries import RELEVANCE_FIELDS
 from app.search.spelling import Speller
 from app.search.text import PreparedQuery, exact_code_candidates
-from app.search.tiers import BROAD_TIERS, CODE_RULES, TIER_BY_NAME, TIERS, Rule, Tier
+from app.search.tiers import BROAD_TIERS, CODE_RULES, COVERAGE_WEIGHT, TIER_BY_NAME, TIERS, Rule, Tier
 from app.search.wording import root
 
 # Prefixes up to this length are precomputed: they are the most frequent keystrokes and the
@@ -70,12 +71,16 @@ _EXACT, _CONTAINS = Rule.EXACT, Rule.CONTAINS
 _CONTAINS_POSITION: dict[str, int] = {tier.name: i for i, (tier, _, _) in enumerate(_WORD_FIELDS)}
 # Tiers in which every query word starts a title word, so every row weighs the same.
 _TITLE_TIERS = frozenset(t.name for t in TIERS if t.field == "title")
+_SOME_WORDS_TIER = next(t for t in TIERS if t.rule is Rule.SOME_WORDS)
 
 
 @dataclass(frozen=True, slots=True)
 class TypeaheadHit:
     fields: dict[str, Any]
     tier: Tier
+    # What the engine adds to a broad tier's band and the service reads back as coverage:
+    # COVERAGE_WEIGHT per content word the row holds (services.naics_search._coverage).
+    relevance: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +124,35 @@ def _postings(values_per_doc: Iterable[Iterable[str]]) -> _Vocabulary:
     return _Vocabulary(postings)
 
 
+class _Elements:
+    """An array field's values (each alias, each index item) as bitmaps of their own, for the
+    contains rule that every query word is in one of them (naics_document.ELEMENT_FIELDS)."""
+
+    def __init__(self, elements_per_doc: Iterable[Iterable[Mapping[str, Any]]]) -> None:
+        # A document's elements are consecutive bits: (owner, first bit, how many) per element.
+        self._spans: list[tuple[int, int, int]] = []
+        words: list[list[str]] = []
+        for i, elements in enumerate(elements_per_doc):
+            values = [element["words"] for element in elements]
+            span = (i, len(words), len(values))
+            self._spans += [span] * len(values)
+            words += values
+        self._vocabulary = _postings(words)
+
+    def documents(self, words: Iterable[str]) -> int:
+        """Documents with an element every word starts a word of (or shares its root with)."""
+        found = -1
+        for word in words:
+            found &= _word_or_root(self._vocabulary, word)
+        documents = 0
+        while found > 0:
+            owner, first, count = self._spans[(found & -found).bit_length() - 1]
+            documents |= 1 << owner
+            # The rest of this document's elements say nothing more: one step per document.
+            found &= ~(((1 << count) - 1) << first)
+        return documents
+
+
 def _add(planes: list[int], j: int, bitmap: int) -> None:
     """Add 2**j to the count of every document in ``bitmap``.
 
@@ -160,6 +194,8 @@ class TypeaheadIndex:
         }
         # Per contains tier (in _WORD_FIELDS order), the vocabulary of its word field.
         self._words = [(tier, _postings(d.get(field) or [] for d in docs)) for tier, field, _ in _WORD_FIELDS]
+        # Per array field, its elements (the contains tiers want every word in one of them).
+        self._elements = {f: _Elements(d.get(path) or [] for d in docs) for f, path in ELEMENT_FIELDS.items()}
 
     def _tiers(self, prepared: PreparedQuery, starts: list[list[int]]) -> list[tuple[Tier, int]]:
         """Each cheap tier's documents, best tier first, as in the engine's tier_queries."""
@@ -190,6 +226,10 @@ class TypeaheadIndex:
                     form_bitmap = per_word[0]
                     for word_bitmap in per_word[1:]:
                         form_bitmap &= word_bitmap
+                    # The documents holding every word, narrowed to those holding them in one
+                    # element (one word is in one element wherever it is).
+                    if form_bitmap and len(form.words) > 1 and (elements := self._elements.get(field)):
+                        form_bitmap &= elements.documents(form.words)
                     bitmap |= form_bitmap
             else:  # exact or prefix
                 norm, fold = self._texts[field]
@@ -234,11 +274,11 @@ class TypeaheadIndex:
         for tier, bitmap in tiers:
             # Within the tier, documents by relevance, best first; each level in display order.
             if tier.name in _TITLE_TIERS:  # every row weighs the same: one level
-                levels = [bitmap]
+                levels = [(0, bitmap)]
             else:
                 planes = planes if planes is not None else self._relevance(starts, len(words))
                 levels = _levels(planes, bitmap)
-            for level in levels:
+            for _, level in levels:
                 while level and len(hits) < limit:
                     low = level & -level
                     hits.append(TypeaheadHit(self._items[low.bit_length() - 1], tier))
@@ -246,6 +286,47 @@ class TypeaheadIndex:
             if len(hits) >= limit:
                 break
         return TypeaheadResult(items=hits, total=taken.bit_count())
+
+    def some_words(self, prepared: PreparedQuery, limit: int) -> TypeaheadResult:
+        """The some_words tier alone: what the engine's broad tiers answer for a query whose
+        cheap tiers found nothing and that has no possible typo (no fuzzy tier then:
+        PreparedQuery.may_have_typos). Rows holding more content words first, then relevance.
+
+        Per keystroke, multi-word queries often land here (the contains tiers want every word
+        in one alias or index item): answered on the engine, they cost a round trip each.
+        """
+        minimum, roots = prepared.some_words_minimum, prepared.content_roots
+        if not minimum or prepared.may_have_typos:
+            return TypeaheadResult(items=[], total=0)
+        # The engine's rule (naics_queries._some_words): a root starts a word of any word field.
+        coverage = [0] * len(roots).bit_length()
+        for stem in roots:
+            held = 0
+            for _, vocabulary in self._words:
+                held |= vocabulary.starting_with(stem)
+            _add(coverage, 0, held)
+        # The engine counts coverage only for two content words or more (naics_queries._coverage).
+        weight = COVERAGE_WEIGHT if len(roots) >= 2 else 0
+        typed = prepared.forms[0].words if prepared.forms else ()
+        starts = [[_word_or_root(vocabulary, w) for w in typed] for _, vocabulary in self._words]
+        planes: list[int] | None = None
+        hits: list[TypeaheadHit] = []
+        total = 0
+        for held, rows in _levels(coverage, (1 << self.size) - 1):
+            if held < minimum:
+                break
+            total += rows.bit_count()
+            if len(hits) >= limit:
+                continue
+            planes = planes if planes is not None else self._relevance(starts, len(typed))
+            for _, level in _levels(planes, rows):
+                while level and len(hits) < limit:
+                    low = level & -level
+                    hits.append(
+                        TypeaheadHit(self._items[low.bit_length() - 1], _SOME_WORDS_TIER, weight * held)
+                    )
+                    level ^= low
+        return TypeaheadResult(items=hits, total=total)
 
 
 def _word_or_root(vocabulary: _Vocabulary, word: str) -> int:
@@ -263,8 +344,9 @@ def _as_list(value: Any) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
-def _levels(planes: list[int], within: int) -> Iterator[int]:
-    """The documents of ``within`` grouped by their bit-sliced count, highest count first."""
+def _levels(planes: list[int], within: int) -> Iterator[tuple[int, int]]:
+    """The documents of ``within`` grouped by their bit-sliced count, highest count first:
+    (count, documents) per count some document has."""
     for value in range((1 << len(planes)) - 1, -1, -1):
         if not within:
             return
@@ -272,5 +354,5 @@ def _levels(planes: list[int], within: int) -> Iterator[int]:
         for j, plane in enumerate(planes):
             level &= plane if value >> j & 1 else ~plane
         if level:
-            yield level
+            yield value, level
             within &= ~level

@@ -39,6 +39,7 @@ from app.search.tiers import (
     Rule,
     Tier,
 )
+from app.search.typeahead import TypeaheadResult
 from app.services.naics_classifier import RERANK_WINDOW, Classifier, learned_fill, learned_signal
 from app.services.naics_typeahead import Typeahead
 from app.services.search_fallback import ENGINE_OPENSEARCH, ENGINE_POSTGRES, SearchBackends, search_session
@@ -78,6 +79,11 @@ def _item(fields: dict[str, Any], tier: Tier, prepared: PreparedQuery, relevance
         # The back end's own tie-break inside the tier, kept for explain=true (dropped otherwise).
         explain=Explain(tier.name, tier.field, [], [], [], {"relevance": relevance}) if relevance else None,
     )
+
+
+def _items(found: TypeaheadResult, prepared: PreparedQuery) -> list[NaicsItem]:
+    # The in-memory index holds exactly the item's other fields, already typed.
+    return [_item(hit.fields, hit.tier, prepared, hit.relevance) for hit in found.items]
 
 
 def _from_engine(result: NaicsSearchResult, prepared: PreparedQuery) -> tuple[list[NaicsItem], int]:
@@ -191,14 +197,19 @@ async def _autocomplete(
             corrected_prepared = prepare_query(corrected.text)
             found = index.search(corrected_prepared, limit)
             if found.items:
-                items = [_item(hit.fields, hit.tier, corrected_prepared) for hit in found.items]
                 return NaicsAutocompleteResponse(
-                    items=items, total=found.total, engine=ENGINE_MEMORY, corrected_query=corrected.text
+                    items=_items(found, corrected_prepared),
+                    total=found.total,
+                    engine=ENGINE_MEMORY,
+                    corrected_query=corrected.text,
                 )
-        if found.items:
-            # The index holds exactly the item's other fields, already typed.
-            items = [_item(hit.fields, hit.tier, prepared) for hit in found.items]
-            return NaicsAutocompleteResponse(items=items, total=found.total, engine=ENGINE_MEMORY)
+        if not found.items and not prepared.may_have_typos:
+            # No typo tier for these words: the broad tiers are some_words alone, in memory too.
+            found = index.some_words(prepared, limit)
+        if found.items or not prepared.may_have_typos:
+            return NaicsAutocompleteResponse(
+                items=_items(found, prepared), total=found.total, engine=ENGINE_MEMORY
+            )
         attempts = (True,)  # the cheap tiers are known to be empty
     alias = alias_name("naics", backends.index_prefix)
 

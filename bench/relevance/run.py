@@ -29,6 +29,7 @@ from bench.relevance.queries import QUERY_SETS, with_typo
 from bench.relevance.rankers import (
     AUTOCOMPLETE_PATH,
     BM25_FIELDS,
+    BM25_INDEX,
     CLASSIFY_PATH,
     DEPTH,
     ILIKE_SQL,
@@ -39,6 +40,7 @@ from bench.relevance.rankers import (
     IlikeRanker,
     Ranker,
     autocomplete_ranker,
+    bm25_index,
     keystrokes_needed,
     rank_all,
     service_ranker,
@@ -183,7 +185,7 @@ async def evaluate(
                 service,
                 autocomplete,
                 BeaconRanker(beacon),
-                Bm25Ranker(search, alias_name),
+                Bm25Ranker(search, await bm25_index(search, alias_name)),
                 IlikeRanker(pool),
             ]
             sets: list[QuerySet] = [
@@ -303,7 +305,7 @@ def run(
         "systems": {
             "service": f"GET {SEARCH_PATH}?q=<query>&level=6&limit={DEPTH}",
             "autocomplete": f"GET {AUTOCOMPLETE_PATH}?q=<query>&limit={DEPTH} (any level)",
-            "bm25": {"multi_match_fields": BM25_FIELDS, "filter": {"level": 6}, "alias": alias("naics")},
+            "bm25": {"multi_match_fields": BM25_FIELDS, "filter": {"level": 6}, "index": BM25_INDEX},
             "ilike": ILIKE_SQL,
             "beacon_style": "bench/relevance/beacon.py, trained on the indexed items and the 6-digit titles",
             "classify": f"POST {CLASSIFY_PATH} {{text}} (5 suggestions)",

@@ -251,7 +251,7 @@ async def test_start_up_check_rebuilds_an_index_built_from_an_older_mapping(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # An upgrade that ships a new mapping version: its queries may use fields the live index
-    # lacks (no match, or a 400 for a nested path), so start-up builds the new one.
+    # lacks (a nested query on a missing path is a 400), so start-up builds the new one.
     prefix = settings.index_prefix
     manager = IndexManager(search, prefix)
     await ensure_complete(search, sessions, prefix)

@@ -218,14 +218,30 @@ async def test_a_correction_is_taken_when_it_does_as_well_as_the_typed_words(
     assert "Offices of Dentists" in [i["title"] for i in body["items"]]
 
 
+@pytest.mark.parametrize("back_end", BACK_ENDS)
+async def test_a_keyword_match_needs_every_word_in_one_keyword(
+    search_world: SearchWorld, back_end: str
+) -> None:
+    # Offices of Dentists has the keywords "dentistry", "orthodontics" and "oral surgery".
+    client = _client(search_world, back_end)
+    one = await _get(client, AUTOCOMPLETE, q="surgery oral", level=6)
+    assert [(i["code"], i["match_type"]) for i in one["items"]][:1] == [("621210", "keyword_contains")]
+    # Two of its keywords, not one: the seed's "keyword contains query" is not met. Before,
+    # "water utility" was a keyword match for a code selling "personal watercraft" and
+    # "utility trailers", ranked above the water utilities.
+    two = await _get(client, SEARCH, q="dentistry surgery", level=6)
+    found = {i["code"]: i["match_type"] for i in two["items"]}
+    assert found.get("621210") not in {None, "keyword_contains"}, found
+    _tiers_never_rise(two)
+
+
 async def test_words_the_catalogue_writes_are_never_the_typo_tier(search_world: SearchWorld) -> None:
     # With the speller (the default configuration), both words are known: no typo tier, so a
-    # row holding them in different fields (Offices of Dentists: the keyword "dentistry", the
-    # alias "Dental Clinic") is a some_words hit, ordered by how many it holds.
-    body = await _get(search_world.typeahead, SEARCH, q="dentistry clinic", level=6, explain="true")
+    # row holding them in different places is a some_words hit, ordered by how many it holds.
+    body = await _get(search_world.typeahead, SEARCH, q="dentistry surgery", level=6, explain="true")
     assert body["engine"] == "opensearch"
     assert body["items"][0]["code"] == "621210"
     assert {i["match_type"] for i in body["items"]} <= {"some_words", "classifier"}
     # A word the catalogue does not write still may be a typo.
-    typo = await _get(search_world.typeahead, SEARCH, q="dentistry clinik", level=6)
-    assert typo["corrected_query"] == "dentistry clinic" or typo["items"][0]["match_type"] == "fuzzy"
+    typo = await _get(search_world.typeahead, SEARCH, q="dentistry surgrey", level=6)
+    assert typo["corrected_query"] == "dentistry surgery" or typo["items"][0]["match_type"] == "fuzzy"

@@ -48,7 +48,7 @@ QUERIES = [
     "auto repair",
     "food & beverage",
     "child day care",
-    # Words spread over several keywords or aliases of one code, or in one of them.
+    # Every word in one keyword or alias, or not a keyword or alias match.
     "surgery oral",
     "dentistry surgery",
     "juice espresso",
