@@ -90,19 +90,32 @@ class TypeaheadResult:
 
 
 class _Vocabulary:
-    """Sorted strings (words, titles or codes) and, per string, the documents holding it."""
+    """Sorted strings (words, titles or codes) and, per string, the documents holding it.
+
+    Each string's bitmap is kept shifted down to its lowest bit: a Python int takes the room of
+    its highest bit, and over the index items' 20,373 elements most words sit in a few elements
+    far from bit 0 (the keyword elements' bitmaps took 21.6 MB unshifted).
+    """
 
     def __init__(self, postings: Mapping[str, int]) -> None:
-        self.exact = postings
         self.keys = sorted(postings)
-        self.bitmaps = [postings[k] for k in self.keys]
+        self._shifted: dict[str, tuple[int, int]] = {}
         self._short: dict[str, int] = {}
-        for key, bitmap in zip(self.keys, self.bitmaps, strict=True):
+        for key in self.keys:
+            bitmap = postings[key]
+            shift = (bitmap & -bitmap).bit_length() - 1
+            self._shifted[key] = (shift, bitmap >> shift)
             for n in range(1, min(len(key), _PRECOMPUTED_PREFIX) + 1):
                 self._short[key[:n]] = self._short.get(key[:n], 0) | bitmap
+        self._in_order = [self._shifted[k] for k in self.keys]
         # Typing repeats words ("software", then "software p", "software pu", ...): the
         # bitmaps of recent longer prefixes are kept, as an engine keeps its filter cache.
         self.starting_with = lru_cache(maxsize=_CACHED_PREFIXES)(self._starting_with)
+
+    def exact(self, key: str) -> int:
+        """Documents holding exactly ``key``."""
+        found = self._shifted.get(key)
+        return found[1] << found[0] if found else 0
 
     def _starting_with(self, prefix: str) -> int:
         """Documents holding a string that starts with ``prefix``."""
@@ -111,8 +124,8 @@ class _Vocabulary:
         start = bisect_left(self.keys, prefix)
         end = bisect_left(self.keys, prefix + _PREFIX_END, start)
         bitmap = 0
-        for b in self.bitmaps[start:end]:
-            bitmap |= b
+        for shift, low in self._in_order[start:end]:
+            bitmap |= low << shift
         return bitmap
 
 
@@ -206,13 +219,13 @@ class TypeaheadIndex:
             if rule in _CODE_RULES:
                 if rule is _EXACT_CODE and code:
                     for candidate in exact_code_candidates(code):
-                        bitmap |= self._codes.exact.get(candidate, 0)
+                        bitmap |= self._codes.exact(candidate)
                 elif rule is _CODE_PREFIX and code:
                     bitmap = self._codes.starting_with(code)
                 elif rule is _LISTED_CODE and code and len(code) == 6:
-                    bitmap = self._listed[field].exact.get(code, 0)
+                    bitmap = self._listed[field].exact(code)
                 elif rule is _SIC_CODE and sic:
-                    bitmap = self._listed[field].exact.get(sic, 0)
+                    bitmap = self._listed[field].exact(sic)
                 else:
                     continue
             elif not forms:
@@ -235,9 +248,9 @@ class TypeaheadIndex:
                 norm, fold = self._texts[field]
                 for form in forms:
                     # Folded forms compare whole words only (as in naics_queries._text_clause).
-                    bitmap |= fold.exact.get(form.fold, 0)
+                    bitmap |= fold.exact(form.fold)
                     if rule is _EXACT:
-                        bitmap |= norm.exact.get(form.text, 0)
+                        bitmap |= norm.exact(form.text)
                     else:
                         bitmap |= norm.starting_with(form.text) | fold.starting_with(form.fold + " ")
             out.append((tier, bitmap))
@@ -334,7 +347,7 @@ def _word_or_root(vocabulary: _Vocabulary, word: str) -> int:
     root (the word arrays hold both: naics_document.build_naics_document)."""
     bitmap = vocabulary.starting_with(word)
     if (stem := root(word)) != word:
-        bitmap |= vocabulary.exact.get(stem, 0)
+        bitmap |= vocabulary.exact(stem)
     return bitmap
 
 
