@@ -292,10 +292,7 @@ class TypeaheadIndex:
                 planes = planes if planes is not None else self._relevance(starts, len(words))
                 levels = _levels(planes, bitmap)
             for _, level in levels:
-                while level and len(hits) < limit:
-                    low = level & -level
-                    hits.append(TypeaheadHit(self._items[low.bit_length() - 1], tier))
-                    level ^= low
+                self._take(level, tier, hits, limit)
             if len(hits) >= limit:
                 break
         return TypeaheadResult(items=hits, total=taken.bit_count())
@@ -333,13 +330,17 @@ class TypeaheadIndex:
                 continue
             planes = planes if planes is not None else self._relevance(starts, len(typed))
             for _, level in _levels(planes, rows):
-                while level and len(hits) < limit:
-                    low = level & -level
-                    hits.append(
-                        TypeaheadHit(self._items[low.bit_length() - 1], _SOME_WORDS_TIER, weight * held)
-                    )
-                    level ^= low
+                self._take(level, _SOME_WORDS_TIER, hits, limit, weight * held)
         return TypeaheadResult(items=hits, total=total)
+
+    def _take(
+        self, level: int, tier: Tier, hits: list[TypeaheadHit], limit: int, relevance: float = 0.0
+    ) -> None:
+        """Append the documents of ``level`` in display order (bit order) until ``limit`` hits."""
+        while level and len(hits) < limit:
+            low = level & -level
+            hits.append(TypeaheadHit(self._items[low.bit_length() - 1], tier, relevance))
+            level ^= low
 
 
 def _word_or_root(vocabulary: _Vocabulary, word: str) -> int:
