@@ -390,6 +390,14 @@ class Assessment:
             if self.scores[i] >= min_score
         ]
 
+    def likeliest(self, limit: int) -> list[str]:
+        """The ``limit`` likeliest codes the text says anything about (score above 0), best
+        first: none for a text whose n-grams the catalogue never writes."""
+        if not self.confidences.size:
+            return []
+        best = np.argsort(-self.scores, kind="stable")[:limit]
+        return [self.model.codes[i] for i in best if self.scores[i] > 0]
+
     def confidence(self, code: str) -> float:
         """A code's confidence; for a broader code, BROADER_CODE_SHARE of the best of the 6-digit
         codes under it (the likeliest industry it holds). 0 when nothing is known."""

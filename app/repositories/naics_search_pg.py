@@ -34,7 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.limits import FACET_SIZE
 from app.search.naics_document import ELEMENT_FIELDS, NORM_FIELDS
 from app.search.text import PreparedQuery, exact_code_candidates
-from app.search.tiers import COVERAGE_WEIGHT, TIERS, Rule, Tier
+from app.search.tiers import COVERAGE_WEIGHT, LIKELY_WEIGHT, TIERS, Rule, Tier
 from app.search.wording import SUFFIX_RULES, root
 
 _FILTERED = "in_sector AND in_category AND in_level"
@@ -213,8 +213,10 @@ tiered AS (
 hits AS MATERIALIZED (
     SELECT t.code, t.title, t.level, t.sector, t.sector_title, t.category, t.tier,
            CASE WHEN :browse OR :nwords = 0 THEN 0.0 ELSE
+               -- The classifier's likeliest codes first inside their tier (LIKELY_WEIGHT).
+               CASE WHEN t.code = ANY(CAST(:likely AS text[])) THEN :likely_weight ELSE 0 END
                -- COVERAGE_WEIGHT per content word, for queries of two or more of them.
-               CASE WHEN cardinality(CAST(:content_words AS text[])) >= 2
+             + CASE WHEN cardinality(CAST(:content_words AS text[])) >= 2
                     THEN :coverage_weight * t.coverage ELSE 0 END
              + 3 * ts_rank(to_tsvector('english', t.title_norm), to_tsquery('english', :words_query), 1)
              + 2 * ts_rank(to_tsvector('english', array_to_string(t.aliases_norm, ' ') || ' '
@@ -277,6 +279,7 @@ _PARAMS = (
     bindparam("sectors", type_=ARRAY(String)),
     bindparam("categories", type_=ARRAY(String)),
     bindparam("levels", type_=ARRAY(Integer)),
+    bindparam("likely", type_=ARRAY(String)),
 )
 SEARCH_STATEMENT = text(_MATCH + _FACETS).bindparams(*_PARAMS)
 AUTOCOMPLETE_STATEMENT = text(_MATCH).bindparams(*_PARAMS)
@@ -330,10 +333,12 @@ async def search_naics(
     with_facets: bool = True,
     active_only: bool = True,
     broad: bool = True,
+    likely: Sequence[str] = (),
 ) -> PgNaicsResult:
     """Rows matching the query by best tier (or every row in code order when browsing).
 
-    broad=False leaves out the fuzzy and some_words tiers (BROAD_TIERS).
+    broad=False leaves out the fuzzy and some_words tiers (BROAD_TIERS). likely: codes ranked
+    first inside their tier, as on the engine (naics_queries.build_naics_search).
     """
     words = list(prepared.words)
     params: dict[str, Any] = {
@@ -358,6 +363,8 @@ async def search_naics(
         "sic": prepared.sic_code or "",
         "some_minimum": prepared.some_words_minimum,
         "coverage_weight": COVERAGE_WEIGHT,
+        "likely": list(likely),
+        "likely_weight": LIKELY_WEIGHT,
         "text": prepared.text,
         "code": prepared.raw_code or "",
         "code_candidates": exact_code_candidates(prepared.raw_code) if prepared.raw_code else [],

@@ -22,6 +22,7 @@ multi_match): no query_string, no concatenated DSL.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from app.limits import MAX_AUTOCOMPLETE_LIMIT, check_page
@@ -35,7 +36,16 @@ from app.search.naics_document import (
     WORD_FIELDS,
 )
 from app.search.text import PreparedQuery, SpelledWords, exact_code_candidates, prepare_query
-from app.search.tiers import BROAD_TIERS, COVERAGE_WEIGHT, TEXT_FIELDS, TIER_WEIGHT, TIERS, Rule, Tier
+from app.search.tiers import (
+    BROAD_TIERS,
+    COVERAGE_WEIGHT,
+    LIKELY_WEIGHT,
+    TEXT_FIELDS,
+    TIER_WEIGHT,
+    TIERS,
+    Rule,
+    Tier,
+)
 from app.search.wording import root
 
 # BM25 tie-break inside a tier: English-analysed text fields, title weighted most.
@@ -193,10 +203,20 @@ def _coverage(prepared: PreparedQuery) -> list[dict[str, Any]]:
     return [{"constant_score": {"filter": _starts_a_word(fields, w), "boost": boost}} for w in words]
 
 
-def _relevance(prepared: PreparedQuery, *, broad: bool) -> list[dict[str, Any]]:
+def _likely_first(likely: Sequence[str]) -> list[dict[str, Any]]:
+    # Inside its tier, a code the service names as one of the classifier's likeliest goes
+    # first, so that the first page it reorders holds it even when the tier has hundreds of
+    # hits (every code holding "manufacturing"): services.naics_classifier.LIKELY_CODES.
+    if not likely:
+        return []
+    return [{"constant_score": {"filter": {"terms": {"code": list(likely)}}, "boost": LIKELY_WEIGHT}}]
+
+
+def _relevance(prepared: PreparedQuery, *, broad: bool, likely: Sequence[str] = ()) -> list[dict[str, Any]]:
     if not prepared.words:
         return []
     return [
+        *_likely_first(likely),
         *(_coverage(prepared) if broad else []),
         {
             "multi_match": {
@@ -267,6 +287,7 @@ def build_naics_search(
     active_only: bool = True,
     broad: bool = True,
     spelled: SpelledWords | None = None,
+    likely: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The search body for ``client.search(index=alias, body=...)``.
 
@@ -274,6 +295,7 @@ def build_naics_search(
     a list of values (ORed). Raises ValueError for unknown facets or bad paging.
     A query that normalises to nothing matches nothing (and shows empty facets).
     spelled: the catalogue's words, when known; the fuzzy tier never corrects them.
+    likely: codes ranked first inside their tier (the classifier's likeliest for the query).
     """
     check_page(limit, offset)
     clauses = filter_clauses(NAICS_FACETS, normalise_filters(NAICS_FACETS, filters))
@@ -300,7 +322,7 @@ def build_naics_search(
                     }
                 ],
                 "filter": base_filters,
-                "should": _relevance(prepared, broad=broad),
+                "should": _relevance(prepared, broad=broad, likely=likely),
             }
         }
     else:

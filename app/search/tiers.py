@@ -81,15 +81,17 @@ CODE_RULES: frozenset[Rule] = frozenset({Rule.EXACT_CODE, Rule.CODE_PREFIX, Rule
 TEXT_FIELDS: tuple[str, ...] = tuple(t.field for t in TIERS if t.rule is Rule.CONTAINS and t.field)
 
 
-# The engine score of a hit is tier.score * TIER_WEIGHT + COVERAGE_WEIGHT * (content
-# words the row has, for queries of two or more) + text relevance (BM25). The smallest
-# gap between two tiers is 2 points (former_code 95 / sic_code 93, only code queries, which
-# have no coverage), else 5 (60/55, 55/50), i.e. 5000 here, which coverage (at most 8 words,
-# 800) plus BM25 over a handful of short fields never reaches; BM25 stays far below one
-# COVERAGE_WEIGHT. So sorting by the engine score orders by tier, then by coverage, then by
-# relevance.
+# The engine score of a hit is tier.score * TIER_WEIGHT + LIKELY_WEIGHT (for the codes the
+# service names as the classifier's likeliest) + COVERAGE_WEIGHT * (content words the row
+# has, for queries of two or more) + text relevance (BM25). The smallest gap between two
+# tiers is 2 points (former_code 95 / sic_code 93, only code queries, which have neither
+# coverage nor likely codes), else 5 (60/55, 55/50), i.e. 5000 here, which LIKELY_WEIGHT plus
+# coverage (at most 8 words, 800) plus BM25 over a handful of short fields never reaches;
+# BM25 stays far below one COVERAGE_WEIGHT. So sorting by the engine score orders by tier,
+# then the likely codes first, then by coverage, then by relevance.
 TIER_WEIGHT = 1000
 COVERAGE_WEIGHT = 100
+LIKELY_WEIGHT = 1000
 
 
 def tier_for_engine_score(engine_score: float) -> Tier | None:

@@ -17,7 +17,7 @@ import msgspec
 
 from app.limits import MAX_AUTOCOMPLETE_LIMIT, MAX_PAGE_SIZE, check_page
 from app.naics.categories import Category
-from app.naics.classifier import NaicsClassifier
+from app.naics.classifier import Assessment, NaicsClassifier
 from app.naics.codes import display_code
 from app.repositories.naics_search_pg import NaicsFilterValues, PgNaicsResult, search_naics
 from app.schemas.naics import NaicsDetail
@@ -34,13 +34,21 @@ from app.search.tiers import (
     BROWSE,
     CLASSIFIER_TIER,
     COVERAGE_WEIGHT,
+    LIKELY_WEIGHT,
     TIER_BY_NAME,
     TIERS,
     Rule,
     Tier,
 )
 from app.search.typeahead import TypeaheadResult
-from app.services.naics_classifier import RERANK_WINDOW, Classifier, learned_fill, learned_signal
+from app.services.naics_classifier import (
+    RERANK_WINDOW,
+    Classifier,
+    assess_query,
+    learned_fill,
+    learned_signal,
+    likely_codes,
+)
 from app.services.naics_typeahead import Typeahead
 from app.services.search_fallback import ENGINE_OPENSEARCH, ENGINE_POSTGRES, SearchBackends, search_session
 from app.services.search_input import (
@@ -124,12 +132,16 @@ class NaicsQuery(msgspec.Struct, frozen=True):
 
 
 async def _search(
-    backends: SearchBackends, query: NaicsQuery, spelled: SpelledWords | None = None
+    backends: SearchBackends,
+    query: NaicsQuery,
+    spelled: SpelledWords | None = None,
+    likely: Sequence[str] = (),
 ) -> NaicsSearchResponse:
     """Tiered search; a blank query lists every code in code order (score 0, "browse").
 
     spelled: the catalogue's words (the in-memory index's speller), which the fuzzy tier
-    takes as written; None without the process's catalogue.
+    takes as written; None without the process's catalogue. likely: codes both back ends
+    rank first inside their tier (services.naics_classifier.LIKELY_CODES).
     """
     q = check_query(query.q)
     limit, offset = query.limit, query.offset
@@ -145,7 +157,9 @@ async def _search(
     if browse:
         body = build_naics_browse(engine_filters, limit=limit, offset=offset)
     else:
-        body = build_naics_search(q, engine_filters, limit=limit, offset=offset, spelled=spelled)
+        body = build_naics_search(
+            q, engine_filters, limit=limit, offset=offset, spelled=spelled, likely=likely
+        )
     index = alias_name("naics", backends.index_prefix)
 
     async def from_engine() -> NaicsSearchResponse:
@@ -156,7 +170,9 @@ async def _search(
 
     async def from_postgres() -> NaicsSearchResponse:
         async with search_session(backends.sessions) as session:
-            pg = await search_naics(session, prepared, filters, limit=limit, offset=offset, browse=browse)
+            pg = await search_naics(
+                session, prepared, filters, limit=limit, offset=offset, browse=browse, likely=likely
+            )
         return NaicsSearchResponse(
             items=_from_postgres(pg, prepared),
             total=pg.total,
@@ -293,10 +309,15 @@ def _finish(
     )
 
 
-def _coverage(items: Sequence[NaicsItem]) -> dict[str, int]:
-    """Words of the query each broad-tier hit holds, read back from the engine's relevance."""
+def _coverage(items: Sequence[NaicsItem], likely: Sequence[str] = ()) -> dict[str, int]:
+    """Words of the query each broad-tier hit holds, read back from the back end's relevance
+    (less LIKELY_WEIGHT for the likely codes the search sent)."""
+    first = set(likely)
     return {
-        item.code: int(item.explain.signals.get("relevance", 0) // COVERAGE_WEIGHT)
+        item.code: int(
+            (item.explain.signals.get("relevance", 0) - (LIKELY_WEIGHT if item.code in first else 0))
+            // COVERAGE_WEIGHT
+        )
         for item in items
         if item.explain is not None and item.match_type in BROAD_TIERS
     }
@@ -336,6 +357,14 @@ def _guesses(
     return out
 
 
+def _likely(model: NaicsClassifier | None, text: str) -> tuple[Assessment | None, list[str]]:
+    """The classifier's view of a search's text, and the codes the back end ranks first."""
+    if model is None:
+        return None, []
+    assessment = assess_query(model, text)
+    return assessment, likely_codes(assessment, prepare_query(text))
+
+
 def _spans(offset: int, limit: int) -> list[tuple[int, int]]:
     """(offset, limit) requests covering the reranked window and the asked page."""
     end = max(offset + limit, RERANK_WINDOW)
@@ -350,13 +379,14 @@ async def _search_spans(
     query: NaicsQuery,
     spans: Sequence[tuple[int, int]],
     spelled: SpelledWords | None,
+    likely: Sequence[str],
 ) -> NaicsSearchResponse:
     """One response holding the hits of consecutive pages (total and facets of the first)."""
     first: NaicsSearchResponse | None = None
     items: list[NaicsItem] = []
     for offset, limit in spans:
         page = msgspec.structs.replace(query, limit=limit, offset=offset)
-        page_response = await _search(backends, page, spelled)
+        page_response = await _search(backends, page, spelled, likely)
         first = first or page_response
         items += page_response.items
     assert first is not None
@@ -402,9 +432,11 @@ class NaicsSearch:
         (``corrected_query`` says so). The fuzzy tier takes the words the catalogue writes
         as written (PreparedQuery.typo_edits).
 
-        With a trained classifier, the first RERANK_WINDOW hits are ordered inside their tiers
-        by the learned signal (pages overlapping them are cut from the reordered window), and
-        a first page the tiers cannot fill is topped up with the ``classifier`` tier.
+        With a trained classifier, the back end ranks its LIKELY_CODES likeliest codes first
+        inside their tiers (on every page, so pages stay one order), the first RERANK_WINDOW
+        hits are ordered inside their tiers by the learned signal (pages overlapping them are
+        cut from the reordered window), and a first page the tiers cannot fill is topped up
+        with the ``classifier`` tier.
         """
         q = check_query(query.q)
         limit, offset = query.limit, query.offset
@@ -416,22 +448,23 @@ class NaicsSearch:
         spans = _spans(offset, limit) if windowed else [(offset, limit)]
         index = await self.typeahead.index() if self.typeahead is not None and q.strip() else None
         spelled = index.speller.spelled if index is not None else None
-        response = await _search_spans(self.backends, query, spans, spelled)
+        assessment, likely = _likely(model, q)
+        response = await _search_spans(self.backends, query, spans, spelled, likely)
         corrected = None
         if index is not None and _found_nothing_strong(response.items):
             corrected = index.speller.correct(prepare_query(q).words)
             if corrected is not None:
-                retry = await _search_spans(
-                    self.backends, msgspec.structs.replace(query, q=corrected.text), spans, spelled
-                )
+                fixed, fixed_likely = _likely(model, corrected.text)
+                fixed_query = msgspec.structs.replace(query, q=corrected.text)
+                retry = await _search_spans(self.backends, fixed_query, spans, spelled, fixed_likely)
                 # Taken when it reaches the tier the query as typed reached, or a better one: its
                 # words are the catalogue's, where the typed query had one it never writes.
                 if _best_score(retry.items) < max(_best_score(response.items), 0):
                     corrected = None
                 else:
-                    response = retry
+                    response, assessment, likely = retry, fixed, fixed_likely
         text = corrected.text if corrected else q
-        signal = learned_signal(model, text, _coverage(response.items)) if model is not None else None
+        signal = None if assessment is None else learned_signal(assessment, _coverage(response.items, likely))
         response = _finish(response, q, corrected, explain=explain, within_tier_signal=signal)
         if not windowed or model is None:
             return response
@@ -499,7 +532,7 @@ class NaicsSearch:
                 corrected = index.speller.correct(prepare_query(q).words) or corrected
         text = corrected.text if corrected else q
         signal = (
-            learned_signal(model, text, _coverage(response.items), per_keystroke=True)
+            learned_signal(assess_query(model, text, per_keystroke=True), _coverage(response.items))
             if model is not None
             else None
         )

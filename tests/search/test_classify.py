@@ -146,13 +146,10 @@ async def test_guesses_come_after_every_rule_tier_and_only_fill_the_page(search_
 
 
 class _Sure:
-    """A model that is sure of one code and knows nothing of the rest."""
+    """An assessment sure of one code that knows nothing of the rest."""
 
     def __init__(self, code: str, confidence: float) -> None:
         self.code, self.sure = code, confidence
-
-    def assess(self, text: str, **_: Any) -> Any:
-        return self
 
     def confidence(self, code: str) -> float:
         return self.sure if code == self.code else 0.0
@@ -163,5 +160,5 @@ def test_a_sure_guess_outweighs_one_word_more_and_an_unsure_one_does_not(
     confidence: float, first: str
 ) -> None:
     # Inside a broad tier: 926130 holds both words of "electric utility", 221122 one of them.
-    signal = learned_signal(_Sure("221122", confidence), "electric utility", {"926130": 2, "221122": 1})  # type: ignore[arg-type]
+    signal = learned_signal(_Sure("221122", confidence), {"926130": 2, "221122": 1})  # type: ignore[arg-type]
     assert max(("926130", "221122"), key=signal) == first
