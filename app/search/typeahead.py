@@ -32,9 +32,9 @@ from typing import Any
 from app.search.naics_document import ELEMENT_FIELDS, FOLD_FIELDS, ITEM_FIELDS, NORM_FIELDS, WORD_FIELDS
 from app.search.naics_queries import RELEVANCE_FIELDS
 from app.search.spelling import Speller
-from app.search.text import PreparedQuery, exact_code_candidates
+from app.search.text import PreparedQuery, distinct_words, exact_code_candidates, normalise_text
 from app.search.tiers import BROAD_TIERS, CODE_RULES, COVERAGE_WEIGHT, TIER_BY_NAME, TIERS, Rule, Tier
-from app.search.wording import root
+from app.search.wording import fold_text, root
 
 # Prefixes up to this length are precomputed: they are the most frequent keystrokes and the
 # ones whose vocabulary range is widest (every word starting with "s").
@@ -209,6 +209,9 @@ class TypeaheadIndex:
         self._words = [(tier, _postings(d.get(field) or [] for d in docs)) for tier, field, _ in _WORD_FIELDS]
         # Per array field, its elements (the contains tiers want every word in one of them).
         self._elements = {f: _Elements(d.get(path) or [] for d in docs) for f, path in ELEMENT_FIELDS.items()}
+        # The words of the titles above each code (broader_coverage).
+        by_code = {str(d["code"]): d for d in docs}
+        self._broader = _postings(_broader_words(d, by_code) for d in docs)
 
     def _tiers(self, prepared: PreparedQuery, starts: list[list[int]]) -> list[tuple[Tier, int]]:
         """Each cheap tier's documents, best tier first, as in the engine's tier_queries."""
@@ -297,6 +300,32 @@ class TypeaheadIndex:
                 break
         return TypeaheadResult(items=hits, total=taken.bit_count())
 
+    def broader_coverage(self, prepared: PreparedQuery, codes: Iterable[str]) -> dict[str, int]:
+        """Per code, how many of the query's content words no field of the code holds but the
+        title of a code above it does (its industry group, subsector or sector); codes with
+        none are left out. Nothing for a query of fewer than two content words, which has no
+        coverage (naics_queries._coverage).
+
+        Search orders a broad tier's hits by the words they hold (services.naics_search): a
+        code's broader titles describe it too. "electric utility": every electricity code holds
+        "electric", and only the sector's title, Utilities, says "utility"."""
+        roots = prepared.content_roots
+        if len(roots) < 2:
+            return {}
+        above: list[int] = []
+        for stem in roots:
+            # The some_words rule: the root starts a word of a field.
+            own = 0
+            for _, vocabulary in self._words:
+                own |= vocabulary.starting_with(stem)
+            above.append(self._broader.starting_with(stem) & ~own)
+        found: dict[str, int] = {}
+        for code in codes:
+            row = self._codes.exact(code)
+            if row and (count := sum(1 for bitmap in above if bitmap & row)):
+                found[code] = count
+        return found
+
     def some_words(self, prepared: PreparedQuery, limit: int) -> TypeaheadResult:
         """The some_words tier alone: what the engine's broad tiers answer for a query whose
         cheap tiers found nothing and that has no possible typo (no fuzzy tier then:
@@ -350,6 +379,20 @@ def _word_or_root(vocabulary: _Vocabulary, word: str) -> int:
     if (stem := root(word)) != word:
         bitmap |= vocabulary.exact(stem)
     return bitmap
+
+
+def _broader_words(document: Mapping[str, Any], by_code: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """The words, and their roots, of the titles of the codes above a document."""
+    titles = [normalise_text(document.get("sector_title"))]
+    parent = document.get("parent_code")
+    # At most the 3 levels above a 6-digit code; bounded, so a malformed chain cannot loop.
+    for _ in range(3):
+        above = by_code.get(str(parent)) if parent else None
+        if above is None:
+            break
+        titles.append(str(above["title_norm"]))
+        parent = above.get("parent_code")
+    return distinct_words([*titles, *(fold_text(title) for title in titles)])
 
 
 def _as_list(value: Any) -> list[str]:

@@ -40,7 +40,7 @@ from app.search.tiers import (
     Rule,
     Tier,
 )
-from app.search.typeahead import TypeaheadResult
+from app.search.typeahead import TypeaheadIndex, TypeaheadResult
 from app.services.naics_classifier import (
     RERANK_WINDOW,
     Classifier,
@@ -309,11 +309,14 @@ def _finish(
     )
 
 
-def _coverage(items: Sequence[NaicsItem], likely: Sequence[str] = ()) -> dict[str, int]:
-    """Words of the query each broad-tier hit holds, read back from the back end's relevance
-    (less LIKELY_WEIGHT for the likely codes the search sent)."""
+def _coverage(
+    items: Sequence[NaicsItem], text: str, index: TypeaheadIndex | None, likely: Sequence[str] = ()
+) -> dict[str, int]:
+    """Words of the query each broad-tier hit holds: read back from the back end's relevance
+    (less LIKELY_WEIGHT for the likely codes the search sent), plus those only the titles
+    above the code hold, when the process has its catalogue (TypeaheadIndex.broader_coverage)."""
     first = set(likely)
-    return {
+    held = {
         item.code: int(
             (item.explain.signals.get("relevance", 0) - (LIKELY_WEIGHT if item.code in first else 0))
             // COVERAGE_WEIGHT
@@ -321,6 +324,10 @@ def _coverage(items: Sequence[NaicsItem], likely: Sequence[str] = ()) -> dict[st
         for item in items
         if item.explain is not None and item.match_type in BROAD_TIERS
     }
+    if index is not None and held:
+        for code, count in index.broader_coverage(prepare_query(text), held).items():
+            held[code] += count
+    return held
 
 
 def _guesses(
@@ -464,7 +471,11 @@ class NaicsSearch:
                 else:
                     response, assessment, likely = retry, fixed, fixed_likely
         text = corrected.text if corrected else q
-        signal = None if assessment is None else learned_signal(assessment, _coverage(response.items, likely))
+        signal = (
+            None
+            if assessment is None
+            else learned_signal(assessment, _coverage(response.items, text, index, likely))
+        )
         response = _finish(response, q, corrected, explain=explain, within_tier_signal=signal)
         if not windowed or model is None:
             return response
@@ -524,18 +535,18 @@ class NaicsSearch:
         model = await classifier.current(wait=False) if classifier is not None and q.strip() else None
         window = MAX_AUTOCOMPLETE_LIMIT if model is not None else limit
         response = await _autocomplete(self.backends, q, window, typeahead)
+        index = await typeahead.index() if typeahead is not None else None
         corrected = None
         if response.corrected_query is not None:
             corrected = CorrectedQuery(tuple(response.corrected_query.split()), ())
             # The corrections themselves, for explain (cheap: only on typo queries).
-            if explain and typeahead is not None and (index := await typeahead.index()) is not None:
+            if explain and index is not None:
                 corrected = index.speller.correct(prepare_query(q).words) or corrected
         text = corrected.text if corrected else q
-        signal = (
-            learned_signal(assess_query(model, text, per_keystroke=True), _coverage(response.items))
-            if model is not None
-            else None
-        )
+        signal = None
+        if model is not None:
+            assessment = assess_query(model, text, per_keystroke=True)
+            signal = learned_signal(assessment, _coverage(response.items, text, index))
         response = _finish(response, q, corrected, explain=explain, within_tier_signal=signal)
         if model is None:
             return response

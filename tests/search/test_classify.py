@@ -132,6 +132,29 @@ async def test_a_level_six_search_puts_the_likeliest_industry_first(search_world
     assert body["items"][0]["code"] == "722515"
 
 
+async def test_a_word_only_the_titles_above_hold_still_counts(search_world: SearchWorld) -> None:
+    # Every code whose title says "electric" holds one word of "electric utility" (a some_words
+    # hit); of them, only the electricity codes sit under the sector titled Utilities, which
+    # counts as a word more. Only a process holding the catalogue knows the titles above (the
+    # typeahead client; the search client runs without it), with the same classifier.
+    params = {"q": "electric utility", "level": 6, "limit": 50, "explain": "true"}
+
+    async def signals(client: AsyncTestClient[Any]) -> dict[str, float]:
+        body = (await client.get(SEARCH, params=params)).json()
+        return {
+            item["code"]: item["explain"]["signals"]["learned"]
+            for item in body["items"]
+            if item["match_type"] == "some_words"
+        }
+
+    knowing, plain = await signals(search_world.typeahead), await signals(search_world.search)
+    extra = {code: round(knowing[code] - plain[code], 3) for code in plain}
+    assert extra["221122"] == extra["221121"] == 1.0
+    assert {extra[code] for code in plain if not code.startswith("22")} == {0.0}
+    some_words = sorted(knowing, key=knowing.__getitem__, reverse=True)
+    assert some_words[0].startswith("2211"), some_words
+
+
 async def test_guesses_come_after_every_rule_tier_and_only_fill_the_page(search_world: SearchWorld) -> None:
     body = (await search_world.search.get(SEARCH, params={"q": "pizza delivery drones", "limit": 20})).json()
     types = [i["match_type"] for i in body["items"]]

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from app.config import Settings
 from app.limits import MAX_PAGE_SIZE
 from app.models import NaicsCode
+from app.search.naics_document import build_naics_document
 from app.search.text import prepare_query
 from app.search.typeahead import TypeaheadIndex, _add, _levels
 from tests.search.conftest import DEAD_SEARCH_URL, SearchWorld, rule_items
@@ -203,3 +204,30 @@ def test_bit_sliced_counts_group_documents_as_plain_counts_do() -> None:
         for value in sorted(set(counts), reverse=True)
     ]
     assert list(_levels(planes, everyone)) == expected
+
+
+def test_the_titles_above_a_code_count_as_words_it_holds() -> None:
+    def row(code: str, title: str, parent: str | None, sector_title: str, **more: Any) -> dict[str, Any]:
+        return build_naics_document(
+            {"code": code, "title": title, "level": len(code), "parent_code": parent,
+             "sector_title": sector_title, "category": "other", **more}
+        )  # fmt: skip
+
+    index = TypeaheadIndex(
+        [
+            row("22", "Utilities", None, "Utilities"),
+            row("221", "Utilities", "22", "Utilities"),
+            row("2211", "Electric Power Generation, Transmission and Distribution", "221", "Utilities"),
+            row("221122", "Electric Power Distribution", "2211", "Utilities"),
+            row("23", "Construction", None, "Construction"),
+            row("238", "Specialty Trade Contractors", "23", "Construction"),
+            row("2382", "Building Equipment Contractors", "238", "Construction"),
+            row("238210", "Electrical Contractors", "2382", "Construction", keywords=["Utility line wiring"]),
+        ]
+    )
+    codes = ["221122", "2211", "238210", "238", "999999"]
+    # "utility" is in no field of the electricity codes, only in the sector's title above them;
+    # the contractor holds both words itself (nothing to add), "238" holds neither.
+    assert index.broader_coverage(prepare_query("electric utility"), codes) == {"221122": 1, "2211": 1}
+    # One content word: no coverage to add to (the engine counts none either).
+    assert index.broader_coverage(prepare_query("utility"), codes) == {}
