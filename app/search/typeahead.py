@@ -312,13 +312,7 @@ class TypeaheadIndex:
         roots = prepared.content_roots
         if len(roots) < 2:
             return {}
-        above: list[int] = []
-        for stem in roots:
-            # The some_words rule: the root starts a word of a field.
-            own = 0
-            for _, vocabulary in self._words:
-                own |= vocabulary.starting_with(stem)
-            above.append(self._broader.starting_with(stem) & ~own)
+        above = [self._broader.starting_with(stem) & ~self._holding(stem) for stem in roots]
         found: dict[str, int] = {}
         for code in codes:
             row = self._codes.exact(code)
@@ -337,13 +331,9 @@ class TypeaheadIndex:
         minimum, roots = prepared.some_words_minimum, prepared.content_roots
         if not minimum or prepared.may_have_typos:
             return TypeaheadResult(items=[], total=0)
-        # The engine's rule (naics_queries._some_words): a root starts a word of any word field.
         coverage = [0] * len(roots).bit_length()
         for stem in roots:
-            held = 0
-            for _, vocabulary in self._words:
-                held |= vocabulary.starting_with(stem)
-            _add(coverage, 0, held)
+            _add(coverage, 0, self._holding(stem))
         # The engine counts coverage only for two content words or more (naics_queries._coverage).
         weight = COVERAGE_WEIGHT if len(roots) >= 2 else 0
         typed = prepared.forms[0].words if prepared.forms else ()
@@ -361,6 +351,14 @@ class TypeaheadIndex:
             for _, level in _levels(planes, rows):
                 self._take(level, _SOME_WORDS_TIER, hits, limit, weight * held)
         return TypeaheadResult(items=hits, total=total)
+
+    def _holding(self, stem: str) -> int:
+        """Documents holding a content word's root by the engine's some_words rule
+        (naics_queries._some_words): the root starts a word of any word field."""
+        held = 0
+        for _, vocabulary in self._words:
+            held |= vocabulary.starting_with(stem)
+        return held
 
     def _take(
         self, level: int, tier: Tier, hits: list[TypeaheadHit], limit: int, relevance: float = 0.0
