@@ -186,13 +186,20 @@ class _Features:
         lo = bisect_left(self._words, last)
         hi = bisect_left(self._words, last + "\uffff", lo)
         vocabulary, idf = self._lookups[0][1], self._lookups[0][2]
+        started = [w for w in self._words[lo:hi] if w != last]
+        # After a word, the completions are the words the catalogue writes after it, as common
+        # as the pair is ("apple orc": orchards, not the commonest "orc" word anywhere); words
+        # it never writes there are not guessed. Development split, classifier alone, as typed,
+        # top-1 / top-10: 0.259 / 0.664 -> 0.275 / 0.677; whole texts unchanged.
+        if previous and (paired := [w for w in started if f"{previous} {w}" in vocabulary]):
+            terms = {w: f"{previous} {w}" for w in paired}
+        else:
+            terms = {w: w for w in started}
         # Lowest idf = held by the most samples.
-        found = heapq.nsmallest(
-            COMPLETIONS, (w for w in self._words[lo:hi] if w != last), key=lambda w: idf[vocabulary[w]]
-        )
+        found = heapq.nsmallest(COMPLETIONS, terms, key=lambda w: idf[vocabulary[terms[w]]])
         if not found:
             return []
-        common = np.exp(-np.asarray([idf[vocabulary[w]] for w in found], dtype=np.float64))
+        common = np.exp(-np.asarray([idf[vocabulary[terms[w]]] for w in found], dtype=np.float64))
         # A whole word as common as its completions keeps most of its weight ("bank" is rarely
         # the start of "bankruptcy"); a fragment that is no word ("far" of "farm") gives it all.
         itself = float(np.exp(-idf[vocabulary[last]])) if last in vocabulary else 0.0

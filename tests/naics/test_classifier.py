@@ -42,6 +42,26 @@ def test_a_half_typed_last_word_counts_as_the_words_it_starts(
     assert model.suggest(typed, 1)[0].code != code
 
 
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        # The commonest "uni" words anywhere are "uniform", "unit"...; after "credit" the
+        # catalogue writes "unions". After "tire", "ret" is "retreading", not "retail".
+        ("credit uni", "522130"),
+        ("tire ret", "326212"),
+    ],
+)
+def test_a_half_typed_word_completes_to_what_the_catalogue_writes_after_the_word_before(
+    model: NaicsClassifier, typed: str, code: str
+) -> None:
+    assert model.suggest(typed, 1, complete_last=True)[0].code == code
+    previous, last = typed.split()
+    # Alone, the same letters complete to other words.
+    alone = {term for term, _ in model._features._complete("", last)}
+    paired = {term for term, _ in model._features._complete(previous, last) if " " not in term}
+    assert paired and paired != alone
+
+
 def test_completing_leaves_whole_words_and_nonsense_alone(model: NaicsClassifier) -> None:
     for text in ("software publishers", "coffee shop", "daycare"):
         assert model.suggest(text, 1, complete_last=True)[0].code == model.suggest(text, 1)[0].code
