@@ -41,6 +41,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from app.naics.codes import sector_of
+from app.naics.wholesale import WholesaleTransfer, wholesale_product
 from app.search.naics_document import ITEM_FIELDS
 from app.search.text import normalise_text
 from app.search.wording import fold_text
@@ -294,6 +295,7 @@ class NaicsClassifier:
             sectors.setdefault(sector_of(code), []).append(i)
         # Sectors 31-33, 44-45, 48-49 span several 2-digit prefixes.
         self._sector_rows = {sector: np.asarray(rows) for sector, rows in sectors.items()}
+        self._transfer: WholesaleTransfer | None = None
         if not texts:
             self._features: _Features | None = None
             return
@@ -312,18 +314,45 @@ class NaicsClassifier:
         # A code's samples are contiguous: where each code's run starts, for a max per run.
         self._starts = np.searchsorted(owner, np.arange(len(codes))).astype(np.int64)
         self._features.matrix = sp.csr_matrix((0, 0))
+        self._transfer = self._learn_transfer(texts, owner, long)
+
+    def _learn_transfer(
+        self, texts: Sequence[str], owner: np.ndarray, long: np.ndarray
+    ) -> WholesaleTransfer | None:
+        """What each wholesale code sells, from its short samples that name a product
+        (app.naics.wholesale); None when the catalogue has no such sample."""
+        transfer = WholesaleTransfer(self.codes, CONFIDENCE_SHARPNESS)
+        learned = False
+        for text, row, is_long in zip(texts, owner, long, strict=True):
+            if is_long or not transfer.wholesale[row] or (product := wholesale_product(text)) is None:
+                continue
+            if (product_scores := self._similarity(product)).any():
+                transfer.learn(int(row), product_scores)
+                learned = True
+        return transfer.finish() if learned else None
 
     @property
     def ready(self) -> bool:
         return self._features is not None
 
     def scores(self, text: str, *, nearest: bool = True, complete_last: bool = False) -> np.ndarray:
-        """Similarity of the text to every code (self.codes order); zeros when untrained.
+        """Similarity of the text to every code (self.codes order); zeros when untrained. A
+        wholesaler's text also scores the wholesale codes that sell its product.
 
         nearest=False: the centroids alone, for per-keystroke use: the best-sample part touches
         every sample holding one of the text's n-grams (about 1.3 ms a keystroke against
         0.05 ms for the centroids, measured on a loaded 2-core machine).
         """
+        scores = self._similarity(text, nearest=nearest, complete_last=complete_last)
+        if self._transfer is None or (product := wholesale_product(text)) is None:
+            return scores
+        product_scores = self._similarity(product, nearest=nearest, complete_last=complete_last)
+        if not product_scores.any():
+            return scores
+        return np.asarray(scores + self._transfer.scores(product_scores), dtype=np.float32)
+
+    def _similarity(self, text: str, *, nearest: bool = True, complete_last: bool = False) -> np.ndarray:
+        """The text's similarity to every code's centroid plus half its best sample's."""
         if self._features is None:
             return np.zeros(0, dtype=np.float32)
         indices, weights = self._features.vector(text, complete_last=complete_last)

@@ -62,6 +62,24 @@ def test_a_half_typed_word_completes_to_what_the_catalogue_writes_after_the_word
     assert paired and paired != alone
 
 
+@pytest.mark.parametrize(
+    ("text", "maker", "wholesaler"),
+    [
+        # No wholesale sample says "laptop", "seafood" or "fertilizer": the codes that make
+        # them do, and the wholesale codes selling what those codes make are learned.
+        ("laptop wholesaler", "334111", "423430"),
+        ("seafood wholesaler", "311710", "424460"),
+        ("fertilizer wholesale", "325314", "424910"),
+    ],
+)
+def test_a_wholesaler_is_found_by_what_it_sells(
+    model: NaicsClassifier, text: str, maker: str, wholesaler: str
+) -> None:
+    product = text.split()[0]
+    assert model.suggest(product, 1)[0].code == maker
+    assert model.suggest(text, 1)[0].code == wholesaler
+
+
 def test_completing_leaves_whole_words_and_nonsense_alone(model: NaicsClassifier) -> None:
     for text in ("software publishers", "coffee shop", "daycare"):
         assert model.suggest(text, 1, complete_last=True)[0].code == model.suggest(text, 1)[0].code
