@@ -21,8 +21,9 @@ bucket of the *indexed* items, never the benchmark's held-out items), 2-core mac
 top-5: centroid + half the best sample 0.678 / 0.897; description weighted 8: 0.710 / 0.911;
 then 3 drag-pushing rounds (step 0.5): 0.736 / 0.914. One-vs-rest LinearSVC had reached 0.71 /
 0.94 but took about 3 minutes to train and SGD 7 minutes, where this trains in a few seconds.
-The model is trained from what PostgreSQL holds whenever the catalogue changes
-(services.catalogue_models); none is ever shipped.
+A wholesaler's text also scores the wholesale codes that trade its product
+(app.naics.wholesale). The model is trained from what PostgreSQL holds whenever the catalogue
+changes (services.catalogue_models); none is ever shipped.
 """
 
 from __future__ import annotations

@@ -11,9 +11,8 @@ the learned rows, score the wholesale codes.
 
 Development split (bench/relevance/classify_offline.py), classifier alone, top-1 / top-10:
 all items 0.7347 / 0.9469 -> 0.7470 / 0.9536; the 334 "... merchant wholesalers" items
-0.518 / 0.856 -> 0.635 / 0.919. Rows per wholesale code against per industry group (0.7432 /
-0.9520) or subsector (0.7397 / 0.9507); TRANSFER_WEIGHT 0.4 against 0.2 (0.7397 / 0.9501) or
-0.8 (0.7464 / 0.9545).
+0.518 / 0.856 -> 0.635 / 0.919. Rows per source code against per industry group (0.7432 /
+0.9520) or subsector (0.7397 / 0.9507); TRANSFER_WEIGHT 0.4 against 0.8 (0.7464 / 0.9545).
 """
 
 from __future__ import annotations
