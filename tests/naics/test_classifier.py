@@ -65,8 +65,9 @@ def test_a_half_typed_word_completes_to_what_the_catalogue_writes_after_the_word
 @pytest.mark.parametrize(
     ("text", "maker", "wholesaler"),
     [
-        # No wholesale sample says "laptop", "seafood" or "fertilizer": the codes that make
-        # them do, and the wholesale codes selling what those codes make are learned.
+        # Read as words, each points at its maker: no wholesale sample says "laptop", and the
+        # makers' samples outweigh the few that say "seafood" or "fertilizer". The wholesale
+        # codes that trade what each maker makes are learned.
         ("laptop wholesaler", "334111", "423430"),
         ("seafood wholesaler", "311710", "424460"),
         ("fertilizer wholesale", "325314", "424910"),
