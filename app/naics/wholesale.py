@@ -55,8 +55,10 @@ class WholesaleTransfer:
     def __init__(self, codes: Sequence[str], sharpness: float) -> None:
         self.sharpness = sharpness
         self.wholesale = np.asarray([sector_of(c) == WHOLESALE_SECTOR for c in codes], dtype=bool)
-        # rows: every code (the product's); columns: every code, non-zero for wholesale ones.
-        self.rows = np.zeros((len(codes), len(codes)), dtype=np.float32)
+        # rows: every code (the product's); columns: the wholesale codes alone, in code order.
+        self._columns = np.flatnonzero(self.wholesale)
+        self._column_of = np.cumsum(self.wholesale) - 1
+        self.rows = np.zeros((len(codes), self._columns.size), dtype=np.float32)
 
     def product_confidences(self, scores: np.ndarray) -> np.ndarray:
         """Softmax over the codes outside wholesale trade: what the product is made or grown by."""
@@ -65,7 +67,9 @@ class WholesaleTransfer:
         return weights / weights.sum()
 
     def learn(self, wholesaler: int, product_scores: np.ndarray) -> None:
-        self.rows[:, wholesaler] += self.product_confidences(product_scores)
+        """Add one sample: ``wholesaler`` (a wholesale code's row in the codes) trades the
+        product these scores describe."""
+        self.rows[:, self._column_of[wholesaler]] += self.product_confidences(product_scores)
 
     def finish(self) -> WholesaleTransfer:
         """Each row a distribution over the wholesale codes: who sells that code's products."""
@@ -75,4 +79,6 @@ class WholesaleTransfer:
 
     def scores(self, product_scores: np.ndarray) -> np.ndarray:
         """Each code's share of the product's trade: zero outside wholesale."""
-        return TRANSFER_WEIGHT * (self.product_confidences(product_scores) @ self.rows)
+        shares = np.zeros(self.wholesale.size, dtype=np.float64)
+        shares[self._columns] = TRANSFER_WEIGHT * (self.product_confidences(product_scores) @ self.rows)
+        return shares
