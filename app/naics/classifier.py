@@ -21,8 +21,9 @@ bucket of the *indexed* items, never the benchmark's held-out items), 2-core mac
 top-5: centroid + half the best sample 0.678 / 0.897; description weighted 8: 0.710 / 0.911;
 then 3 drag-pushing rounds (step 0.5): 0.736 / 0.914. One-vs-rest LinearSVC had reached 0.71 /
 0.94 but took about 3 minutes to train and SGD 7 minutes, where this trains in a few seconds.
-A wholesaler's text also scores the wholesale codes that trade its product
-(app.naics.wholesale). The model is trained from what PostgreSQL holds whenever the catalogue
+Words a text excludes ("Lockers (except refrigerated)") are kept apart from what it names
+(app.naics.exclusions). A wholesaler's text also scores the wholesale codes that trade its
+product (app.naics.wholesale). The model is trained from what PostgreSQL holds whenever the catalogue
 changes (services.catalogue_models); none is ever shipped.
 """
 
@@ -42,6 +43,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from app.naics.codes import sector_of
+from app.naics.exclusions import exclusion_parts, without_exclusions
 from app.naics.wholesale import WholesaleTransfer, wholesale_product
 from app.search.naics_document import ITEM_FIELDS
 from app.search.text import normalise_text
@@ -77,6 +79,8 @@ CLASSIFIED_LEVEL = 6
 # it. Half its best industry's confidence (the everyday set's keystroke share on a fresh install,
 # measured in process: 1.0 -> 0.309, 0.9 -> 0.299, 0.5 -> 0.294).
 BROADER_CODE_SHARE = 0.5
+# What the word grams put before an excluded word (app.naics.exclusions).
+EXCLUDED_MARK = "not_"
 # Below this score a code is not listed for a query no rule tier matched: nonsense ("xyzzy",
 # "1234") scores 0.07-0.13 on the Census catalogue, two-word industry names 0.3-0.7.
 MIN_GUESS_SCORE = 0.25
@@ -136,12 +140,32 @@ def _folded(text: str) -> str:
     return fold_text(normalise_text(text))
 
 
+def _word_text(text: str) -> str:
+    """The text as the word grams read it: words by their roots, the excluded ones
+    (app.naics.exclusions) marked as such: "lockers (except refrigerated)" -> "locker
+    not_refrigerat". No typed text can hold the mark: normalising turns "_" into a space."""
+    return " ".join(
+        " ".join(EXCLUDED_MARK + word for word in _folded(part).split()) if excluded else _folded(part)
+        for part, excluded in exclusion_parts(text)
+    )
+
+
+def _char_text(text: str) -> str:
+    return without_exclusions(text).lower()
+
+
 def _vectorisers() -> tuple[TfidfVectorizer, ...]:
     return (
         # Words by their roots, as the search tiers compare them ("pharmacy" and "Pharmacies").
-        TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, dtype=np.float32, preprocessor=_folded),
+        TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, dtype=np.float32, preprocessor=_word_text),
+        # Excluded words dropped: their character grams would match the word itself.
         TfidfVectorizer(
-            analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True, dtype=np.float32
+            analyzer="char_wb",
+            ngram_range=(2, 5),
+            min_df=2,
+            sublinear_tf=True,
+            dtype=np.float32,
+            preprocessor=_char_text,
         ),
     )
 
@@ -165,9 +189,10 @@ class _Features:
             self._lookups.append((part.build_analyzer(), vocabulary, part.idf_.astype(np.float32), offset))
             offset += len(vocabulary)
         self.size = offset
-        # The word part's single words, sorted, for completing a half-typed last word.
+        # The word part's single words, sorted, for completing a half-typed last word (never to
+        # an excluded word: nobody types one).
         words = self.parts[0]
-        self._words = sorted(term for term in words.vocabulary_ if " " not in term)
+        self._words = sorted(t for t in words.vocabulary_ if " " not in t and EXCLUDED_MARK not in t)
         self._word_tokens = words.build_tokenizer()
         self._word_preprocess = words.build_preprocessor()
         # Typing repeats a half word over several keystrokes ("software p", "software pu").

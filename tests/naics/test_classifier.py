@@ -29,9 +29,10 @@ def model() -> NaicsClassifier:
 @pytest.mark.parametrize(
     ("typed", "code"),
     [
-        # "far" is "farm"/"farming", not fishing; "res" is "restaurant" beside "pizza".
+        # "far" is "farm"/"farming", not fishing; "sho" is "shop" beside "coffee", not the
+        # roaster.
         ("fish far", "112511"),
-        ("pizza res", "722513"),
+        ("coffee sho", "722515"),
     ],
 )
 def test_a_half_typed_last_word_counts_as_the_words_it_starts(
@@ -111,3 +112,19 @@ def test_an_industry_outranks_the_broader_codes_that_hold_it(model: NaicsClassif
     assert best == "493110"
     for broader in ("48", "493", "4931", "49311"):
         assert 0 < assessment.confidence(broader) < assessment.confidence(best)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        # 512131 is "Motion Picture Theaters (except Drive-Ins)": read as words, its title and
+        # items said "drive-in" as often as the drive-in code's own.
+        ("movie theater", "512131"),
+        # Grocery wholesalers' items say "(except frozen)" again and again.
+        ("frozen pizza wholesale", "424420"),
+    ],
+)
+def test_what_a_code_excludes_does_not_count_as_what_it_is(
+    model: NaicsClassifier, text: str, code: str
+) -> None:
+    assert model.suggest(text, 1)[0].code == code

@@ -1,0 +1,48 @@
+"""What a code is *not*: the Census's exclusion clauses.
+
+"Lockers (except refrigerated) merchant wholesalers", "Lawn mowers (except farm-type)
+manufacturing", "... engaged in manufacturing chemical products (except basic chemicals,
+resins, ...)". To a bag of words the excluded words look like what the code is: 424490's
+index items say "(except frozen)" and "(except dry, frozen, canned)" again and again, so
+"frozen" pulled frozen-food queries towards it. Split out, the excluded words still tie texts
+that exclude the same thing, but no longer count as the thing.
+
+Development split (bench/relevance/classify_offline.py), classifier alone, top-1 / top-5 /
+top-10: 0.7467 / 0.9220 / 0.9539 -> 0.7656 / 0.9264 / 0.9555 with the excluded words kept
+apart in the word grams and dropped from the character grams; dropped from both, 0.7533;
+dropped from the training texts only, 0.7246.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Final
+
+# "(except ...)" up to its parenthesis, else "except ..." or "excluding ..." up to the next
+# punctuation.
+EXCLUSION: Final = re.compile(
+    r"\(\s*(?:except|excluding)\b[^)]*\)|\b(?:except|excluding)\b[^.;:,()\n]*",
+    re.IGNORECASE,
+)
+_LEAD: Final = re.compile(r"^\W*(?:except|excluding)\b", re.IGNORECASE)
+
+
+def exclusion_parts(text: str) -> Iterator[tuple[str, bool]]:
+    """The text in order, as (part, whether it is excluded); an excluded part is the words
+    after "except" or "excluding", without them."""
+    at = 0
+    for match in EXCLUSION.finditer(text):
+        if match.start() > at:
+            yield text[at : match.start()], False
+        excluded = _LEAD.sub("", match.group()).strip(" ()")
+        if excluded:
+            yield excluded, True
+        at = match.end()
+    if at < len(text):
+        yield text[at:], False
+
+
+def without_exclusions(text: str) -> str:
+    """The text with its exclusion clauses left out."""
+    return " ".join(part for part, excluded in exclusion_parts(text) if not excluded)
