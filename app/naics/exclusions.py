@@ -20,12 +20,17 @@ from collections.abc import Iterator
 from typing import Final
 
 # "(except ...)" up to its parenthesis, else "except ..." or "excluding ..." up to the next
-# punctuation.
+# punctuation; the lead word is a group of either branch.
 EXCLUSION: Final = re.compile(
-    r"\(\s*(?:except|excluding)\b[^)]*\)|\b(?:except|excluding)\b[^.;:,()\n]*",
+    r"\(\s*(except|excluding)\b([^)]*)\)|\b(except|excluding)\b([^.;:,()\n]*)",
     re.IGNORECASE,
 )
-_LEAD: Final = re.compile(r"^\W*(?:except|excluding)\b", re.IGNORECASE)
+# The same clauses in PostgreSQL's regular expressions (\y is its word boundary), and what
+# replaces one there for without_exclusions(keep_lead=True): the search fallback
+# (app.repositories.naics_search_pg); tests/search/test_exclusions_sql.py holds the twins to
+# the same answers.
+EXCLUSION_SQL: Final = r"\(\s*(except|excluding)\y[^)]*\)|\y(except|excluding)\y[^.;:,()\n]*"
+EXCLUSION_SQL_LEAD: Final = r" \1\2 "
 
 
 def exclusion_parts(text: str) -> Iterator[tuple[str, bool]]:
@@ -35,14 +40,16 @@ def exclusion_parts(text: str) -> Iterator[tuple[str, bool]]:
     for match in EXCLUSION.finditer(text):
         if match.start() > at:
             yield text[at : match.start()], False
-        excluded = _LEAD.sub("", match.group()).strip(" ()")
-        if excluded:
+        if excluded := (match.group(2) or match.group(4) or "").strip():
             yield excluded, True
         at = match.end()
     if at < len(text):
         yield text[at:], False
 
 
-def without_exclusions(text: str) -> str:
-    """The text with its exclusion clauses left out."""
+def without_exclusions(text: str, *, keep_lead: bool = False) -> str:
+    """The text with its exclusion clauses left out; keep_lead keeps their "except" or
+    "excluding" in their place."""
+    if keep_lead:
+        return EXCLUSION.sub(lambda m: f" {m.group(1) or m.group(3)} ", text)
     return " ".join(part for part, excluded in exclusion_parts(text) if not excluded)

@@ -32,6 +32,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.limits import FACET_SIZE
+from app.naics.exclusions import EXCLUSION_SQL, EXCLUSION_SQL_LEAD
 from app.search.naics_document import ELEMENT_FIELDS, NORM_FIELDS
 from app.search.text import PreparedQuery, exact_code_candidates
 from app.search.tiers import COVERAGE_WEIGHT, LIKELY_WEIGHT, TIERS, Rule, Tier
@@ -46,6 +47,11 @@ SOURCE_CODE_COLUMNS: dict[str, str] = {
     "former_codes": "ARRAY(SELECT jsonb_array_elements_text(n.naics_2017_codes))",
     "sic_codes": "ARRAY(SELECT jsonb_array_elements_text(n.sic_codes))",
 }
+
+
+def _kept(value: str) -> str:
+    """SQL twin of app.search.naics_document.kept_text: normalised, exclusions left out."""
+    return f"levelith_normalise(regexp_replace({value}, :exclusion, :exclusion_lead, 'gi'))"
 
 
 def _fold(value: str) -> str:
@@ -93,6 +99,10 @@ def _text_matches(rule: Rule, value: str) -> str:
 # app.search.naics_document.ELEMENT_FIELDS), over the columns of the `covered` CTE.
 _FIELD_TEXT: dict[str, str] = {"title": "b.title_norm", "description": "b.description_norm"}
 _FIELD_VALUES: dict[str, str] = {field: f"b.{NORM_FIELDS[field]}" for field in ELEMENT_FIELDS}
+# The same without the fields' exclusion clauses (app.naics.exclusions): what the contains
+# and some_words tiers read, as the engine document's *_words fields.
+_KEPT_TEXT: dict[str, str] = {"title": "b.title_kept", "description": "b.description_kept"}
+_KEPT_VALUES: dict[str, str] = {field: f"b.{field}_kept" for field in ELEMENT_FIELDS}
 
 
 def _tier_condition(tier: Tier) -> str:
@@ -117,8 +127,8 @@ def _tier_condition(tier: Tier) -> str:
         # in ' ' || field: normalised text is single-space separated) or its root is a word or
         # a word's root there (naics_queries._word_or_root). A root is a prefix of its word: the
         # cheap strpos goes first, the fold only for rows that pass it.
-        values = _FIELD_VALUES.get(field)
-        text = _FIELD_TEXT[field] if values is None else "e.x"
+        values = _KEPT_VALUES.get(field)
+        text = _KEPT_TEXT[field] if values is None else "e.x"
         words_and_roots = f"' ' || {text} || ' ' || {_fold(text)} || ' '"
         condition = f"""EXISTS (
             SELECT 1 FROM unnest(CAST(:form_ids AS int[])) AS f(v)
@@ -161,7 +171,11 @@ WITH base AS (
            levelith_normalise(n.description) AS description_norm,
            ARRAY(SELECT levelith_normalise(e) FROM jsonb_array_elements_text(n.aliases) AS e) AS aliases_norm,
            ARRAY(SELECT levelith_normalise(e) FROM jsonb_array_elements_text(n.keywords) AS e)
-               AS keywords_norm
+               AS keywords_norm,
+           {_kept("n.title")} AS title_kept,
+           {_kept("n.description")} AS description_kept,
+           ARRAY(SELECT {_kept("e")} FROM jsonb_array_elements_text(n.aliases) AS e) AS aliases_kept,
+           ARRAY(SELECT {_kept("e")} FROM jsonb_array_elements_text(n.keywords) AS e) AS keywords_kept
     FROM naics_codes AS n
     LEFT JOIN naics_codes AS s ON s.code = n.sector
     WHERE n.is_active OR NOT :active_only
@@ -201,8 +215,8 @@ fuzzy_hits AS MATERIALIZED (
 covered AS (
     SELECT b.*,
            (SELECT count(*) FROM unnest(CAST(:content_words AS text[])) AS c(w)
-            WHERE strpos(' ' || concat_ws(' ', b.title_norm, array_to_string(b.aliases_norm, ' '),
-                                          array_to_string(b.keywords_norm, ' '), b.description_norm),
+            WHERE strpos(' ' || concat_ws(' ', b.title_kept, array_to_string(b.aliases_kept, ' '),
+                                          array_to_string(b.keywords_kept, ' '), b.description_kept),
                          ' ' || c.w) > 0) AS coverage
     FROM base AS b
 ),
@@ -357,6 +371,8 @@ async def search_naics(
         "root_forms": [n for n, form in enumerate(prepared.forms) for _ in form.roots],
         "roots": [r for form in prepared.forms for r in form.roots],
         "form_words": [w for form in prepared.forms for w in form.words],
+        "exclusion": EXCLUSION_SQL,
+        "exclusion_lead": EXCLUSION_SQL_LEAD,
         "fold_suffixes": [rule[0] for rule in SUFFIX_RULES],
         "fold_strips": [rule[1] for rule in SUFFIX_RULES],
         "fold_shortest": [rule[2] for rule in SUFFIX_RULES],

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from app.naics.exclusions import without_exclusions
 from app.search.text import distinct_words, normalise_list, normalise_text
 from app.search.tiers import TIERS, Rule
 from app.search.wording import fold_list, fold_text
@@ -57,6 +58,17 @@ def match_words(title_norm: str, aliases_norm: list[str], keywords_norm: list[st
     return distinct_words([title_norm, *aliases_norm, *keywords_norm])
 
 
+def kept_text(text: str | None) -> str:
+    """The normalised text without the words its exclusion clauses name: the words a contains
+    tier reads. "except" itself stays, so a half-typed "lockers exc" still finds the rows it
+    found before anyone had typed what is excluded."""
+    return normalise_text(without_exclusions(text, keep_lead=True)) if text else ""
+
+
+def _words_and_roots(values: list[str]) -> list[str]:
+    return distinct_words([*values, *(fold_text(v) for v in values)])
+
+
 def build_naics_document(record: Mapping[str, Any]) -> dict[str, Any]:
     """The OpenSearch document for one NAICS row (a mapping of naics_codes columns).
 
@@ -82,16 +94,20 @@ def build_naics_document(record: Mapping[str, Any]) -> dict[str, Any]:
     doc["keywords_fold"] = fold_list(doc["keywords_norm"])
     doc["aliases_fold"] = fold_list(doc["aliases_norm"])
     doc["match_words"] = match_words(doc["title_norm"], doc["aliases_norm"], doc["keywords_norm"])
-    # Word arrays of the contains tiers: each word and its root (app.search.wording), so a
-    # query word matches by starting a word, and its root by equalling a word's root.
-    description_norm = normalise_text(doc.get("description"))
-    doc["title_words"] = distinct_words([doc["title_norm"], doc["title_fold"]])
-    doc["aliases_words"] = distinct_words([*doc["aliases_norm"], *doc["aliases_fold"]])
-    doc["keywords_words"] = distinct_words([*doc["keywords_norm"], *doc["keywords_fold"]])
-    doc["description_words"] = distinct_words([description_norm, fold_text(description_norm)])
-    for field, elements in ELEMENT_FIELDS.items():
-        values = doc[NORM_FIELDS[field]]
-        doc[elements] = [{"words": distinct_words([norm, fold_text(norm)])} for norm in values]
+    # Word arrays of the contains and some_words tiers: each word and its root
+    # (app.search.wording), so a query word matches by starting a word, and its root by
+    # equalling a word's root. Without the words a field excludes ("Lockers (except
+    # refrigerated)": app.naics.exclusions): a row does not hold what it says it is not.
+    title = kept_text(doc["title"])
+    aliases = [kept_text(a) for a in aliases]
+    keywords = [kept_text(k) for k in keywords]
+    description = kept_text(doc.get("description"))
+    doc["title_words"] = _words_and_roots([title])
+    doc["aliases_words"] = _words_and_roots(aliases)
+    doc["keywords_words"] = _words_and_roots(keywords)
+    doc["description_words"] = _words_and_roots([description])
+    doc["aliases_elements"] = [{"words": _words_and_roots([a])} for a in aliases if a]
+    doc["keywords_elements"] = [{"words": _words_and_roots([k])} for k in keywords if k]
     # Former and foreign codes, for the former_code and sic_code tiers. A 2017 code that
     # carried over unchanged is the document's own code, which exact_code already finds.
     doc["former_codes"] = [str(c) for c in (record.get("naics_2017_codes") or []) if str(c) != doc["code"]]

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from app.naics.codes import SECTOR_ALIASES
+from app.naics.exclusions import without_exclusions
 from app.search.wording import SYMBOLS, replace_symbols, rewrite, root
 
 # Raw user input is cut before any work so a 10 KB (or 10 MB) query costs nothing.
@@ -271,6 +272,10 @@ def prepare_query(query: str | None, spelled: SpelledWords | None = None) -> Pre
     spelled: which of the words the catalogue uses (a Speller's), when the caller has one.
     """
     raw = (query or "")[:MAX_QUERY_CHARS]
+    # What a query excludes ("lockers (except refrigerated)") is not asked for: the rows'
+    # exclusions are not their words either (app.search.naics_document.kept_text).
+    if (kept := without_exclusions(raw)) != raw and kept.strip():
+        raw = kept
     words = _words(raw)
     forms = [QueryForm.of(words)] if words else []
     # Symbols only matter when present; most keystrokes have none.

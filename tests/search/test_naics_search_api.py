@@ -100,6 +100,14 @@ async def test_a_word_the_catalogue_never_uses_does_not_empty_the_results(
     assert (await get(search_world, engine, SEARCH, q="zzzz of the"))["items"] == []
 
 
+async def test_what_a_code_excludes_is_not_one_of_its_words(search_world: SearchWorld, engine: str) -> None:
+    # 512131 is "Motion Picture Theaters (except Drive-Ins)": not a drive-in theater, though
+    # its title holds both words.
+    drive_in = ranked(await get(search_world, engine, SEARCH, q="drive-in theaters"))
+    assert drive_in[0][:2] == ("512132", 60)
+    assert [tier for code, _, tier in drive_in if code == "512131"] == ["some_words"]
+
+
 async def test_must_show_queries(search_world: SearchWorld, engine: str) -> None:
     assert ranked(await get(search_world, engine, SEARCH, q="541511"))[0] == ("541511", 100, "exact_code")
     publishers = ranked(await get(search_world, engine, SEARCH, q="Software Publishers"))

@@ -239,3 +239,14 @@ def test_worst_case_query_stays_far_below_the_clause_limit():
     # Two query forms (as typed, rewritten) and the typo tier's per-word order add clauses;
     # still a quarter of the limit.
     assert leaves + multi_match_fields * MAX_QUERY_WORDS < 256
+
+
+def test_what_a_query_excludes_is_not_asked_for():
+    assert prepare_query("Lockers (except refrigerated) merchant wholesalers").words == (
+        "lockers",
+        "merchant",
+        "wholesalers",
+    )
+    assert prepare_query("lawn mowers, excluding farm").words == ("lawn", "mowers")
+    # A query that is nothing but an exclusion keeps its words rather than asking for nothing.
+    assert prepare_query("except farm").words == ("except", "farm")

@@ -53,6 +53,10 @@ QUERIES = [
     "dentistry surgery",
     "juice espresso",
     "fast food takeout",
+    # What a row excludes is not its words; what a query excludes is not asked for.
+    "drive-in theaters",
+    "lockers except refrigerated",
+    "dairy exc",
 ]
 
 
