@@ -98,16 +98,16 @@ def build_naics_document(record: Mapping[str, Any]) -> dict[str, Any]:
     # (app.search.wording), so a query word matches by starting a word, and its root by
     # equalling a word's root. Without the words a field excludes ("Lockers (except
     # refrigerated)": app.naics.exclusions): a row does not hold what it says it is not.
-    title = kept_text(doc["title"])
-    aliases = [kept_text(a) for a in aliases]
-    keywords = [kept_text(k) for k in keywords]
-    description = kept_text(doc.get("description"))
-    doc["title_words"] = _words_and_roots([title])
-    doc["aliases_words"] = _words_and_roots(aliases)
-    doc["keywords_words"] = _words_and_roots(keywords)
-    doc["description_words"] = _words_and_roots([description])
-    doc["aliases_elements"] = [{"words": _words_and_roots([a])} for a in aliases if a]
-    doc["keywords_elements"] = [{"words": _words_and_roots([k])} for k in keywords if k]
+    kept = {
+        "title": [kept_text(doc["title"])],
+        "aliases": [kept_text(a) for a in aliases],
+        "keywords": [kept_text(k) for k in keywords],
+        "description": [kept_text(doc.get("description"))],
+    }
+    for field, values in kept.items():
+        doc[f"{field}_words"] = _words_and_roots(values)
+    for field, elements in ELEMENT_FIELDS.items():
+        doc[elements] = [{"words": _words_and_roots([value])} for value in kept[field] if value]
     # Former and foreign codes, for the former_code and sic_code tiers. A 2017 code that
     # carried over unchanged is the document's own code, which exact_code already finds.
     doc["former_codes"] = [str(c) for c in (record.get("naics_2017_codes") or []) if str(c) != doc["code"]]
