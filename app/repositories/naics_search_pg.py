@@ -49,9 +49,18 @@ SOURCE_CODE_COLUMNS: dict[str, str] = {
 }
 
 
-def _kept(value: str) -> str:
-    """SQL twin of app.search.naics_document.kept_text: normalised, exclusions left out."""
-    return f"levelith_normalise(regexp_replace({value}, :exclusion, :exclusion_lead, 'gi'))"
+def kept_sql(value: str, normalised: str) -> str:
+    """SQL twin of app.search.naics_document.kept_text: normalised, exclusions left out.
+
+    The pattern runs only on texts holding "exc"; the others are their normalised selves
+    (``normalised``), not normalised a second time. The kept texts cost the fallback's search
+    statement about a sixth more (median 166-173 -> 198-203 ms, 13 queries, development
+    catalogue: bench/README.md, stop 29)."""
+    return (
+        f"CASE WHEN strpos(lower({value}), 'exc') > 0 "
+        f"THEN levelith_normalise(regexp_replace({value}, :exclusion, :exclusion_lead, 'gi')) "
+        f"ELSE {normalised} END"
+    )
 
 
 def _fold(value: str) -> str:
@@ -97,7 +106,8 @@ def _text_matches(rule: Rule, value: str) -> str:
 # Each text field of the tiers as one normalised string, or as its values (the array fields:
 # exact and prefix compare each value, contains needs every word in one of them, as
 # app.search.naics_document.ELEMENT_FIELDS), over the columns of the `covered` CTE.
-_FIELD_TEXT: dict[str, str] = {"title": "b.title_norm", "description": "b.description_norm"}
+# (No exact or prefix tier reads the description: only its kept form below is computed.)
+_FIELD_TEXT: dict[str, str] = {"title": "b.title_norm"}
 _FIELD_VALUES: dict[str, str] = {field: f"b.{NORM_FIELDS[field]}" for field in ELEMENT_FIELDS}
 # The same without the fields' exclusion clauses (app.naics.exclusions): what the contains
 # and some_words tiers read, as the engine document's *_words fields.
@@ -162,23 +172,34 @@ _TIER_CASE = (
 )
 
 _MATCH = f"""
-WITH base AS (
+-- MATERIALIZED: inlined into base, each normalisation ran twice (once more for its kept twin).
+WITH normed AS MATERIALIZED (
     SELECT n.code, n.title, n.level, n.sector, s.title AS sector_title, n.category,
            n.description, n.examples, n.aliases, n.keywords,
            {SOURCE_CODE_COLUMNS["former_codes"]} AS former_codes,
            {SOURCE_CODE_COLUMNS["sic_codes"]} AS sic_codes,
            levelith_normalise(n.title) AS title_norm,
-           levelith_normalise(n.description) AS description_norm,
            ARRAY(SELECT levelith_normalise(e) FROM jsonb_array_elements_text(n.aliases) AS e) AS aliases_norm,
            ARRAY(SELECT levelith_normalise(e) FROM jsonb_array_elements_text(n.keywords) AS e)
-               AS keywords_norm,
-           {_kept("n.title")} AS title_kept,
-           {_kept("n.description")} AS description_kept,
-           ARRAY(SELECT {_kept("e")} FROM jsonb_array_elements_text(n.aliases) AS e) AS aliases_kept,
-           ARRAY(SELECT {_kept("e")} FROM jsonb_array_elements_text(n.keywords) AS e) AS keywords_kept
+               AS keywords_norm
     FROM naics_codes AS n
     LEFT JOIN naics_codes AS s ON s.code = n.sector
     WHERE n.is_active OR NOT :active_only
+),
+-- Each text again without what it excludes (kept_sql), for the contains tiers and coverage.
+base AS (
+    SELECT b.*,
+           {kept_sql("b.title", "b.title_norm")} AS title_kept,
+           {kept_sql("b.description", "levelith_normalise(b.description)")} AS description_kept,
+           ARRAY(SELECT {kept_sql("u.raw", "u.norm")}
+                 FROM unnest(ARRAY(SELECT jsonb_array_elements_text(b.aliases)), b.aliases_norm)
+                      AS u(raw, norm))
+               AS aliases_kept,
+           ARRAY(SELECT {kept_sql("u.raw", "u.norm")}
+                 FROM unnest(ARRAY(SELECT jsonb_array_elements_text(b.keywords)), b.keywords_norm)
+                      AS u(raw, norm))
+               AS keywords_kept
+    FROM normed AS b
 ),
 words AS (
     SELECT q.w, q.k, q.i
@@ -238,7 +259,8 @@ hits AS MATERIALIZED (
                            to_tsquery('english', :words_query), 1)
              + ts_rank(to_tsvector('english', levelith_normalise(t.examples)),
                        to_tsquery('english', :words_query), 1)
-             + ts_rank(to_tsvector('english', t.description_norm), to_tsquery('english', :words_query), 1)
+             -- The description as the contains tier reads it: normalised once, not twice.
+             + ts_rank(to_tsvector('english', t.description_kept), to_tsquery('english', :words_query), 1)
              -- Search-as-you-type: the last word as a prefix, on title, aliases and keywords only.
              + 3 * ts_rank(to_tsvector('simple', t.title_norm), to_tsquery('simple', :prefix_query), 1)
              + 2 * ts_rank(to_tsvector('simple', array_to_string(t.aliases_norm, ' ') || ' '
