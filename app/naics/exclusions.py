@@ -5,10 +5,12 @@ manufacturing", "... engaged in manufacturing chemical products (except basic ch
 resins, ...)". To a bag of words the excluded words look like what the code is: 424490's
 index items say "(except frozen)" and "(except dry, frozen, canned)" again and again, so
 "frozen" pulled frozen-food queries towards it. Split out, the excluded words still tie texts
-that exclude the same thing, but no longer count as the thing.
+that exclude the same thing in the classifier (app.naics.classifier), but no longer count as
+the thing; the search tiers read rows and queries without them (app.search.naics_document
+.kept_text, app.search.text.prepare_query).
 
 Development split (bench/relevance/classify_offline.py), classifier alone, top-1 / top-5 /
-top-10: 0.7467 / 0.9220 / 0.9539 -> 0.7656 / 0.9264 / 0.9555 with the excluded words kept
+top-10: 0.7467 / 0.9220 / 0.9539 -> 0.7653 / 0.9264 / 0.9555 with the excluded words kept
 apart in the word grams and dropped from the character grams; dropped from both, 0.7533;
 dropped from the training texts only, 0.7246.
 """
