@@ -171,6 +171,26 @@ _TIER_CASE = (
     + "\n    END"
 )
 
+
+def _kept_columns() -> str:
+    """The base CTE's kept texts (kept_sql) over the normalised CTE's columns."""
+    arrays = [
+        f"""ARRAY(SELECT {kept_sql("u.raw", "u.norm")}
+                 FROM unnest(ARRAY(SELECT jsonb_array_elements_text(b.{field})), b.{NORM_FIELDS[field]})
+                      AS u(raw, norm)) AS {_KEPT_VALUES[field].removeprefix("b.")}"""
+        for field in ELEMENT_FIELDS
+    ]
+    return ",\n           ".join(
+        [
+            f"{kept_sql('b.title', 'b.title_norm')} AS title_kept",
+            f"{kept_sql('b.description', 'levelith_normalise(b.description)')} AS description_kept",
+            *arrays,
+        ]
+    )
+
+
+_KEPT_COLUMNS = _kept_columns()
+
 _MATCH = f"""
 -- MATERIALIZED: inlined into base, each normalisation ran twice (once more for its kept twin).
 WITH normed AS MATERIALIZED (
@@ -188,17 +208,7 @@ WITH normed AS MATERIALIZED (
 ),
 -- Each text again without what it excludes (kept_sql), for the contains tiers and coverage.
 base AS (
-    SELECT b.*,
-           {kept_sql("b.title", "b.title_norm")} AS title_kept,
-           {kept_sql("b.description", "levelith_normalise(b.description)")} AS description_kept,
-           ARRAY(SELECT {kept_sql("u.raw", "u.norm")}
-                 FROM unnest(ARRAY(SELECT jsonb_array_elements_text(b.aliases)), b.aliases_norm)
-                      AS u(raw, norm))
-               AS aliases_kept,
-           ARRAY(SELECT {kept_sql("u.raw", "u.norm")}
-                 FROM unnest(ARRAY(SELECT jsonb_array_elements_text(b.keywords)), b.keywords_norm)
-                      AS u(raw, norm))
-               AS keywords_kept
+    SELECT b.*, {_KEPT_COLUMNS}
     FROM normed AS b
 ),
 words AS (
