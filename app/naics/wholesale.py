@@ -17,14 +17,13 @@ all items 0.7347 / 0.9469 -> 0.7470 / 0.9536; the 334 "... merchant wholesalers"
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Final
 
 import numpy as np
 
 from app.naics.codes import sector_of
-from app.search.text import normalise_text
+from app.search.text import tokenise
 from app.search.wording import root
 
 WHOLESALE_SECTOR: Final = "42"
@@ -35,13 +34,11 @@ NOT_PRODUCT_ROOTS: Final = WHOLESALE_ROOTS | {root("merchant")}
 # The transferred confidences' weight beside the classifier's own score of a code.
 TRANSFER_WEIGHT: Final = 0.4
 
-_WORD = re.compile(r"[^\W_]+")
-
 
 def wholesale_product(text: str) -> str | None:
     """What a wholesaler's text says it sells ("buttons" of "Buttons merchant wholesalers");
     None when the text names no wholesaler, or nothing else."""
-    words = _WORD.findall(normalise_text(text))
+    words = tokenise(text)
     roots = [root(w) for w in words]
     if WHOLESALE_ROOTS.isdisjoint(roots):
         return None
