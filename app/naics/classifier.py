@@ -43,7 +43,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from app.naics.codes import sector_of
-from app.naics.exclusions import exclusion_parts, without_exclusions
+from app.naics.exclusions import exclusion_parts, with_exclusions_as_words, without_exclusions
 from app.naics.wholesale import WholesaleTransfer, wholesale_product
 from app.search.naics_document import ITEM_FIELDS
 from app.search.text import normalise_text
@@ -95,8 +95,9 @@ class Suggestion:
 
 def training_texts(document: Mapping[str, Any]) -> list[tuple[str, bool]]:
     """The samples one catalogue row contributes: title, aliases, keywords, description, each
-    with whether it is the description."""
-    texts = [(str(document.get("title") or ""), False)]
+    with whether it is the description. The title's exclusion clause counts as its words
+    (app.naics.exclusions.with_exclusions_as_words)."""
+    texts = [(with_exclusions_as_words(str(document.get("title") or "")), False)]
     texts += [(str(a), False) for a in document.get("aliases") or []]
     texts += [(str(k), False) for k in document.get("keywords") or []]
     if document.get("description"):

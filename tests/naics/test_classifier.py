@@ -128,3 +128,17 @@ def test_what_a_code_excludes_does_not_count_as_what_it_is(
     model: NaicsClassifier, text: str, code: str
 ) -> None:
     assert model.suggest(text, 1)[0].code == code
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        # 713210 is "Casinos (except Casino Hotels)": its samples say "casinos", and the one
+        # singular "casino" is in its title's exclusion. Read as words there, the casino is
+        # found before the casino hotel, and the hotel still when it is asked for.
+        ("casino", "713210"),
+        ("casino hotel", "721120"),
+    ],
+)
+def test_a_title_still_names_what_it_is_told_from(model: NaicsClassifier, text: str, code: str) -> None:
+    assert model.suggest(text, 1)[0].code == code

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.naics.exclusions import exclusion_parts, without_exclusions
+from app.naics.exclusions import exclusion_parts, with_exclusions_as_words, without_exclusions
 
 
 @pytest.mark.parametrize(
@@ -41,3 +41,15 @@ def test_without_exclusions_keeps_what_the_code_is() -> None:
         "Picture",
         "Theaters",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Casinos (except Casino Hotels)", "Casinos Casino Hotels"),
+        ("Chemical products, except basic chemicals; paints", "Chemical products, basic chemicals ; paints"),
+        ("Exceptional children schools", "Exceptional children schools"),
+    ],
+)
+def test_an_exclusion_read_as_words_loses_only_its_lead(text: str, words: str) -> None:
+    assert with_exclusions_as_words(text) == words
