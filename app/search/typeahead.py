@@ -29,10 +29,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from app.search.naics_document import ELEMENT_FIELDS, FOLD_FIELDS, ITEM_FIELDS, NORM_FIELDS, WORD_FIELDS
+from app.search.naics_document import (
+    ELEMENT_FIELDS,
+    FOLD_FIELDS,
+    ITEM_FIELDS,
+    NORM_FIELDS,
+    WORD_FIELDS,
+    kept_text,
+)
 from app.search.naics_queries import RELEVANCE_FIELDS
 from app.search.spelling import Speller
-from app.search.text import PreparedQuery, distinct_words, exact_code_candidates, normalise_text
+from app.search.text import PreparedQuery, distinct_words, exact_code_candidates
 from app.search.tiers import BROAD_TIERS, CODE_RULES, COVERAGE_WEIGHT, TIER_BY_NAME, TIERS, Rule, Tier
 from app.search.wording import fold_text, root
 
@@ -380,15 +387,17 @@ def _word_or_root(vocabulary: _Vocabulary, word: str) -> int:
 
 
 def _broader_words(document: Mapping[str, Any], by_code: Mapping[str, Mapping[str, Any]]) -> list[str]:
-    """The words, and their roots, of the titles of the codes above a document."""
-    titles = [normalise_text(document.get("sector_title"))]
+    """The words, and their roots, of the titles of the codes above a document, without what
+    those titles exclude (naics_document.kept_text): under "Other Services (except Public
+    Administration)" no code holds "public administration"."""
+    titles = [kept_text(document.get("sector_title"))]
     parent = document.get("parent_code")
     # At most the 3 levels above a 6-digit code; bounded, so a malformed chain cannot loop.
     for _ in range(3):
         above = by_code.get(str(parent)) if parent else None
         if above is None:
             break
-        titles.append(str(above["title_norm"]))
+        titles.append(kept_text(above.get("title")))
         parent = above.get("parent_code")
     return distinct_words([*titles, *(fold_text(title) for title in titles)])
 

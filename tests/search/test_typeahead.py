@@ -231,3 +231,25 @@ def test_the_titles_above_a_code_count_as_words_it_holds() -> None:
     assert index.broader_coverage(prepare_query("electric utility"), codes) == {"221122": 1, "2211": 1}
     # One content word: no coverage to add to (the engine counts none either).
     assert index.broader_coverage(prepare_query("utility"), codes) == {}
+
+
+def test_what_a_title_above_excludes_is_not_a_word_below_it() -> None:
+    sector = "Other Services (except Public Administration)"
+
+    def row(code: str, title: str, parent: str | None) -> dict[str, Any]:
+        return build_naics_document(
+            {"code": code, "title": title, "level": len(code), "parent_code": parent,
+             "sector_title": sector, "category": "other"}
+        )  # fmt: skip
+
+    index = TypeaheadIndex(
+        [
+            row("81", sector, None),
+            row("811", "Repair and Maintenance", "81"),
+            row("811111", "General Automotive Repair", "811"),
+        ]
+    )
+    # "services" is what the sector is, so a repair shop holds it; "public administration" is
+    # what the sector is not.
+    assert index.broader_coverage(prepare_query("automotive services"), ["811111"]) == {"811111": 1}
+    assert index.broader_coverage(prepare_query("automotive public administration"), ["811111"]) == {}
