@@ -206,23 +206,24 @@ def test_bit_sliced_counts_group_documents_as_plain_counts_do() -> None:
     assert list(_levels(planes, everyone)) == expected
 
 
-def test_the_titles_above_a_code_count_as_words_it_holds() -> None:
-    def row(code: str, title: str, parent: str | None, sector_title: str, **more: Any) -> dict[str, Any]:
-        return build_naics_document(
-            {"code": code, "title": title, "level": len(code), "parent_code": parent,
-             "sector_title": sector_title, "category": "other", **more}
-        )  # fmt: skip
+def _row(code: str, title: str, parent: str | None, sector_title: str, **more: Any) -> dict[str, Any]:
+    return build_naics_document(
+        {"code": code, "title": title, "level": len(code), "parent_code": parent,
+         "sector_title": sector_title, "category": "other", **more}
+    )  # fmt: skip
 
+
+def test_the_titles_above_a_code_count_as_words_it_holds() -> None:
     index = TypeaheadIndex(
         [
-            row("22", "Utilities", None, "Utilities"),
-            row("221", "Utilities", "22", "Utilities"),
-            row("2211", "Electric Power Generation, Transmission and Distribution", "221", "Utilities"),
-            row("221122", "Electric Power Distribution", "2211", "Utilities"),
-            row("23", "Construction", None, "Construction"),
-            row("238", "Specialty Trade Contractors", "23", "Construction"),
-            row("2382", "Building Equipment Contractors", "238", "Construction"),
-            row("238210", "Electrical Contractors", "2382", "Construction", keywords=["Utility line wiring"]),
+            _row("22", "Utilities", None, "Utilities"),
+            _row("221", "Utilities", "22", "Utilities"),
+            _row("2211", "Electric Power Generation, Transmission and Distribution", "221", "Utilities"),
+            _row("221122", "Electric Power Distribution", "2211", "Utilities"),
+            _row("23", "Construction", None, "Construction"),
+            _row("238", "Specialty Trade Contractors", "23", "Construction"),
+            _row("2382", "Building Equipment Contractors", "238", "Construction"),
+            _row("238210", "Electrical Contractors", "2382", "Construction", keywords=["Utility wiring"]),
         ]
     )
     codes = ["221122", "2211", "238210", "238", "999999"]
@@ -235,18 +236,11 @@ def test_the_titles_above_a_code_count_as_words_it_holds() -> None:
 
 def test_what_a_title_above_excludes_is_not_a_word_below_it() -> None:
     sector = "Other Services (except Public Administration)"
-
-    def row(code: str, title: str, parent: str | None) -> dict[str, Any]:
-        return build_naics_document(
-            {"code": code, "title": title, "level": len(code), "parent_code": parent,
-             "sector_title": sector, "category": "other"}
-        )  # fmt: skip
-
     index = TypeaheadIndex(
         [
-            row("81", sector, None),
-            row("811", "Repair and Maintenance", "81"),
-            row("811111", "General Automotive Repair", "811"),
+            _row("81", sector, None, sector),
+            _row("811", "Repair and Maintenance", "81", sector),
+            _row("811111", "General Automotive Repair", "811", sector),
         ]
     )
     # "services" is what the sector is, so a repair shop holds it; "public administration" is
