@@ -67,4 +67,4 @@ def with_exclusions_as_words(text: str) -> str:
     """The text with each exclusion clause's words kept as plain words, without the "except"
     or "excluding" that leads them: "Casinos (except Casino Hotels)" -> "Casinos Casino
     Hotels"."""
-    return " ".join(EXCLUSION.sub(lambda m: f" {m.group(2) or m.group(4) or ''} ", text).split())
+    return " ".join(" ".join(part for part, _ in exclusion_parts(text)).split())
