@@ -196,6 +196,11 @@ async def _autocomplete(
     several times more and only run, on the engine, when the cheap ones find nothing, so
     ``total`` counts the matches of the tiers searched. Either way the items are what a full
     search lists first: broad tiers rank below every other.
+
+    When nothing at all matches the words as typed and the speller corrected some, the broad
+    tiers run once more on the corrected words (``corrected_query`` says so), as a search
+    would: "polariscopes manuacturing", one word the catalogue never writes and one typo,
+    matches no tier as typed, and "manufacturing" alone is half of it corrected.
     """
     q = check_query(q)
     check_page(limit, 0, MAX_AUTOCOMPLETE_LIMIT)
@@ -204,7 +209,10 @@ async def _autocomplete(
     prepared = prepare_query(q, spelled)
     if prepared.is_empty:
         return NaicsAutocompleteResponse(items=[], total=0, engine=ENGINE_OPENSEARCH)
-    attempts: tuple[bool, ...] = (False, True)
+    # (text, its prepared words, broad attempts, the correction it is) in the order tried.
+    asked: list[tuple[str, PreparedQuery, tuple[bool, ...], str | None]] = [
+        (q, prepared, (False, True), None)
+    ]
     if index is not None:
         found = index.search(prepared, limit)
         corrected = None if found.items else index.speller.correct(prepared.words)
@@ -226,38 +234,48 @@ async def _autocomplete(
             return NaicsAutocompleteResponse(
                 items=_items(found, prepared), total=found.total, engine=ENGINE_MEMORY
             )
-        attempts = (True,)  # the cheap tiers are known to be empty
+        # The cheap tiers are known to be empty, for the typed and the corrected words.
+        asked = [(q, prepared, (True,), None)]
+        if corrected is not None:
+            asked.append((corrected.text, prepare_query(corrected.text, spelled), (True,), corrected.text))
     alias = alias_name("naics", backends.index_prefix)
 
     async def from_engine() -> NaicsAutocompleteResponse:
-        for broad in attempts:
-            body = build_naics_autocomplete(q, limit=limit, broad=broad, spelled=spelled)
-            items, total = _from_engine(
-                parse_naics_response(await backends.client.search(index=alias, body=body)), prepared
-            )
-            if items:
-                break
-        return NaicsAutocompleteResponse(items=items, total=total, engine=ENGINE_OPENSEARCH)
+        for text, words, attempts, correction in asked:
+            for broad in attempts:
+                body = build_naics_autocomplete(text, limit=limit, broad=broad, spelled=spelled)
+                items, total = _from_engine(
+                    parse_naics_response(await backends.client.search(index=alias, body=body)), words
+                )
+                if items:
+                    return NaicsAutocompleteResponse(
+                        items=items, total=total, engine=ENGINE_OPENSEARCH, corrected_query=correction
+                    )
+        return NaicsAutocompleteResponse(items=[], total=0, engine=ENGINE_OPENSEARCH)
 
     async def from_postgres() -> NaicsAutocompleteResponse:
         # A session only now: most keystrokes never need PostgreSQL, and a per-request
         # session (created, committed, closed) cost more than the in-memory search itself.
         async with search_session(backends.sessions) as session:
-            for broad in attempts:
-                pg = await search_naics(
-                    session,
-                    prepared,
-                    NaicsFilterValues(),
-                    limit=limit,
-                    offset=0,
-                    with_facets=False,
-                    broad=broad,
-                )
-                if pg.items:
-                    break
-        return NaicsAutocompleteResponse(
-            items=_from_postgres(pg, prepared), total=pg.total, engine=ENGINE_POSTGRES
-        )
+            for _, words, attempts, correction in asked:
+                for broad in attempts:
+                    pg = await search_naics(
+                        session,
+                        words,
+                        NaicsFilterValues(),
+                        limit=limit,
+                        offset=0,
+                        with_facets=False,
+                        broad=broad,
+                    )
+                    if pg.items:
+                        return NaicsAutocompleteResponse(
+                            items=_from_postgres(pg, words),
+                            total=pg.total,
+                            engine=ENGINE_POSTGRES,
+                            corrected_query=correction,
+                        )
+        return NaicsAutocompleteResponse(items=[], total=0, engine=ENGINE_POSTGRES)
 
     return (await backends.hedge.run("naics:autocomplete", from_engine, from_postgres)).value
 

@@ -206,6 +206,24 @@ async def test_a_word_the_catalogue_writes_is_not_a_typo(
     assert (typo["items"][0]["title"], typo["items"][0]["match_type"]) == ("Software Publishers", "fuzzy")
 
 
+@pytest.mark.parametrize("engine_up", [True, False], ids=["engine", "fallback"])
+async def test_a_typo_beside_a_word_the_catalogue_never_writes_still_suggests(
+    search_world: SearchWorld, fallback_with_speller: AsyncTestClient[Any], engine_up: bool
+) -> None:
+    # "blockchain" is in no row and close to no word; "sofware" is a typo. As typed, no tier
+    # matches (some_words wants half the words, fuzzy every word); corrected, "software" is
+    # half of them. The picker lists what a search lists, and says it corrected.
+    client = search_world.typeahead if engine_up else fallback_with_speller
+    typed = "blockchain sofware"
+    suggested = await _get(client, AUTOCOMPLETE, q=typed, limit=10)
+    searched = await _get(client, SEARCH, q=typed, limit=10)
+    assert suggested["engine"] == ("opensearch" if engine_up else "postgres")
+    assert suggested["corrected_query"] == searched["corrected_query"] == "blockchain software"
+    rules = [(i["code"], i["match_type"]) for i in suggested["items"] if i["match_type"] != "classifier"]
+    assert rules and {t for _, t in rules} == {"some_words"}
+    assert "513210" in [code for code, _ in rules]
+
+
 async def test_a_correction_is_taken_when_it_does_as_well_as_the_typed_words(
     search_world: SearchWorld,
 ) -> None:
