@@ -65,7 +65,8 @@ def kept_text(text: str | None) -> str:
     return normalise_text(without_exclusions(text, keep_lead=True)) if text else ""
 
 
-def _words_and_roots(values: list[str]) -> list[str]:
+def words_and_roots(values: list[str]) -> list[str]:
+    """Distinct words of normalised texts, each with its root (app.search.wording)."""
     return distinct_words([*values, *(fold_text(v) for v in values)])
 
 
@@ -105,9 +106,9 @@ def build_naics_document(record: Mapping[str, Any]) -> dict[str, Any]:
         "description": [kept_text(doc.get("description"))],
     }
     for field, values in kept.items():
-        doc[f"{field}_words"] = _words_and_roots(values)
+        doc[f"{field}_words"] = words_and_roots(values)
     for field, elements in ELEMENT_FIELDS.items():
-        doc[elements] = [{"words": _words_and_roots([value])} for value in kept[field] if value]
+        doc[elements] = [{"words": words_and_roots([value])} for value in kept[field] if value]
     # Former and foreign codes, for the former_code and sic_code tiers. A 2017 code that
     # carried over unchanged is the document's own code, which exact_code already finds.
     doc["former_codes"] = [str(c) for c in (record.get("naics_2017_codes") or []) if str(c) != doc["code"]]

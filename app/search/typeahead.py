@@ -36,12 +36,13 @@ from app.search.naics_document import (
     NORM_FIELDS,
     WORD_FIELDS,
     kept_text,
+    words_and_roots,
 )
 from app.search.naics_queries import RELEVANCE_FIELDS
 from app.search.spelling import Speller
-from app.search.text import PreparedQuery, distinct_words, exact_code_candidates
+from app.search.text import PreparedQuery, exact_code_candidates
 from app.search.tiers import BROAD_TIERS, CODE_RULES, COVERAGE_WEIGHT, TIER_BY_NAME, TIERS, Rule, Tier
-from app.search.wording import fold_text, root
+from app.search.wording import root
 
 # Prefixes up to this length are precomputed: they are the most frequent keystrokes and the
 # ones whose vocabulary range is widest (every word starting with "s").
@@ -399,7 +400,7 @@ def _broader_words(document: Mapping[str, Any], by_code: Mapping[str, Mapping[st
             break
         titles.append(kept_text(above.get("title")))
         parent = above.get("parent_code")
-    return distinct_words([*titles, *(fold_text(title) for title in titles)])
+    return words_and_roots(titles)
 
 
 def _as_list(value: Any) -> list[str]:
