@@ -2,6 +2,9 @@
 
 Data, reviewed like data: each entry is a code and the everyday names a user
 might type for it ("SaaS", "Dentist") that the official title does not contain.
+A job title counts too ("Nurse", "Barista", "Firefighter"): the Census index names
+establishments, not the people who work in them, and on a resume the job is often all a user
+types; such an alias points at the industry where most people in that job work.
 They ship in the catalogue data file (rebuild it with ``levelith naics build-data`` after an
 edit), so a fresh database has them; ``levelith naics keywords aliases`` merges them into an
 older database's ``naics_codes.aliases``.
@@ -17,12 +20,26 @@ PREDEFINED_ALIASES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
     {
         # Technology
         "541511": ("App Development", "Software Development", "Software Engineering", "Web Development"),
-        "541512": ("IT Consulting", "Systems Integration"),
+        "541512": ("IT Consulting", "Systems Integration", "Cybersecurity"),
         "5415": ("IT Services", "Information Technology"),
-        "513210": ("Software Company", "SaaS", "Software as a Service", "Tech Startup"),
+        "513210": (
+            "Software Company",
+            "SaaS",
+            "Software as a Service",
+            "Tech Startup",
+            "Video Game Studio",
+            "Game Developer",
+        ),
         "518210": ("Cloud Computing", "Web Hosting", "Data Center"),
         "517111": ("Internet Service Provider", "ISP", "Telecom"),
-        "516210": ("Social Media", "Streaming Platform"),
+        "516210": (
+            "Social Media",
+            "Streaming Platform",
+            "Podcast",
+            "Content Creator",
+            "YouTube Channel",
+            "Live Streaming",
+        ),
         # Professional services
         "541611": ("Management Consulting", "Business Consulting"),
         "541613": ("Marketing Agency", "Digital Marketing"),
@@ -44,19 +61,23 @@ PREDEFINED_ALIASES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
         # Healthcare
         "621210": ("Dentist", "Dental Office", "Dental Clinic"),
         "621111": ("Doctor's Office", "Medical Practice", "Physician"),
-        "622110": ("Hospital", "Medical Center"),
+        "622110": ("Hospital", "Medical Center", "Nurse", "Registered Nurse"),
         "623110": ("Nursing Home", "Skilled Nursing"),
         "621610": ("Home Health", "Home Care"),
+        "456110": ("Pharmacist",),
+        "621330": ("Counselor", "Mental Health Counselor", "Psychotherapist"),
+        "624190": ("Social Worker",),
         "624410": ("Daycare", "Child Care", "Preschool"),
         # Education
-        "611310": ("University", "College", "Higher Education"),
-        "611110": ("K-12 School", "High School", "Elementary School"),
+        "611310": ("University", "College", "Higher Education", "Professor", "Lecturer"),
+        "611110": ("K-12 School", "High School", "Elementary School", "Teacher", "School Teacher"),
         "611710": ("Tutoring", "Education Consulting"),
         # Hospitality and food
-        "722511": ("Restaurant", "Fine Dining", "Sit-Down Restaurant"),
+        "722511": ("Restaurant", "Fine Dining", "Sit-Down Restaurant", "Chef", "Waiter", "Waitress"),
         "722513": ("Fast Food", "Quick Service Restaurant", "QSR"),
-        "722515": ("Coffee Shop", "Cafe", "Juice Bar"),
+        "722515": ("Coffee Shop", "Cafe", "Juice Bar", "Barista"),
         "721110": ("Hotel", "Motel"),
+        "722410": ("Bartender",),
         "311811": ("Bakery",),
         # Retail
         "445110": ("Grocery Store", "Supermarket"),
@@ -64,9 +85,18 @@ PREDEFINED_ALIASES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
         # Construction and trades
         "236220": ("General Contractor", "Commercial Construction"),
         "238220": ("Plumber", "HVAC"),
+        "238160": ("Roofer",),
+        "238320": ("House Painter", "Painting Contractor"),
+        "561730": ("Landscaper", "Gardener"),
+        "811111": ("Mechanic", "Auto Mechanic", "Auto Shop"),
+        "332710": ("Machinist",),
         # Transportation
         "484121": ("Trucking Company", "Long-Haul Trucking"),
+        # Truck drivers work across the whole subsector, not one of its industries.
+        "484": ("Truck Driver",),
         "492110": ("Courier", "Delivery Service", "Parcel Delivery"),
+        "485310": ("Uber Driver", "Lyft Driver", "Rideshare Driver", "Taxi Driver"),
+        "481111": ("Flight Attendant",),
         # Manufacturing
         "336110": ("Automaker", "Car Manufacturer", "Auto Manufacturing"),
         # Arts, recreation, personal services
@@ -75,5 +105,12 @@ PREDEFINED_ALIASES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
         "713940": ("Gym", "Fitness Center", "Health Club"),
         "812112": ("Hair Salon", "Beauty Salon"),
         "813110": ("Church", "Religious Organization"),
+        "813": ("Nonprofit", "Non-Profit Organization", "NGO"),
+        "814110": ("Nanny", "Au Pair"),
+        "812910": ("Dog Walker", "Pet Sitter"),
+        # Public service
+        "922120": ("Police Officer", "Police Department", "Law Enforcement"),
+        "922160": ("Firefighter", "Fire Department"),
+        "928110": ("Military", "Armed Forces"),
     }
 )

@@ -230,3 +230,28 @@ def test_fresh_catalogue_answers_everyday_queries_first(shipped_index, query, co
         found = shipped_index.search(prepare_query(fix.text), 5)
     assert (fix.text if fix else None) == corrected
     assert found.items[0].fields["code"] == code
+
+
+@pytest.mark.parametrize(
+    ("query", "code", "rank"),
+    [
+        ("teacher", "611110", 1),
+        ("professor", "611310", 1),  # was corrected to "processor"
+        ("pharmacist", "456110", 1),
+        ("barista", "722515", 1),  # was two edits from a mineral
+        ("firefighter", "922160", 1),
+        ("nonprofit", "813", 1),  # found nothing
+        ("non-profit", "813", 1),
+        ("uber", "485310", 1),  # was corrected to "umber"
+        ("podcast", "516210", 1),  # was two edits from "precast" concrete
+        ("content creator", "516210", 1),  # was corrected to "cremator"
+        ("truck driver", "484", 1),
+        # The seed's tiers put a title that starts with the word above an alias: "Nursery and
+        # Tree Production" stays first, the hospital is still on the first screen.
+        ("nurse", "622110", 3),
+        ("mechanic", "811111", 3),
+    ],
+)
+def test_a_job_title_finds_the_industry_its_people_work_in(shipped_index, query, code, rank):
+    found = shipped_index.search(prepare_query(query), 5)
+    assert code in [item.fields["code"] for item in found.items[:rank]]
