@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import msgspec
 
@@ -186,6 +186,14 @@ async def _search(
     return answer.value
 
 
+class _Wording(NamedTuple):
+    """One wording of a keystroke that autocomplete asks the engine or PostgreSQL, in order."""
+
+    prepared: PreparedQuery
+    broad: tuple[bool, ...]  # the tier sets to try: cheap (False), then broad (True)
+    correction: str | None = None  # the speller's text when this is the corrected wording
+
+
 async def _autocomplete(
     backends: SearchBackends, q: str | None, limit: int, typeahead: Typeahead | None
 ) -> NaicsAutocompleteResponse:
@@ -209,16 +217,13 @@ async def _autocomplete(
     prepared = prepare_query(q, spelled)
     if prepared.is_empty:
         return NaicsAutocompleteResponse(items=[], total=0, engine=ENGINE_OPENSEARCH)
-    # (text, its prepared words, broad attempts, the correction it is) in the order tried.
-    asked: list[tuple[str, PreparedQuery, tuple[bool, ...], str | None]] = [
-        (q, prepared, (False, True), None)
-    ]
+    asked = [_Wording(prepared, broad=(False, True))]
     if index is not None:
         found = index.search(prepared, limit)
         corrected = None if found.items else index.speller.correct(prepared.words)
         if corrected is not None:
             # A typo: the corrected words through the cheap tiers, still in memory.
-            corrected_prepared = prepare_query(corrected.text)
+            corrected_prepared = prepare_query(corrected.text, spelled)
             found = index.search(corrected_prepared, limit)
             if found.items:
                 return NaicsAutocompleteResponse(
@@ -235,21 +240,23 @@ async def _autocomplete(
                 items=_items(found, prepared), total=found.total, engine=ENGINE_MEMORY
             )
         # The cheap tiers are known to be empty, for the typed and the corrected words.
-        asked = [(q, prepared, (True,), None)]
+        asked = [_Wording(prepared, broad=(True,))]
         if corrected is not None:
-            asked.append((corrected.text, prepare_query(corrected.text, spelled), (True,), corrected.text))
+            asked.append(_Wording(corrected_prepared, broad=(True,), correction=corrected.text))
     alias = alias_name("naics", backends.index_prefix)
 
     async def from_engine() -> NaicsAutocompleteResponse:
-        for text, words, attempts, correction in asked:
-            for broad in attempts:
+        for wording in asked:
+            for broad in wording.broad:
+                text = wording.correction or q
                 body = build_naics_autocomplete(text, limit=limit, broad=broad, spelled=spelled)
                 items, total = _from_engine(
-                    parse_naics_response(await backends.client.search(index=alias, body=body)), words
+                    parse_naics_response(await backends.client.search(index=alias, body=body)),
+                    wording.prepared,
                 )
                 if items:
                     return NaicsAutocompleteResponse(
-                        items=items, total=total, engine=ENGINE_OPENSEARCH, corrected_query=correction
+                        items=items, total=total, engine=ENGINE_OPENSEARCH, corrected_query=wording.correction
                     )
         return NaicsAutocompleteResponse(items=[], total=0, engine=ENGINE_OPENSEARCH)
 
@@ -257,11 +264,11 @@ async def _autocomplete(
         # A session only now: most keystrokes never need PostgreSQL, and a per-request
         # session (created, committed, closed) cost more than the in-memory search itself.
         async with search_session(backends.sessions) as session:
-            for _, words, attempts, correction in asked:
-                for broad in attempts:
+            for wording in asked:
+                for broad in wording.broad:
                     pg = await search_naics(
                         session,
-                        words,
+                        wording.prepared,
                         NaicsFilterValues(),
                         limit=limit,
                         offset=0,
@@ -270,10 +277,10 @@ async def _autocomplete(
                     )
                     if pg.items:
                         return NaicsAutocompleteResponse(
-                            items=_from_postgres(pg, words),
+                            items=_from_postgres(pg, wording.prepared),
                             total=pg.total,
                             engine=ENGINE_POSTGRES,
-                            corrected_query=correction,
+                            corrected_query=wording.correction,
                         )
         return NaicsAutocompleteResponse(items=[], total=0, engine=ENGINE_POSTGRES)
 
