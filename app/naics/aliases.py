@@ -19,8 +19,16 @@ from typing import Final
 PREDEFINED_ALIASES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
     {
         # Technology
-        "541511": ("App Development", "Software Development", "Software Engineering", "Web Development"),
-        "541512": ("IT Consulting", "Systems Integration", "Cybersecurity"),
+        "541511": (
+            "App Development",
+            "Software Development",
+            "Software Engineering",
+            "Web Development",
+            "Software Developer",
+            "Programmer",
+            "Computer Programmer",
+        ),
+        "541512": ("IT Consulting", "Systems Integration", "Cybersecurity", "DevOps"),
         "5415": ("IT Services", "Information Technology"),
         "513210": (
             "Software Company",
@@ -47,7 +55,14 @@ PREDEFINED_ALIASES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
         "541110": ("Law Firm", "Legal Services", "Attorney"),
         "541211": ("Accounting Firm", "CPA Firm", "Public Accounting"),
         "541213": ("Tax Preparation", "Tax Services"),
-        "541330": ("Engineering Firm", "Engineering Consulting"),
+        "541330": (
+            "Engineering Firm",
+            "Engineering Consulting",
+            "Civil Engineer",
+            "Mechanical Engineer",
+            "Electrical Engineer",
+            "Structural Engineer",
+        ),
         "541715": ("R&D Lab", "Research Lab"),
         "541922": ("Photography Studio", "Photographer"),
         "561311": ("Recruiting Agency", "Staffing Agency", "Headhunter"),
@@ -57,20 +72,37 @@ PREDEFINED_ALIASES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
         "522110": ("Bank", "Retail Banking"),
         "523150": ("Investment Bank", "Brokerage"),
         "524210": ("Insurance Agency", "Insurance Broker"),
+        "523940": ("Financial Advisor", "Financial Planner", "Wealth Management", "Hedge Fund"),
         "531210": ("Real Estate Agency", "Realtor", "Real Estate Brokerage"),
         # Healthcare
-        "621210": ("Dentist", "Dental Office", "Dental Clinic"),
+        "621210": ("Dentist", "Dental Office", "Dental Clinic", "Dental Hygienist", "Dental Assistant"),
         "621111": ("Doctor's Office", "Medical Practice", "Physician"),
         "622110": ("Hospital", "Medical Center", "Nurse", "Registered Nurse"),
-        "623110": ("Nursing Home", "Skilled Nursing"),
+        "623110": (
+            "Nursing Home",
+            "Skilled Nursing",
+            "Nursing Assistant",
+            "Certified Nursing Assistant",
+            "CNA",
+        ),
         "621610": ("Home Health", "Home Care"),
         "456110": ("Pharmacist",),
         "621330": ("Counselor", "Mental Health Counselor", "Psychotherapist"),
         "624190": ("Social Worker",),
+        "624120": ("Caregiver", "Personal Care Aide"),
+        "621910": ("Paramedic", "EMT"),
+        "541940": ("Vet Tech", "Veterinary Technician"),
         "624410": ("Daycare", "Child Care", "Preschool"),
         # Education
         "611310": ("University", "College", "Higher Education", "Professor", "Lecturer"),
-        "611110": ("K-12 School", "High School", "Elementary School", "Teacher", "School Teacher"),
+        "611110": (
+            "K-12 School",
+            "High School",
+            "Elementary School",
+            "Teacher",
+            "School Teacher",
+            "School Principal",
+        ),
         "611710": ("Tutoring", "Education Consulting"),
         # Hospitality and food
         "722511": ("Restaurant", "Fine Dining", "Sit-Down Restaurant", "Chef", "Waiter", "Waitress"),
@@ -82,29 +114,40 @@ PREDEFINED_ALIASES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
         # Retail
         "445110": ("Grocery Store", "Supermarket"),
         "455110": ("Department Store",),
+        # Internet retail of general merchandise; a store selling one kind of goods online is
+        # classed with the shops selling those goods.
+        "455219": ("Online Store", "Online Retailer", "E-commerce", "Ecommerce"),
+        # Cashiers and sales associates work across the whole sector.
+        "44": ("Cashier", "Sales Associate", "Retail Associate"),
         # Construction and trades
         "236220": ("General Contractor", "Commercial Construction"),
+        "23": ("Construction Worker",),
         "238220": ("Plumber", "HVAC"),
         "238160": ("Roofer",),
         "238320": ("House Painter", "Painting Contractor"),
         "561730": ("Landscaper", "Gardener"),
         "811111": ("Mechanic", "Auto Mechanic", "Auto Shop"),
         "332710": ("Machinist",),
+        # Welders work across metal fabrication, not one of its industries.
+        "332": ("Welder",),
         # Transportation
         "484121": ("Trucking Company", "Long-Haul Trucking"),
         # Truck drivers work across the whole subsector, not one of its industries.
         "484": ("Truck Driver",),
         "492110": ("Courier", "Delivery Service", "Parcel Delivery"),
         "485310": ("Uber Driver", "Lyft Driver", "Rideshare Driver", "Taxi Driver"),
-        "481111": ("Flight Attendant",),
+        "481111": ("Flight Attendant", "Airline", "Airline Pilot", "Pilot"),
+        "491110": ("Mail Carrier", "Mailman"),
+        "493110": ("Warehouse Worker", "Warehouse Associate", "Forklift Operator", "Fulfillment Center"),
         # Manufacturing
         "336110": ("Automaker", "Car Manufacturer", "Auto Manufacturing"),
         # Arts, recreation, personal services
         "512110": ("Film Production", "Video Production"),
-        "711510": ("Freelance Writer", "Freelance Artist", "Musician"),
-        "713940": ("Gym", "Fitness Center", "Health Club"),
-        "812112": ("Hair Salon", "Beauty Salon"),
-        "813110": ("Church", "Religious Organization"),
+        "711510": ("Freelance Writer", "Freelance Artist", "Musician", "Author"),
+        "713940": ("Gym", "Fitness Center", "Health Club", "Fitness Instructor"),
+        "812112": ("Hair Salon", "Beauty Salon", "Hair Stylist", "Cosmetologist"),
+        "812199": ("Massage Therapist",),
+        "813110": ("Church", "Religious Organization", "Pastor", "Priest", "Rabbi", "Imam", "Clergy"),
         "813": ("Nonprofit", "Non-Profit Organization", "NGO"),
         "814110": ("Nanny", "Au Pair"),
         "812910": ("Dog Walker", "Pet Sitter"),
@@ -112,5 +155,7 @@ PREDEFINED_ALIASES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
         "922120": ("Police Officer", "Police Department", "Law Enforcement"),
         "922160": ("Firefighter", "Fire Department"),
         "928110": ("Military", "Armed Forces"),
+        # Agriculture
+        "111": ("Farmer",),
     }
 )

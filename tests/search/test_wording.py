@@ -246,6 +246,18 @@ def test_fresh_catalogue_answers_everyday_queries_first(shipped_index, query, co
         ("podcast", "516210", 1),  # was two edits from "precast" concrete
         ("content creator", "516210", 1),  # was corrected to "cremator"
         ("truck driver", "484", 1),
+        ("farmer", "111", 1),  # was Business Associations ("farmers' unions")
+        ("pastor", "813110", 1),  # was corrected to "pastry"
+        ("author", "711510", 1),  # was Monetary Authorities
+        ("caregiver", "624120", 1),  # found nothing
+        ("emt", "621910", 1),  # was wiring devices
+        ("welder", "332", 1),  # was welders' leather aprons
+        ("construction worker", "23", 1),  # was Manufacturing
+        ("cashier", "44", 1),  # was two edits from "cashew"
+        ("ecommerce", "455219", 1),  # was corrected to "commerce"
+        ("programmer", "541511", 1),  # was process programmers' manufacturing
+        ("hedge fund", "523940", 1),  # was lawn and garden tractors
+        ("airline pilot", "481111", 1),  # was airline ticket offices
         # The seed's tiers put a title that starts with the word above an alias: "Nursery and
         # Tree Production" stays first, the hospital is still on the first screen.
         ("nurse", "622110", 3),
