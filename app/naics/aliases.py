@@ -37,6 +37,7 @@ PREDEFINED_ALIASES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
             "Tech Startup",
             "Video Game Studio",
             "Game Developer",
+            "EdTech",
         ),
         "518210": ("Cloud Computing", "Web Hosting", "Data Center"),
         "517111": ("Internet Service Provider", "ISP", "Telecom"),
@@ -63,7 +64,7 @@ PREDEFINED_ALIASES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
             "Electrical Engineer",
             "Structural Engineer",
         ),
-        "541715": ("R&D Lab", "Research Lab"),
+        "541715": ("R&D Lab", "Research Lab", "Artificial Intelligence", "Machine Learning"),
         "541922": ("Photography Studio", "Photographer"),
         "561311": ("Recruiting Agency", "Staffing Agency", "Headhunter"),
         "561320": ("Temp Agency",),
@@ -71,6 +72,8 @@ PREDEFINED_ALIASES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
         # Finance and real estate
         "522110": ("Bank", "Retail Banking"),
         "523150": ("Investment Bank", "Brokerage"),
+        "522320": ("Fintech", "Payment Processing"),
+        "522299": ("Pawn Shop",),
         "524210": ("Insurance Agency", "Insurance Broker"),
         "523940": ("Financial Advisor", "Financial Planner", "Wealth Management", "Hedge Fund"),
         "531210": ("Real Estate Agency", "Realtor", "Real Estate Brokerage"),
@@ -114,6 +117,8 @@ PREDEFINED_ALIASES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
         # Retail
         "445110": ("Grocery Store", "Supermarket"),
         "455110": ("Department Store",),
+        "456130": ("Optician",),
+        "459991": ("Cannabis Dispensary", "Marijuana Dispensary", "Dispensary"),
         # Internet retail of general merchandise; a store selling one kind of goods online is
         # classed with the shops selling those goods.
         "455219": ("Online Store", "Online Retailer", "E-commerce", "Ecommerce"),

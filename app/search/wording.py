@@ -73,6 +73,8 @@ ABBREVIATIONS: Final[Mapping[str, str]] = MappingProxyType(
         "pr": "public relations",
         "vet": "veterinary",
         "tv": "television",
+        "bike": "bicycle",
+        "bikes": "bicycles",
     }
 )
 # Symbols that carry a word; replaced before normalisation turns them into spaces.

@@ -52,6 +52,7 @@ def test_fold_text_folds_every_word():
         ("mfg", ("manufacturing",)),
         ("auto svc", ("automotive", "services")),
         ("tech dept", ("technology", "department")),
+        ("bike shop", ("bicycle", "shop")),
         ("software publishers", ("software", "publishers")),
     ],
 )
@@ -218,6 +219,12 @@ def shipped_index():
         ("denist", "621210", "dentist"),
         ("bookstore", "459210", None),
         ("shipbuilding", "336611", None),
+        ("bike shop", "459110", None),  # was corrected to "bake shop"
+        ("pawn shop", "522299", None),  # was corrected to "pan shop"
+        ("dispensary", "459991", None),  # was two edits from office supplies
+        ("machine learning", "541715", None),  # was business schools
+        ("fintech", "522320", None),  # found nothing
+        ("edtech", "513210", None),  # was two edits from "vet tech"
     ],
 )
 def test_fresh_catalogue_answers_everyday_queries_first(shipped_index, query, code, corrected):
