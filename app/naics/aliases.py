@@ -66,6 +66,7 @@ PREDEFINED_ALIASES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
         ),
         "541715": ("R&D Lab", "Research Lab", "Artificial Intelligence", "Machine Learning"),
         "541922": ("Photography Studio", "Photographer"),
+        "541940": ("Vet Tech", "Veterinary Technician"),
         "561311": ("Recruiting Agency", "Staffing Agency", "Headhunter"),
         "561320": ("Temp Agency",),
         "561720": ("Cleaning Services", "Janitorial"),
@@ -94,7 +95,6 @@ PREDEFINED_ALIASES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
         "624190": ("Social Worker",),
         "624120": ("Caregiver", "Personal Care Aide"),
         "621910": ("Paramedic", "EMT"),
-        "541940": ("Vet Tech", "Veterinary Technician"),
         "624410": ("Daycare", "Child Care", "Preschool"),
         # Education
         "611310": ("University", "College", "Higher Education", "Professor", "Lecturer"),
