@@ -4,7 +4,8 @@ Data, reviewed like data: each entry is a code and the everyday names a user
 might type for it ("SaaS", "Dentist") that the official title does not contain.
 A job title counts too ("Nurse", "Barista", "Firefighter"): the Census index names
 establishments, not the people who work in them, and on a resume the job is often all a user
-types; such an alias points at the industry where most people in that job work.
+types; such an alias points at the industry where most people in that job work, or at the
+sector or subsector when the job spreads across its industries ("Cashier" 44, "Truck Driver" 484).
 They ship in the catalogue data file (rebuild it with ``levelith naics build-data`` after an
 edit), so a fresh database has them; ``levelith naics keywords aliases`` merges them into an
 older database's ``naics_codes.aliases``.
@@ -122,7 +123,6 @@ PREDEFINED_ALIASES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
         # Internet retail of general merchandise; a store selling one kind of goods online is
         # classed with the shops selling those goods.
         "455219": ("Online Store", "Online Retailer", "E-commerce", "Ecommerce"),
-        # Cashiers and sales associates work across the whole sector.
         "44": ("Cashier", "Sales Associate", "Retail Associate"),
         # Construction and trades
         "236220": ("General Contractor", "Commercial Construction"),
@@ -133,11 +133,9 @@ PREDEFINED_ALIASES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
         "561730": ("Landscaper", "Gardener"),
         "811111": ("Mechanic", "Auto Mechanic", "Auto Shop"),
         "332710": ("Machinist",),
-        # Welders work across metal fabrication, not one of its industries.
         "332": ("Welder",),
         # Transportation
         "484121": ("Trucking Company", "Long-Haul Trucking"),
-        # Truck drivers work across the whole subsector, not one of its industries.
         "484": ("Truck Driver",),
         "492110": ("Courier", "Delivery Service", "Parcel Delivery"),
         "485310": ("Uber Driver", "Lyft Driver", "Rideshare Driver", "Taxi Driver"),

@@ -247,8 +247,8 @@ async def _autocomplete(
 
     async def from_engine() -> NaicsAutocompleteResponse:
         for wording in asked:
+            text = wording.correction or q
             for broad in wording.broad:
-                text = wording.correction or q
                 body = build_naics_autocomplete(text, limit=limit, broad=broad, spelled=spelled)
                 items, total = _from_engine(
                     parse_naics_response(await backends.client.search(index=alias, body=body)),
