@@ -25,6 +25,7 @@ PREDEFINED_ALIASES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
             "Software Development",
             "Software Engineering",
             "Web Development",
+            "Web Designer",
             "Software Developer",
             "Programmer",
             "Computer Programmer",
@@ -49,6 +50,9 @@ PREDEFINED_ALIASES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
             "Content Creator",
             "YouTube Channel",
             "Live Streaming",
+            "Influencer",
+            "Social Media Influencer",
+            "YouTuber",
         ),
         # Professional services
         "541611": ("Management Consulting", "Business Consulting"),
@@ -81,7 +85,15 @@ PREDEFINED_ALIASES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
         "531210": ("Real Estate Agency", "Realtor", "Real Estate Brokerage"),
         # Healthcare
         "621210": ("Dentist", "Dental Office", "Dental Clinic", "Dental Hygienist", "Dental Assistant"),
-        "621111": ("Doctor's Office", "Medical Practice", "Physician"),
+        "621111": (
+            "Doctor's Office",
+            "Medical Practice",
+            "Physician",
+            "Surgeon",
+            "Primary Care",
+            "Clinic",
+            "Medical Assistant",
+        ),
         "622110": ("Hospital", "Medical Center", "Nurse", "Registered Nurse"),
         "623110": (
             "Nursing Home",
@@ -107,7 +119,10 @@ PREDEFINED_ALIASES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
             "School Teacher",
             "School Principal",
         ),
-        "611710": ("Tutoring", "Education Consulting"),
+        # The Census index puts tutoring with exam preparation, not with educational support.
+        "611691": ("Tutor",),
+        "611710": ("Education Consulting",),
+        "611420": ("Coding Bootcamp",),
         # Hospitality and food
         "722511": ("Restaurant", "Fine Dining", "Sit-Down Restaurant", "Chef", "Waiter", "Waitress"),
         "722513": ("Fast Food", "Quick Service Restaurant", "QSR"),
@@ -126,7 +141,7 @@ PREDEFINED_ALIASES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
         "44": ("Cashier", "Sales Associate", "Retail Associate"),
         # Construction and trades
         "236220": ("General Contractor", "Commercial Construction"),
-        "23": ("Construction Worker",),
+        "23": ("Construction Worker", "Contractor"),
         "238220": ("Plumber", "HVAC"),
         "238160": ("Roofer",),
         "238320": ("House Painter", "Painting Contractor"),
@@ -141,15 +156,18 @@ PREDEFINED_ALIASES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
         "485310": ("Uber Driver", "Lyft Driver", "Rideshare Driver", "Taxi Driver"),
         "481111": ("Flight Attendant", "Airline", "Airline Pilot", "Pilot"),
         "491110": ("Mail Carrier", "Mailman"),
+        "488510": ("Logistics", "Logistics Company", "Third-Party Logistics", "3PL", "Freight Broker"),
         "493110": ("Warehouse Worker", "Warehouse Associate", "Forklift Operator", "Fulfillment Center"),
         # Manufacturing
         "336110": ("Automaker", "Car Manufacturer", "Auto Manufacturing"),
+        "325412": ("Pharma",),
         # Arts, recreation, personal services
         "512110": ("Film Production", "Video Production"),
-        "711510": ("Freelance Writer", "Freelance Artist", "Musician", "Author"),
-        "713940": ("Gym", "Fitness Center", "Health Club", "Fitness Instructor"),
+        "711510": ("Freelance Writer", "Freelance Artist", "Author"),
+        "711130": ("Musician",),  # the Census index: "Musicians, independent"
+        "713940": ("Gym", "Fitness Center", "Health Club", "Fitness Instructor", "Personal Trainer"),
         "812112": ("Hair Salon", "Beauty Salon", "Hair Stylist", "Cosmetologist"),
-        "812199": ("Massage Therapist",),
+        "812199": ("Massage Therapist", "Spa", "Day Spa"),
         "813110": ("Church", "Religious Organization", "Pastor", "Priest", "Rabbi", "Imam", "Clergy"),
         "813": ("Nonprofit", "Non-Profit Organization", "NGO"),
         "814110": ("Nanny", "Au Pair"),

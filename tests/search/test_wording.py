@@ -225,6 +225,11 @@ def shipped_index():
         ("machine learning", "541715", None),  # was business schools
         ("fintech", "522320", None),  # found nothing
         ("edtech", "513210", None),  # was two edits from "vet tech"
+        ("clinic", "621111", None),  # was offices of dentists ("dental clinic")
+        ("primary care", "621111", None),  # was HMO medical centers
+        ("coding bootcamp", "611420", None),  # was business support services
+        ("logistics", "488510", None),  # was logistics consulting
+        ("3pl", "488510", None),  # was corrected to "spl"
     ],
 )
 def test_fresh_catalogue_answers_everyday_queries_first(shipped_index, query, code, corrected):
@@ -265,10 +270,19 @@ def test_fresh_catalogue_answers_everyday_queries_first(shipped_index, query, co
         ("programmer", "541511", 1),  # was process programmers' manufacturing
         ("hedge fund", "523940", 1),  # was lawn and garden tractors
         ("airline pilot", "481111", 1),  # was airline ticket offices
+        ("tutor", "611691", 1),  # was educational support services
+        ("musician", "711130", 1),  # was independent artists; the Census: "Musicians, independent"
+        ("surgeon", "621111", 1),  # was offices of dentists ("oral surgeons")
+        ("medical assistant", "621111", 1),  # was offices of dentists
+        ("personal trainer", "713940", 1),  # was all other personal services
+        ("contractor", "23", 1),  # was cut and sew apparel contractors
+        ("influencer", "516210", 1),  # found nothing
+        ("web designer", "541511", 1),  # was interior design
         # The seed's tiers put a title that starts with the word above an alias: "Nursery and
         # Tree Production" stays first, the hospital is still on the first screen.
         ("nurse", "622110", 3),
         ("mechanic", "811111", 3),
+        ("spa", "812199", 4),  # below the three Space Research and Technology codes
     ],
 )
 def test_a_job_title_finds_the_industry_its_people_work_in(shipped_index, query, code, rank):
