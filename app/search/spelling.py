@@ -16,7 +16,8 @@ typed) is replaced by the catalogue word one typo away from it: a letter dropped
 5. a whole word before the start of one, for the last word ("mtel" is "motel", not the start
    of "melons"; "denist" is "dentist", not the start of "density");
 6. the one that sits in the best field (title above aliases and keywords above description,
-   the weights of the engine's RELEVANCE_FIELDS);
+   the weights of the engine's RELEVANCE_FIELDS), counting every word of its root, as the
+   tiers do ("lawer" is "lawyer", matching the title's "Lawyers", not the keyword "laser");
 7. the most common in that field, then the alphabetically first, so the answer never
    depends on code order.
 
@@ -149,6 +150,13 @@ class Speller:
             if word.endswith("s") and root(word) == single and single not in self.words:
                 self.words[single] = self.words[word]
                 self.documents[single] = self.documents[word]
+        # The tiers compare roots, so a word matches wherever any word of its root is written:
+        # "lawyer" (a keyword once) ranks as the title's "Lawyers", and "lawer" is "lawyer",
+        # not the commoner keyword "laser".
+        by_root: dict[str, tuple[int, int]] = {}
+        for word, rank in self.words.items():
+            by_root[root(word)] = max(rank, by_root.get(root(word), (0, 0)))
+        self.words = {word: by_root[root(word)] for word in self.words}
         for word, rank in self.words.items():
             for n in range(MIN_PREFIX_LENGTH, len(word)):
                 if rank > self.prefixes.get(word[:n], (0, 0)):

@@ -106,6 +106,13 @@ def test_speller_prefers_title_words_then_common_ones_never_code_order():
     # A whole word one typo away beats the start of a more common word.
     dentist = Speller([_doc("1", "Dentist Offices"), _doc("2", "Density Meters"), _doc("3", "Densitometers")])
     assert dentist.correct(("denist",)).text == "dentist"
+    # A word ranks where its root is written: "lawyer" is a keyword once, but the tiers match
+    # it to the title's "Lawyers", so "lawer" is "lawyer", not the commoner keyword "laser".
+    lawyers = Speller(
+        [_doc("1", "Offices of Lawyers", keywords=["Lawyer referral"])]
+        + [_doc(str(n), f"Tools {n}", keywords=["Laser tools"]) for n in range(2, 5)]
+    )
+    assert lawyers.correct(("lawer",)).text == "lawyer"
 
 
 def test_speller_reads_the_other_words_of_the_query():
