@@ -164,8 +164,16 @@ PREDEFINED_ALIASES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
         # Arts, recreation, personal services
         "512110": ("Film Production", "Video Production"),
         "711510": ("Freelance Writer", "Freelance Artist", "Author"),
+        "721214": ("Camp Counselor",),
         "711130": ("Musician",),  # the Census index: "Musicians, independent"
-        "713940": ("Gym", "Fitness Center", "Health Club", "Fitness Instructor", "Personal Trainer"),
+        "713940": (
+            "Gym",
+            "Fitness Center",
+            "Health Club",
+            "Fitness Instructor",
+            "Personal Trainer",
+            "Lifeguard",
+        ),
         "812112": ("Hair Salon", "Beauty Salon", "Hair Stylist", "Cosmetologist"),
         "812199": ("Massage Therapist", "Spa", "Day Spa"),
         "813110": ("Church", "Religious Organization", "Pastor", "Priest", "Rabbi", "Imam", "Clergy"),
