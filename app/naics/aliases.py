@@ -22,6 +22,7 @@ PREDEFINED_ALIASES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
         # Technology
         "541511": (
             "App Development",
+            "Mobile App Development",
             "Software Development",
             "Software Engineering",
             "Web Development",

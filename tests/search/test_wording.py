@@ -237,6 +237,7 @@ def shipped_index():
         ("coding bootcamp", "611420", None),  # was business support services
         ("logistics", "488510", None),  # was logistics consulting
         ("3pl", "488510", None),  # was corrected to "spl"
+        ("mobile app", "541511", None),  # was travel agencies' "... or mobile application"
     ],
 )
 def test_fresh_catalogue_answers_everyday_queries_first(shipped_index, query, code, corrected):
