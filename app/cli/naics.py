@@ -179,7 +179,10 @@ def keywords() -> None:
 
 def _print_plan(plan: KeywordPlan, commit: bool) -> None:
     for change in plan.changes:
-        click.echo(f"{change.code}: + {change.field}: {', '.join(change.added)}")
+        if change.added:
+            click.echo(f"{change.code}: + {change.field}: {', '.join(change.added)}")
+        if change.removed:
+            click.echo(f"{change.code}: - {change.field}: {', '.join(change.removed)}")
     for code in plan.missing_codes:
         click.echo(f"{code}: not in the catalogue, skipped", err=True)
     codes = len({c.code for c in plan.changes})
@@ -206,7 +209,7 @@ def populate(commit: bool) -> None:
 @keywords.command()
 @commit_option
 def aliases(commit: bool) -> None:
-    """Add the predefined aliases (app/naics/aliases.py) to their codes."""
+    """Add the predefined aliases (app/naics/aliases.py) to their codes, take retired ones off."""
     from app.services.naics_keywords import add_predefined_aliases
 
     _print_plan(_with_session(lambda s: add_predefined_aliases(s, commit=commit)), commit)

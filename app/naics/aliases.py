@@ -8,7 +8,8 @@ types; such an alias points at the industry where most people in that job work, 
 sector or subsector when the job spreads across its industries ("Cashier" 44, "Truck Driver" 484).
 They ship in the catalogue data file (rebuild it with ``levelith naics build-data`` after an
 edit), so a fresh database has them; ``levelith naics keywords aliases`` merges them into an
-older database's ``naics_codes.aliases``.
+older database's ``naics_codes.aliases`` and takes off the ones a release retired
+(:data:`RETIRED_ALIASES`).
 """
 
 from __future__ import annotations
@@ -187,5 +188,16 @@ PREDEFINED_ALIASES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
         "928110": ("Military", "Armed Forces"),
         # Agriculture
         "111": ("Farmer",),
+    }
+)
+
+# Built-in aliases an earlier release shipped on a code and a later one moved or dropped, per
+# code. A fresh install never has them; ``levelith naics keywords aliases`` takes them off a
+# database an older release seeded (and adds the new ones), so an upgrade answers like a fresh
+# install.
+RETIRED_ALIASES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
+    {
+        "611710": ("Tutoring",),  # to 611691 as "Tutor" (stop 33)
+        "711510": ("Musician",),  # to 711130 (stop 33)
     }
 )

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Literal
 
 from sqlalchemy import bindparam, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import NaicsCode
-from app.naics.aliases import PREDEFINED_ALIASES
+from app.naics.aliases import PREDEFINED_ALIASES, RETIRED_ALIASES
 from app.naics.codes import InvalidNaicsCode, canonical_code, denormalised
 from app.naics.keywords import duplicates, merge_unique, title_keywords
 from app.repositories.naics import NaicsRepository
@@ -30,6 +31,7 @@ class KeywordChange:
     field: Field
     added: list[str]
     result: list[str]
+    removed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,25 +84,38 @@ async def populate_keywords(session: AsyncSession, *, commit: bool = False) -> K
 
 
 async def add_aliases(
-    session: AsyncSession, table: Mapping[str, Sequence[str]], *, commit: bool = False
+    session: AsyncSession,
+    table: Mapping[str, Sequence[str]],
+    *,
+    retire: Mapping[str, Sequence[str]] = MappingProxyType({}),
+    commit: bool = False,
 ) -> KeywordPlan:
-    """Merge ``table`` (code -> aliases) into the catalogue's aliases."""
-    rows = await NaicsRepository(session).get_many(table)
+    """Merge ``table`` (code -> aliases) into the catalogue's aliases, taking ``retire``'s off.
+
+    A retired alias is compared case-insensitively and stays when ``table`` lists it for the
+    same code; a retired alias's code missing from the catalogue is not an error.
+    """
+    rows = await NaicsRepository(session).get_many({*table, *retire})
     changes: list[KeywordChange] = []
     missing: list[str] = []
-    for code, aliases in table.items():
+    for code in dict.fromkeys([*table, *retire]):
         row = rows.get(code)
         if row is None:
-            missing.append(code)
+            if code in table:
+                missing.append(code)
             continue
-        merged = merge_unique(row.aliases, aliases)
-        if len(merged) > len(row.aliases):
-            changes.append(KeywordChange(code, "aliases", merged[len(row.aliases) :], merged))
+        keep = {a.casefold() for a in table.get(code, ())}
+        gone = {a.casefold() for a in retire.get(code, ())} - keep
+        removed = tuple(a for a in row.aliases if a.casefold() in gone)
+        kept = [a for a in row.aliases if a.casefold() not in gone]
+        merged = merge_unique(kept, table.get(code, ()))
+        if removed or len(merged) > len(kept):
+            changes.append(KeywordChange(code, "aliases", merged[len(kept) :], merged, removed))
     return await _finish(session, KeywordPlan(changes, missing), commit)
 
 
 async def add_predefined_aliases(session: AsyncSession, *, commit: bool = False) -> KeywordPlan:
-    return await add_aliases(session, PREDEFINED_ALIASES, commit=commit)
+    return await add_aliases(session, PREDEFINED_ALIASES, retire=RETIRED_ALIASES, commit=commit)
 
 
 async def add_alias(session: AsyncSession, raw_code: str, alias: str, *, commit: bool = False) -> KeywordPlan:

@@ -12,6 +12,7 @@ from app.naics.codes import canonical_code
 from app.naics.keywords import title_keywords
 from app.services.naics_keywords import (
     add_alias,
+    add_aliases,
     add_predefined_aliases,
     populate_keywords,
     validate_catalogue,
@@ -65,6 +66,63 @@ async def test_predefined_aliases_are_merged(db_session: AsyncSession) -> None:
     aliases = await field_of(db_session, "513210", "aliases")
     assert aliases[0] == "saas" and "SaaS" not in aliases and "Software Company" in aliases
     assert "Dentist" in await field_of(db_session, "621210", "aliases")
+
+
+async def test_an_upgrade_takes_retired_aliases_off(db_session: AsyncSession) -> None:
+    # A database an older release seeded: "Tutoring" and "Musician" where that release put
+    # them, beside an alias an admin added by hand.
+    await db_session.execute(
+        text("""UPDATE naics_codes SET aliases = '["tutoring", "Education Consulting", "Homework Help"]'
+                WHERE code = '611710'""")
+    )
+    await db_session.execute(
+        text("""UPDATE naics_codes SET aliases = '["Freelance Writer", "Musician"]' WHERE code = '711510'""")
+    )
+    await db_session.execute(text("UPDATE naics_codes SET aliases = '[]' WHERE code = '711130'"))
+    await db_session.commit()
+
+    plan = await add_predefined_aliases(db_session)
+    changed = {c.code: (c.added, c.removed) for c in plan.changes}
+    assert changed["611710"] == ([], ("tutoring",)) and changed["711130"] == (["Musician"], ())
+    assert "Musician" in await field_of(db_session, "711510", "aliases")  # a dry run
+
+    assert (await add_predefined_aliases(db_session, commit=True)).committed
+    assert await field_of(db_session, "611710", "aliases") == ["Education Consulting", "Homework Help"]
+    assert "Musician" not in await field_of(db_session, "711510", "aliases")
+    assert await field_of(db_session, "711130", "aliases") == ["Musician"]
+    assert (await add_predefined_aliases(db_session)).changes == []
+
+
+def test_the_alias_command_prints_what_it_takes_off(settings: Settings) -> None:
+    from click.testing import CliRunner
+
+    from indexer.main import cli
+
+    env = {"DATABASE_URL": settings.database_url, "LOG_LEVEL": "WARNING"}
+    runner = CliRunner()
+    # An older release's alias, put back as an admin would.
+    put = ["naics", "keywords", "add-alias", "--code", "611710", "--alias", "Tutoring", "--commit"]
+    assert runner.invoke(cli, put, env=env).exit_code == 0
+
+    dry = runner.invoke(cli, ["naics", "keywords", "aliases"], env=env)
+    assert dry.exit_code == 0, dry.output
+    assert "611710: - aliases: Tutoring" in dry.output and "dry run: 1 code(s) would change" in dry.output
+    done = runner.invoke(cli, ["naics", "keywords", "aliases", "--commit"], env=env)
+    assert "611710: - aliases: Tutoring" in done.output and "updated 1 code(s)" in done.output
+    again = runner.invoke(cli, ["naics", "keywords", "aliases"], env=env)
+    assert "dry run: 0 code(s) would change" in again.output
+
+
+async def test_a_retired_alias_the_table_still_lists_stays(db_session: AsyncSession) -> None:
+    await db_session.execute(
+        text("""UPDATE naics_codes SET aliases = '["Tutoring"]' WHERE code = '611710'""")
+    )
+    await db_session.commit()
+    plan = await add_aliases(db_session, {"611710": ["Tutoring"]}, retire={"611710": ["tutoring"]})
+    assert plan.changes == []
+    plan = await add_aliases(db_session, {}, retire={"611710": ["tutoring"], "999999": ["X"]})
+    assert [(c.code, c.removed, c.result) for c in plan.changes] == [("611710", ("Tutoring",), [])]
+    assert plan.missing_codes == []
 
 
 async def test_validate_reports_each_kind_of_problem(db_session: AsyncSession) -> None:
