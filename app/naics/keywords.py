@@ -52,6 +52,16 @@ def merge_unique(existing: Sequence[str], new: Iterable[str]) -> list[str]:
     return merged
 
 
+def _key(value: str) -> str:
+    return " ".join(value.split()).casefold()
+
+
+def without(values: Sequence[str], removed: Iterable[str]) -> list[str]:
+    """``values`` less those equal to one of ``removed`` (case and spacing aside)."""
+    gone = {_key(value) for value in removed}
+    return [value for value in values if _key(value) not in gone]
+
+
 def replace_index_keywords(
     keywords: Sequence[str], old_index: Sequence[str], new_index: Sequence[str]
 ) -> list[str]:
@@ -60,9 +70,7 @@ def replace_index_keywords(
     Keywords that did not come from the index file (added by hand or by a tool) stay, after
     the new items; comparisons are case-insensitive, like ``merge_unique``.
     """
-    previous = {" ".join(k.split()).casefold() for k in old_index}
-    kept = [k for k in keywords if " ".join(k.split()).casefold() not in previous]
-    return merge_unique(merge_unique([], new_index), kept)
+    return merge_unique(merge_unique([], new_index), without(keywords, old_index))
 
 
 def duplicates(values: Sequence[str]) -> list[str]:
@@ -70,7 +78,7 @@ def duplicates(values: Sequence[str]) -> list[str]:
     seen: set[str] = set()
     repeated: list[str] = []
     for value in values:
-        key = " ".join(value.split()).casefold()
+        key = _key(value)
         if key in seen and value not in repeated:
             repeated.append(value)
         seen.add(key)

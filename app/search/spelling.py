@@ -155,7 +155,8 @@ class Speller:
         # not the commoner keyword "laser".
         by_root: dict[str, tuple[int, int]] = {}
         for word, rank in self.words.items():
-            by_root[root(word)] = max(rank, by_root.get(root(word), (0, 0)))
+            key = root(word)
+            by_root[key] = max(rank, by_root.get(key, (0, 0)))
         self.words = {word: by_root[root(word)] for word in self.words}
         for word, rank in self.words.items():
             for n in range(MIN_PREFIX_LENGTH, len(word)):

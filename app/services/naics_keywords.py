@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.models import NaicsCode
 from app.naics.aliases import PREDEFINED_ALIASES, RETIRED_ALIASES
 from app.naics.codes import InvalidNaicsCode, canonical_code, denormalised
-from app.naics.keywords import duplicates, merge_unique, title_keywords
+from app.naics.keywords import duplicates, merge_unique, title_keywords, without
 from app.repositories.naics import NaicsRepository
 from app.services.catalogue_errors import CodeNotFound, InvalidCatalogueInput
 from app.services.naics_catalogue import parse_code
@@ -92,7 +92,7 @@ async def add_aliases(
 ) -> KeywordPlan:
     """Merge ``table`` (code -> aliases) into the catalogue's aliases, taking ``retire``'s off.
 
-    A retired alias is compared case-insensitively and stays when ``table`` lists it for the
+    A retired alias is compared as merged ones are and stays when ``table`` lists it for the
     same code; a retired alias's code missing from the catalogue is not an error.
     """
     rows = await NaicsRepository(session).get_many({*table, *retire})
@@ -104,10 +104,8 @@ async def add_aliases(
             if code in table:
                 missing.append(code)
             continue
-        keep = {a.casefold() for a in table.get(code, ())}
-        gone = {a.casefold() for a in retire.get(code, ())} - keep
-        removed = tuple(a for a in row.aliases if a.casefold() in gone)
-        kept = [a for a in row.aliases if a.casefold() not in gone]
+        kept = without(row.aliases, without(retire.get(code, ()), table.get(code, ())))
+        removed = tuple(without(row.aliases, kept))
         merged = merge_unique(kept, table.get(code, ()))
         if removed or len(merged) > len(kept):
             changes.append(KeywordChange(code, "aliases", merged[len(kept) :], merged, removed))
