@@ -20,7 +20,21 @@ from typing import Final
 
 PREDEFINED_ALIASES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
     {
-        # Technology
+        # A whole industry as people name it on a resume ("I work in hospitality"): where the
+        # words start no title, the sector or industry group they mean.
+        "51": ("Technology",),
+        "52": ("Financial Services",),
+        "62": ("Hospitals and Health Care",),
+        "72": ("Hospitality",),
+        "92": ("Government", "Government Administration", "Government Agency", "Public Sector"),
+        "2211": ("Energy", "Electric Utility", "Renewable Energy", "Clean Energy"),
+        "221114": ("Solar Energy",),
+        "221115": ("Wind Energy", "Wind Farm"),
+        "481": ("Aviation",),
+        "483": ("Maritime",),
+        "516": ("Broadcast Media",),
+        "624": ("Social Services",),
+        # Technology and media
         "541511": (
             "App Development",
             "Mobile App Development",
@@ -42,7 +56,9 @@ PREDEFINED_ALIASES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
             "Video Game Studio",
             "Game Developer",
             "EdTech",
+            "Mobile Games",
         ),
+        "513130": ("Book Publishing", "Publishing House"),
         "518210": ("Cloud Computing", "Web Hosting", "Data Center"),
         "517111": ("Internet Service Provider", "ISP", "Telecom"),
         "516210": (
@@ -77,15 +93,27 @@ PREDEFINED_ALIASES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
         "561311": ("Recruiting Agency", "Staffing Agency", "Headhunter"),
         "561320": ("Temp Agency",),
         "561720": ("Cleaning Services", "Janitorial"),
+        "5614": ("Outsourcing", "Business Process Outsourcing", "BPO"),
+        "561422": ("Call Center", "Contact Center"),
+        "561612": ("Security",),
+        "541720": ("Think Tank",),
         # Finance and real estate
         "522110": ("Bank", "Retail Banking"),
         "523150": ("Investment Bank", "Brokerage"),
         "522320": ("Fintech", "Payment Processing"),
         "522299": ("Pawn Shop",),
         "524210": ("Insurance Agency", "Insurance Broker"),
-        "523940": ("Financial Advisor", "Financial Planner", "Wealth Management", "Hedge Fund"),
+        "523940": (
+            "Financial Advisor",
+            "Financial Planner",
+            "Wealth Management",
+            "Hedge Fund",
+            "Asset Management",
+        ),
         "531210": ("Real Estate Agency", "Realtor", "Real Estate Brokerage"),
+        "531311": ("Property Management",),
         # Healthcare
+        "621399": ("Alternative Medicine",),
         "621210": ("Dentist", "Dental Office", "Dental Clinic", "Dental Hygienist", "Dental Assistant"),
         "621111": (
             "Doctor's Office",
@@ -142,6 +170,7 @@ PREDEFINED_ALIASES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
         "455219": ("Online Store", "Online Retailer", "E-commerce", "Ecommerce"),
         "44": ("Cashier", "Sales Associate", "Retail Associate"),
         # Construction and trades
+        "236117": ("Home Builder", "Homebuilder", "Home Building"),
         "236220": ("General Contractor", "Commercial Construction"),
         "23": ("Construction Worker", "Contractor"),
         "238220": ("Plumber", "HVAC"),
@@ -152,19 +181,22 @@ PREDEFINED_ALIASES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
         "332710": ("Machinist",),
         "332": ("Welder",),
         # Transportation
+        "484210": ("Movers",),
         "484121": ("Trucking Company", "Long-Haul Trucking"),
         "484": ("Truck Driver",),
-        "492110": ("Courier", "Delivery Service", "Parcel Delivery"),
+        "492110": ("Courier", "Delivery Service", "Parcel Delivery", "Package Delivery"),
         "485310": ("Uber Driver", "Lyft Driver", "Rideshare Driver", "Taxi Driver"),
         "481111": ("Flight Attendant", "Airline", "Airline Pilot", "Pilot"),
         "491110": ("Mail Carrier", "Mailman"),
         "488510": ("Logistics", "Logistics Company", "Third-Party Logistics", "3PL", "Freight Broker"),
         "493110": ("Warehouse Worker", "Warehouse Associate", "Forklift Operator", "Fulfillment Center"),
         # Manufacturing
+        "311": ("Food Processing",),
+        "334111": ("Computer Hardware", "Computer Manufacturer"),
         "336110": ("Automaker", "Car Manufacturer", "Auto Manufacturing"),
         "325412": ("Pharma",),
         # Arts, recreation, personal services
-        "512110": ("Film Production", "Video Production"),
+        "512110": ("Film Production", "Video Production", "Film", "Filmmaker", "Media Production"),
         "711510": ("Freelance Writer", "Freelance Artist", "Author"),
         "721214": ("Camp Counselor",),
         "711130": ("Musician",),  # the Census index: "Musicians, independent"
@@ -175,6 +207,7 @@ PREDEFINED_ALIASES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
             "Fitness Instructor",
             "Personal Trainer",
             "Lifeguard",
+            "Wellness and Fitness",
         ),
         "812112": ("Hair Salon", "Beauty Salon", "Hair Stylist", "Cosmetologist"),
         "812199": ("Massage Therapist", "Spa", "Day Spa"),
@@ -185,7 +218,9 @@ PREDEFINED_ALIASES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
         # Public service
         "922120": ("Police Officer", "Police Department", "Law Enforcement"),
         "922160": ("Firefighter", "Fire Department"),
-        "928110": ("Military", "Armed Forces"),
+        "928110": ("Military", "Armed Forces", "Defense"),
+        # Waste
+        "562920": ("Recycling",),  # the Census's recyclable materials recovery facilities
         # Agriculture
         "111": ("Farmer",),
     }

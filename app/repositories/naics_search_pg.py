@@ -78,29 +78,32 @@ def _fold(value: str) -> str:
      WHERE t.w <> '')"""
 
 
-def _starts_with_a_first_root(value: str) -> str:
+def _starts_with_a_first_root(value: str, forms: str) -> str:
     # fold(value) equal to, or starting with, a form's fold means value starts with that
     # form's first root (a root is a prefix of its word): a cheap test before folding.
-    first_roots = "unnest(CAST(:first_roots AS text[])) AS f1(r)"
+    first_roots = f"unnest(CAST(:{forms}_first_roots AS text[])) AS f1(r)"
     return f"EXISTS (SELECT 1 FROM {first_roots} WHERE starts_with({value}, f1.r))"
 
 
 def _text_matches(rule: Rule, value: str) -> str:
     """One normalised text value against the query forms: exact or prefix as typed, or the
-    folded value equal to a form's fold or (prefix) starting with it and then a space."""
+    folded value equal to a form's fold or (prefix) starting with it and then a space. The
+    prefix tier compares only the forms it takes (PreparedQuery.prefix_forms)."""
     if rule is Rule.EXACT:
+        forms = "form"
         plain = f"{value} = ANY(CAST(:form_texts AS text[]))"
         folded = f"{_fold(value)} = ANY(CAST(:form_folds AS text[]))"
     else:
+        forms = "prefix"
         plain = (
-            f"EXISTS (SELECT 1 FROM unnest(CAST(:form_texts AS text[])) AS ft(t) "
+            f"EXISTS (SELECT 1 FROM unnest(CAST(:prefix_texts AS text[])) AS ft(t) "
             f"WHERE starts_with({value}, ft.t))"
         )
         folded = (
-            f"EXISTS (SELECT 1 FROM unnest(CAST(:form_folds AS text[])) AS ff(t), LATERAL "
+            f"EXISTS (SELECT 1 FROM unnest(CAST(:prefix_folds AS text[])) AS ff(t), LATERAL "
             f"(SELECT {_fold(value)} AS f) AS fv WHERE fv.f = ff.t OR starts_with(fv.f, ff.t || ' '))"
         )
-    return f"({plain} OR CASE WHEN {_starts_with_a_first_root(value)} THEN {folded} ELSE false END)"
+    return f"({plain} OR CASE WHEN {_starts_with_a_first_root(value, forms)} THEN {folded} ELSE false END)"
 
 
 # Each text field of the tiers as one normalised string, or as its values (the array fields:
@@ -314,7 +317,10 @@ _PARAMS = (
     bindparam("code_candidates", type_=ARRAY(String)),
     bindparam("form_texts", type_=ARRAY(String)),
     bindparam("form_folds", type_=ARRAY(String)),
-    bindparam("first_roots", type_=ARRAY(String)),
+    bindparam("form_first_roots", type_=ARRAY(String)),
+    bindparam("prefix_texts", type_=ARRAY(String)),
+    bindparam("prefix_folds", type_=ARRAY(String)),
+    bindparam("prefix_first_roots", type_=ARRAY(String)),
     bindparam("form_ids", type_=ARRAY(Integer)),
     bindparam("root_forms", type_=ARRAY(Integer)),
     bindparam("roots", type_=ARRAY(String)),
@@ -398,7 +404,10 @@ async def search_naics(
         "content_words": list(prepared.content_roots),
         "form_texts": [form.text for form in prepared.forms],
         "form_folds": [form.fold for form in prepared.forms],
-        "first_roots": [form.roots[0] for form in prepared.forms],
+        "form_first_roots": [form.roots[0] for form in prepared.forms],
+        "prefix_texts": [form.text for form in prepared.prefix_forms],
+        "prefix_folds": [form.fold for form in prepared.prefix_forms],
+        "prefix_first_roots": [form.roots[0] for form in prepared.prefix_forms],
         "form_ids": list(range(len(prepared.forms))),
         "root_forms": [n for n, form in enumerate(prepared.forms) for _ in form.roots],
         "roots": [r for form in prepared.forms for r in form.roots],

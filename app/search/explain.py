@@ -25,7 +25,9 @@ WithinTierSignal = Callable[[str], float]
 
 
 class Folding(msgspec.Struct, frozen=True):
-    kind: str  # "inflection" (word -> root), "rewrite" (abbreviation, symbol or compound)
+    # "inflection" (word -> root), "rewrite" (abbreviation, symbol or compound), "generic_words"
+    # (the query without "company", "firm"...: app.search.wording.GENERIC_WORDS)
+    kind: str
     source: str = msgspec.field(name="from")
     target: str = msgspec.field(name="to")
 
@@ -49,15 +51,16 @@ class Explain(msgspec.Struct, frozen=True):
 
 
 def query_foldings(prepared: PreparedQuery) -> list[Folding]:
-    """Every folding applied to the query: roots of its words and its rewritten form."""
+    """Every folding applied to the query: roots of its words and its other forms."""
     out: list[Folding] = []
     for form in prepared.forms:
         for word, root in zip(form.words, form.roots, strict=True):
             folding = Folding("inflection", word, root)
             if root != word and folding not in out:
                 out.append(folding)
-    if len(prepared.forms) > 1:
-        out.append(Folding("rewrite", prepared.forms[0].text, prepared.forms[1].text))
+    for form in prepared.forms[1:]:
+        kind = "rewrite" if form.prefix else "generic_words"
+        out.append(Folding(kind, prepared.forms[0].text, form.text))
     return out
 
 

@@ -141,7 +141,7 @@ def _text_clause(tier: Tier, prepared: PreparedQuery) -> dict[str, Any] | None:
     else:
         return None
     clauses: list[dict[str, Any]] = []
-    for form in forms:
+    for form in forms if kind == "term" else prepared.prefix_forms:
         clauses.append({kind: {NORM_FIELDS[field]: {"value": form.text}}})
         # Folded, whole words only: the prefix tier's partial last word is the as-typed
         # clause's job ("pharmac" must not reach "pharmaceutical" through a fold).

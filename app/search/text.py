@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from app.naics.codes import SECTOR_ALIASES
 from app.naics.exclusions import without_exclusions
-from app.search.wording import SYMBOLS, replace_symbols, rewrite, root
+from app.search.wording import SYMBOLS, replace_symbols, rewrite, root, without_generic_words
 
 # Raw user input is cut before any work so a 10 KB (or 10 MB) query costs nothing.
 MAX_QUERY_CHARS = 512
@@ -175,17 +175,22 @@ class QueryForm:
 
     words: normalised words; roots: each word's root (a prefix of it), what the word-start
     tiers also accept; fold: the roots joined, what the exact and prefix tiers compare with
-    the folded fields. Build with :meth:`of` (roots and fold are computed once).
+    the folded fields. prefix: whether the prefix tier takes this form. The form without
+    generic words does not: "law firm" must not reach "Lawn and Garden ..." as a title
+    prefix above the alias "Law Firm" (a prefix is for a word still being typed, and the
+    shortened form is not what was typed). Build with :meth:`of` (roots and fold are
+    computed once).
     """
 
     words: tuple[str, ...]
     roots: tuple[str, ...]
     fold: str
+    prefix: bool = True
 
     @classmethod
-    def of(cls, words: tuple[str, ...]) -> QueryForm:
+    def of(cls, words: tuple[str, ...], *, prefix: bool = True) -> QueryForm:
         roots = tuple(root(w) for w in words)
-        return cls(words, roots, " ".join(roots))
+        return cls(words, roots, " ".join(roots), prefix)
 
     @property
     def text(self) -> str:
@@ -200,7 +205,8 @@ class PreparedQuery:
     words: normalised words, at most MAX_QUERY_WORDS, the last one maybe partial.
     text: the words joined by single spaces (the string the exact/prefix tiers use).
     forms: the query as typed, then (when it differs) with abbreviations, symbols and
-    compounds rewritten; a row matches a text tier if one form does.
+    compounds rewritten, then (when it has any) without its generic words
+    (app.search.wording.GENERIC_WORDS); a row matches a text tier if one form does.
     sic_code: the SIC code of a "SIC 7372" query, or None.
     spelled: the words the catalogue itself uses (app.search.spelling.Speller.spelled). They
     are not typos, so the fuzzy tier takes them as written (:meth:`typo_edits`).
@@ -241,9 +247,15 @@ class PreparedQuery:
         return not self.words and self.raw_code is None and self.sic_code is None
 
     @property
+    def prefix_forms(self) -> tuple[QueryForm, ...]:
+        """The forms the prefix tier compares (QueryForm.prefix)."""
+        return tuple(form for form in self.forms if form.prefix)
+
+    @property
     def content_words(self) -> tuple[str, ...]:
-        """Distinct words that are not stop words: what the some_words tier counts."""
-        return tuple(w for w in dict.fromkeys(self.words) if w not in STOP_WORDS)
+        """Distinct words that are neither stop words nor generic words (unless only generic
+        words are left): what the some_words tier counts."""
+        return without_generic_words(tuple(w for w in dict.fromkeys(self.words) if w not in STOP_WORDS))
 
     @property
     def content_roots(self) -> tuple[str, ...]:
@@ -283,6 +295,8 @@ def prepare_query(query: str | None, spelled: SpelledWords | None = None) -> Pre
     rewritten = rewrite(symbols)[:MAX_QUERY_WORDS]
     if rewritten and rewritten != words:
         forms.append(QueryForm.of(rewritten))
+    if forms and (kept := without_generic_words(forms[-1].words)) != forms[-1].words:
+        forms.append(QueryForm.of(kept, prefix=False))
     sic = _SIC_RE.match(raw) if "sic" in raw.lower() else None
     return PreparedQuery(
         raw_code=normalise_code_query(raw),

@@ -257,7 +257,7 @@ class TypeaheadIndex:
                     bitmap |= form_bitmap
             else:  # exact or prefix
                 norm, fold = self._texts[field]
-                for form in forms:
+                for form in forms if rule is _EXACT else prepared.prefix_forms:
                     # Folded forms compare whole words only (as in naics_queries._text_clause).
                     bitmap |= fold.exact(form.fold)
                     if rule is _EXACT:

@@ -14,9 +14,13 @@ words with these tables and functions, so they cannot disagree on what "pharmacy
 - Compounds (``daycare`` / ``day care``): :data:`COMPOUNDS`, derived from the catalogue's own
   vocabulary by ``python -m app.search.compounds`` into ``data/compounds.txt``.
 
-A query is then searched in at most two forms (:func:`rewrite`): as typed, and with its
-abbreviations expanded and its compounds split or joined. A row matches a tier if either
-form does.
+- Words that name the kind of organisation, not its industry ("company", "firm", "industry"):
+  :data:`GENERIC_WORDS`. "insurance company" asks for insurance.
+
+A query is then searched in at most three forms: as typed, with its abbreviations expanded
+and its compounds split or joined (:func:`rewrite`), and without its generic words
+(:func:`without_generic_words`). A row matches a tier if one form does; the prefix tier does
+not take the form without generic words (app.search.text.QueryForm.prefix).
 """
 
 from __future__ import annotations
@@ -106,6 +110,26 @@ SUFFIX_RULES: Final[tuple[tuple[str, int, int], ...]] = (
     ("e", 1, 5),
     ("y", 1, 5),
 )
+
+
+# Words that say a row is an organisation, not which industry it is in. Without them
+# "insurance company" answered Offices of Other Holding Companies, "power company" Dance
+# Companies and "mining company" Wholesale Trade (whose description writes "mining" and
+# "companies"). Not "business", "agency", "services" or "organization": the catalogue's titles
+# use them to tell industries apart (Business Associations, Advertising Agencies, Religious
+# Organizations). docs/search-relevance.md, "Generic words".
+GENERIC_WORDS: Final[frozenset[str]] = frozenset(
+    {
+        "company", "companies", "firm", "firms", "corporation", "corporations", "corp", "inc",
+        "llc", "ltd", "industry", "industries",
+    }
+)  # fmt: skip
+
+
+def without_generic_words(words: Sequence[str]) -> tuple[str, ...]:
+    """The words without GENERIC_WORDS, or all of them when nothing else would remain."""
+    kept = tuple(w for w in words if w not in GENERIC_WORDS)
+    return kept if kept else tuple(words)
 
 
 @lru_cache(maxsize=65536)

@@ -298,3 +298,69 @@ def test_fresh_catalogue_answers_everyday_queries_first(shipped_index, query, co
 def test_a_job_title_finds_the_industry_its_people_work_in(shipped_index, query, code, rank):
     found = shipped_index.search(prepare_query(query), 5)
     assert code in [item.fields["code"] for item in found.items[:rank]]
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("hospitality", "72"),  # was hospitality management schools
+        ("technology", "51"),  # was Space Research and Technology
+        ("energy", "2211"),  # was energy wire manufacturing
+        ("renewable energy", "2211"),  # was other scientific consulting
+        ("aviation", "481"),  # was flight training
+        ("government", "92"),
+        ("financial services", "52"),  # was payment processing
+        ("defense", "928110"),  # was self-defense instruction
+        ("film", "512110"),  # was plastics film
+        ("recycling", "562920"),  # was compounding of recycled resins
+        ("outsourcing", "5614"),  # found nothing
+        ("think tanks", "541720"),  # was corrected to "thin tanks"
+        ("book publishing", "513130"),  # was books printing
+        ("computer hardware", "334111"),  # was computer systems design
+        ("property management", "531311"),  # was government property management
+        ("social services", "624"),  # was media streaming ("... Social Networks ...")
+        ("alternative medicine", "621399"),  # was pharmaceutical preparations
+        ("maritime", "483"),  # was engineering services
+    ],
+)
+def test_a_whole_industry_named_as_on_a_resume_comes_first(shipped_index, query, code):
+    found = shipped_index.search(prepare_query(query), 5)
+    assert found.items[0].fields["code"] == code
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("insurance company", "524"),  # was Offices of Other Holding Companies
+        ("mining company", "212"),  # was Wholesale Trade (its description)
+        ("real estate company", "531"),  # was title abstract offices
+        ("pr firm", "541820"),  # was residential remodelers
+        ("telecom company", "517"),
+        ("power company", "2211"),  # was Dance Companies
+        ("security company", "561612"),  # was investment banking and securities
+        ("film industry", "512110"),  # was other motion picture (its description)
+        # What is written whole stays first: an alias or title with the generic word in it.
+        ("law firm", "541110"),  # not "Lawn and Garden ..." as a title prefix of "law"
+        ("trucking company", "484121"),
+        ("software company", "513210"),
+        ("dance company", "711120"),
+    ],
+)
+def test_a_company_or_firm_is_found_by_its_industry(shipped_index, query, code):
+    found = shipped_index.search(prepare_query(query), 5)
+    assert found.items[0].fields["code"].startswith(code)
+
+
+def test_generic_words_are_left_out_of_a_third_form_the_prefix_tier_skips():
+    prepared = prepare_query("auto insurance company")
+    assert [form.text for form in prepared.forms] == [
+        "auto insurance company",
+        "automotive insurance company",
+        "automotive insurance",
+    ]
+    prefix_texts = [form.text for form in prepared.prefix_forms]
+    assert prefix_texts == ["auto insurance company", "automotive insurance company"]
+    assert prepared.content_words == ("auto", "insurance")
+    # Nothing but generic words: they are the query.
+    assert [form.text for form in prepare_query("company").forms] == ["company"]
+    assert prepare_query("company").content_words == ("company",)

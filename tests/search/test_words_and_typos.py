@@ -149,6 +149,9 @@ async def test_explain_names_tier_field_words_foldings_and_corrections(
     compound = await _get(search_world.typeahead, path, q="shipbuilding", explain="true")
     rewrite = {"kind": "rewrite", "from": "shipbuilding", "to": "ship building"}
     assert rewrite in compound["items"][0]["explain"]["foldings"]
+    company = await _get(search_world.typeahead, path, q="software company", explain="true")
+    generic = {"kind": "generic_words", "from": "software company", "to": "software"}
+    assert generic in company["items"][0]["explain"]["foldings"]
 
 
 async def test_explain_on_the_engine_shows_its_tie_break(search_world: SearchWorld) -> None:

@@ -57,6 +57,10 @@ QUERIES = [
     "drive-in theaters",
     "lockers except refrigerated",
     "dairy exc",
+    # Generic words ("company", "firm") are left out of a third form the prefix tier skips.
+    "insurance company",
+    "law firm",
+    "mining company",
 ]
 
 
