@@ -153,12 +153,13 @@ PREDEFINED_ALIASES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
         "611691": ("Tutor",),
         "611710": ("Education Consulting",),
         "611420": ("Coding Bootcamp",),
+        "611620": ("Swim Lessons", "Swim Instructor"),
         # Hospitality and food
         "722511": ("Restaurant", "Fine Dining", "Sit-Down Restaurant", "Chef", "Waiter", "Waitress"),
         "722513": ("Fast Food", "Quick Service Restaurant", "QSR"),
         "722515": ("Coffee Shop", "Cafe", "Juice Bar", "Barista"),
         "721110": ("Hotel", "Motel"),
-        "722410": ("Bartender",),
+        "722410": ("Bartender", "Sports Bar"),
         "311811": ("Bakery",),
         # Retail
         "445110": ("Grocery Store", "Supermarket"),
@@ -214,7 +215,7 @@ PREDEFINED_ALIASES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
         "813110": ("Church", "Religious Organization", "Pastor", "Priest", "Rabbi", "Imam", "Clergy"),
         "813": ("Nonprofit", "Non-Profit Organization", "NGO"),
         "814110": ("Nanny", "Au Pair"),
-        "812910": ("Dog Walker", "Pet Sitter"),
+        "812910": ("Dog Walker", "Pet Sitter", "Dog Trainer", "Dog Groomer", "Pet Groomer"),
         # Public service
         "922120": ("Police Officer", "Police Department", "Law Enforcement"),
         "922160": ("Firefighter", "Fire Department"),
