@@ -69,7 +69,9 @@ def matched_words(tier: Tier, prepared: PreparedQuery) -> list[str]:
         return [c for c in (prepared.sic_code if tier.rule is Rule.SIC_CODE else prepared.raw_code,) if c]
     if tier.rule is Rule.CONTAINS or tier.rule in BROAD_RULES:
         return list(dict.fromkeys(r for form in prepared.forms for r in form.roots))
-    return [form.text for form in prepared.forms]
+    # The prefix tier does not take every form (QueryForm.prefix): name only those it compared.
+    forms = prepared.prefix_forms if tier.rule is Rule.PREFIX else prepared.forms
+    return [form.text for form in forms]
 
 
 def explain_hit(

@@ -367,3 +367,12 @@ def test_generic_words_are_left_out_of_a_third_form_the_prefix_tier_skips():
     # Nothing but generic words: they are the query.
     assert [form.text for form in prepare_query("company").forms] == ["company"]
     assert prepare_query("company").content_words == ("company",)
+
+
+def test_explain_names_only_the_forms_a_tier_compared():
+    from app.search.explain import matched_words
+    from app.search.tiers import TIER_BY_NAME
+
+    prepared = prepare_query("insurance company")
+    assert matched_words(TIER_BY_NAME["exact_title"], prepared) == ["insurance company", "insurance"]
+    assert matched_words(TIER_BY_NAME["title_prefix"], prepared) == ["insurance company"]
